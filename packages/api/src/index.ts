@@ -1,0 +1,82 @@
+/**
+ * `@weir/api`: everything a Weir job depends on, and nothing else (zero dependencies). The runtime,
+ * SQL engine and connectors implement these interfaces; user code never imports runtime internals.
+ * @module
+ */
+
+export { BuiltinFuncs } from "./builtin/funcs.ts";
+export { type CollectSink, isCollectSink, Sinks } from "./builtin/sinks.ts";
+export {
+  type GeneratorOptions,
+  type IndexRangeEnumeratorState,
+  type IndexRangeSplit,
+  Sources,
+} from "./builtin/sources.ts";
+export type {
+  ApplyPartitionFunction,
+  Collector,
+  JobInfo,
+  NonPartitionedContext,
+  PartitionedContext,
+  ProcessingTimeManager,
+  RuntimeContext,
+  TaskInfo,
+  TwoOutputApplyPartitionFunction,
+  TwoOutputNonPartitionedContext,
+} from "./contexts.ts";
+export type { ExecutionEnvironment, FromCollectionOptions, JobExecutionResult } from "./environment.ts";
+export { ExecutionMode } from "./execution-mode.ts";
+export type {
+  OneInputStreamProcessFunction,
+  ProcessFunction,
+  TwoInputBroadcastStreamProcessFunction,
+  TwoInputNonBroadcastStreamProcessFunction,
+  TwoOutputStreamProcessFunction,
+} from "./functions.ts";
+export { defineJob, isJobDefinition, type JobBuilder, type JobDefinition } from "./job.ts";
+export type { KeySelector, KeyValue } from "./key.ts";
+export type { Committer, Sink, SinkWriter, SinkWriterContext } from "./sink.ts";
+export {
+  Boundedness,
+  InputStatus,
+  type ReaderOutput,
+  type Source,
+  type SourceReader,
+  type SourceReaderContext,
+  type SourceSplit,
+  type SplitEnumerator,
+  type SplitEnumeratorContext,
+} from "./source.ts";
+export {
+  type AggregateFunction,
+  type AggregatingState,
+  type AggregatingStateDeclaration,
+  type BroadcastState,
+  type BroadcastStateDeclaration,
+  type ListState,
+  type ListStateDeclaration,
+  type MapState,
+  type MapStateDeclaration,
+  RedistributionMode,
+  type ReducingState,
+  type ReducingStateDeclaration,
+  type StateDeclaration,
+  StateDeclarations,
+  type StateHandleFor,
+  type StateManager,
+  type ValueState,
+  type ValueStateDeclaration,
+} from "./state.ts";
+export type {
+  BroadcastStream,
+  ConfigurableGlobalStream,
+  ConfigurableKeyedStream,
+  ConfigurableNonKeyedStream,
+  GlobalStream,
+  KeyedPartitionStream,
+  NonKeyedPartitionStream,
+  ProcessConfigurable,
+  SinkHandle,
+  TwoGlobalStreams,
+  TwoNonKeyedPartitionStreams,
+} from "./streams.ts";

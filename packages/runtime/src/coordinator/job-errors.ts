@@ -1,0 +1,31 @@
+/**
+ * Errors a job client sees. A failed job reports the failing operator and the user's own stack
+ * trace, so the cause is visible without digging into worker logs.
+ * @module
+ */
+
+import type { SerializedError } from "../rpc/messages.ts";
+
+export class JobExecutionError extends Error {
+  override name = "JobExecutionError";
+  /** The operator whose code failed, when known. */
+  readonly operatorName: string | undefined;
+  /** The task (vertex and subtask) that failed, when known. */
+  readonly taskName: string | undefined;
+
+  constructor(jobName: string, cause: SerializedError, taskName?: string) {
+    const where = taskName !== undefined ? ` in task ${taskName}` : "";
+    super(`job "${jobName}" failed${where}: ${cause.message}`);
+    this.operatorName = cause.operatorName;
+    this.taskName = taskName;
+    this.stack = `${this.name}: ${this.message}\n${cause.stack ?? ""}`;
+  }
+}
+
+export class JobCancelledError extends Error {
+  override name = "JobCancelledError";
+
+  constructor(jobName: string) {
+    super(`job "${jobName}" was cancelled`);
+  }
+}

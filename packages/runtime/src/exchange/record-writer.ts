@@ -1,0 +1,73 @@
+/**
+ * Routes the records of one job edge from one subtask to the channels of the receiving subtasks,
+ * by the edge's partitioning. This is the `Output` an operator sees for a network edge.
+ * @module
+ */
+
+import type { KeySelector, KeyValue } from "@weir/api";
+import { keyGroupForKey, operatorIndexForKeyGroup, validateKey } from "../keys/key-hash.ts";
+import type { Output } from "../operators/output.ts";
+import type { Partitioning } from "../graph/transformation.ts";
+import type { ChannelEvent } from "./channel-event.ts";
+import type { OutputChannel } from "./output-channel.ts";
+
+export class RecordWriter implements Output {
+  readonly #channels: OutputChannel[];
+  readonly #partitioning: Partitioning;
+  readonly #keySelector: KeySelector<unknown, KeyValue> | undefined;
+  readonly #maxParallelism: number;
+  readonly #where: string;
+  #next: number;
+
+  constructor(options: {
+    channels: OutputChannel[];
+    partitioning: Partitioning;
+    keySelector: KeySelector<unknown, KeyValue> | undefined;
+    /** Of the receiving vertex: key groups are assigned by the receiver's max parallelism. */
+    maxParallelism: number;
+    subtask: number;
+    /** The producing operator's name, for error messages. */
+    where: string;
+  }) {
+    this.#channels = options.channels;
+    this.#partitioning = options.partitioning;
+    this.#keySelector = options.keySelector;
+    this.#maxParallelism = options.maxParallelism;
+    this.#where = options.where;
+    this.#next = options.subtask % Math.max(1, options.channels.length);
+  }
+
+  collect(record: unknown, timestamp: number): void {
+    const channels = this.#channels;
+    switch (this.#partitioning) {
+      case "forward":
+      case "global":
+        channels[0]!.add(record, timestamp);
+        return;
+      case "rebalance": {
+        const i = this.#next;
+        channels[i]!.add(record, timestamp);
+        this.#next = i + 1 === channels.length ? 0 : i + 1;
+        return;
+      }
+      case "hash": {
+        const key = this.#keySelector!(record);
+        validateKey(key, this.#where);
+        const group = keyGroupForKey(key, this.#maxParallelism);
+        channels[operatorIndexForKeyGroup(this.#maxParallelism, channels.length, group)]!.add(record, timestamp);
+        return;
+      }
+      case "broadcast":
+        for (let i = 0; i < channels.length; i++) channels[i]!.add(record, timestamp);
+        return;
+    }
+  }
+
+  flush(): void {
+    for (const channel of this.#channels) channel.flush();
+  }
+
+  sendEvent(event: ChannelEvent): void {
+    for (const channel of this.#channels) channel.sendEvent(event);
+  }
+}

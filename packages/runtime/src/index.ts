@@ -1,0 +1,12 @@
+/**
+ * `@weir/runtime`: runs Weir jobs. The local mini-cluster runs a job module with one worker thread
+ * per slot; see {@link runJob}.
+ * @module
+ */
+
+export { JobCancelledError, JobExecutionError } from "./coordinator/job-errors.ts";
+export { jobModuleUrl, type RunJobOptions, runJob } from "./coordinator/run-job.ts";
+export { InvalidJobError } from "./graph/job-graph.ts";
+export { JobModuleError } from "./graph/job-module.ts";
+export { hashKey, keyGroupForKey } from "./keys/key-hash.ts";
+export { ManualClock, type ProcessingClock, SYSTEM_CLOCK } from "./time/processing-clock.ts";

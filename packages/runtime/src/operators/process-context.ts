@@ -1,0 +1,150 @@
+/**
+ * The contexts and collectors handed to process functions, shared by every process operator.
+ * One instance of each per operator: nothing is allocated per record. The collector stamps the
+ * timestamp of the record or timer being processed on everything collected during that call.
+ * @module
+ */
+
+import type {
+  ApplyPartitionFunction,
+  Collector,
+  JobInfo,
+  KeyValue,
+  NonPartitionedContext,
+  PartitionedContext,
+  ProcessingTimeManager,
+  StateManager,
+  TaskInfo,
+} from "@weir/api";
+import { NO_TIMESTAMP } from "../exchange/batch.ts";
+import type { HeapStateBackend } from "../state/heap-state-backend.ts";
+import type { TimerQueue } from "../time/timer-queue.ts";
+import type { OperatorEnvironment } from "./operator-environment.ts";
+import type { Output } from "./output.ts";
+
+export class TimestampedCollector implements Collector<unknown> {
+  readonly #output: Output;
+  timestamp = NO_TIMESTAMP;
+
+  constructor(output: Output) {
+    this.#output = output;
+  }
+
+  collect(record: unknown): void {
+    this.#output.collect(record, this.timestamp);
+  }
+
+  collectAndOverwriteTimestamp(record: unknown, timestamp: number): void {
+    this.#output.collect(record, timestamp);
+  }
+}
+
+/** Processing-time timers of a keyed operator, bound to the backend's current key. */
+class KeyedProcessingTimeManager implements ProcessingTimeManager {
+  readonly #backend: HeapStateBackend;
+  readonly #timers: TimerQueue;
+  readonly #env: OperatorEnvironment;
+  readonly #fire: (now: number) => void;
+
+  constructor(backend: HeapStateBackend, timers: TimerQueue, env: OperatorEnvironment, fire: (now: number) => void) {
+    this.#backend = backend;
+    this.#timers = timers;
+    this.#env = env;
+    this.#fire = fire;
+  }
+
+  registerTimer(timestamp: number): void {
+    if (typeof timestamp !== "number" || Number.isNaN(timestamp)) {
+      throw new TypeError(`registerTimer expects a timestamp in milliseconds, got ${String(timestamp)}`);
+    }
+    if (this.#timers.register(timestamp, this.#backend.currentKeyId, this.#backend.currentKey)) {
+      this.#env.scheduleTimer(timestamp, this.#fire);
+    }
+  }
+
+  deleteTimer(timestamp: number): void {
+    this.#timers.delete(timestamp, this.#backend.currentKeyId);
+  }
+
+  currentTime(): number {
+    return this.#env.clock.now();
+  }
+}
+
+function noTimers(operatorName: string): ProcessingTimeManager {
+  const fail = (): never => {
+    throw new Error(`${operatorName}: processing-time timers are only available on keyed streams (use keyBy first)`);
+  };
+  return { registerTimer: fail, deleteTimer: fail, currentTime: fail };
+}
+
+/**
+ * Builds the partitioned and non-partitioned contexts of one operator. `applyToAllPartitions`
+ * visits every key with state (keyed) or the subtask once (non-keyed), with the given collectors.
+ */
+export class ProcessContexts {
+  readonly partitioned: PartitionedContext<unknown, KeyValue>;
+  readonly nonPartitioned: NonPartitionedContext<unknown>;
+
+  constructor(options: {
+    operatorName: string;
+    env: OperatorEnvironment;
+    backend: HeapStateBackend;
+    timers: TimerQueue | undefined;
+    fireTimers: (now: number) => void;
+    /** Calls `fn` with the operator's collectors and the partitioned context. */
+    applyWithCollectors: (fn: ApplyPartitionFunction<unknown>) => void;
+  }) {
+    const { operatorName, env, backend, timers } = options;
+    const jobInfo: JobInfo = env.jobInfo;
+    const taskInfo: TaskInfo = { ...env.taskInfo, taskName: operatorName };
+    const stateManager: StateManager<KeyValue> = {
+      getCurrentKey: () => backend.getCurrentKey(),
+      getState: ((declaration) => backend.getState(declaration)) as StateManager<KeyValue>["getState"],
+    };
+    const processingTimeManager =
+      timers === undefined
+        ? noTimers(operatorName)
+        : new KeyedProcessingTimeManager(backend, timers, env, options.fireTimers);
+    const nonPartitionedStateManager: StateManager<never> = {
+      getCurrentKey: () => {
+        throw new Error(`${operatorName}: no key is current in a non-partitioned context`);
+      },
+      getState: ((declaration) => {
+        if (backend.keyed && declaration.kind !== "broadcast") {
+          throw new Error(
+            `${operatorName}: keyed state "${declaration.name}" is not accessible without a current key; use applyToAllPartitions`,
+          );
+        }
+        return backend.getState(declaration);
+      }) as StateManager<never>["getState"],
+    };
+    const applyToAllPartitions = (fn: ApplyPartitionFunction<unknown>) => {
+      if (typeof fn !== "function") throw new TypeError("applyToAllPartitions expects a function");
+      if (!backend.keyed) {
+        options.applyWithCollectors(fn);
+        return;
+      }
+      const previous = backend.currentKey;
+      for (const key of backend.keysWithState()) {
+        backend.setCurrentKey(key);
+        options.applyWithCollectors(fn);
+      }
+      backend.setCurrentKey(previous);
+    };
+    const nonPartitioned: NonPartitionedContext<unknown> = {
+      jobInfo,
+      taskInfo,
+      applyToAllPartitions,
+      stateManager: nonPartitionedStateManager,
+    };
+    this.nonPartitioned = nonPartitioned;
+    this.partitioned = {
+      jobInfo,
+      taskInfo,
+      stateManager,
+      processingTimeManager,
+      nonPartitionedContext: nonPartitioned,
+    };
+  }
+}

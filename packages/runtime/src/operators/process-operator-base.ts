@@ -1,0 +1,124 @@
+/**
+ * What every operator wrapping a user process function shares: declared state on the heap backend,
+ * processing-time timers (keyed operators only), contexts, the open/close hooks, snapshot and
+ * restore. Subclasses add the record entry points of their function shape.
+ * @module
+ */
+
+import type { ApplyPartitionFunction, KeySelector, KeyValue, ProcessFunction, StateDeclaration } from "@weir/api";
+import { NO_TIMESTAMP } from "../exchange/batch.ts";
+import { keyGroupForKey, validateKey } from "../keys/key-hash.ts";
+import { HeapStateBackend } from "../state/heap-state-backend.ts";
+import { TimerQueue } from "../time/timer-queue.ts";
+import type { OperatorEnvironment } from "./operator-environment.ts";
+import { ProcessContexts } from "./process-context.ts";
+import { type OperatorSnapshot, type StreamOperator, wrapUserError } from "./stream-operator.ts";
+
+export abstract class ProcessOperatorBase implements StreamOperator {
+  readonly name: string;
+  readonly operatorId: string;
+  protected readonly env: OperatorEnvironment;
+  protected readonly backend: HeapStateBackend;
+  protected readonly timers: TimerQueue | undefined;
+  protected readonly contexts: ProcessContexts;
+  readonly #fn: ProcessFunction;
+  readonly #maxParallelism: number;
+
+  constructor(options: {
+    name: string;
+    operatorId: string;
+    env: OperatorEnvironment;
+    fn: ProcessFunction;
+    keyed: boolean;
+    states: readonly StateDeclaration[];
+    maxParallelism: number;
+  }) {
+    this.name = options.name;
+    this.operatorId = options.operatorId;
+    this.env = options.env;
+    this.#fn = options.fn;
+    this.#maxParallelism = options.maxParallelism;
+    this.backend = new HeapStateBackend(options.name, options.keyed, options.states);
+    this.timers = options.keyed ? new TimerQueue() : undefined;
+    this.contexts = new ProcessContexts({
+      operatorName: options.name,
+      env: options.env,
+      backend: this.backend,
+      timers: this.timers,
+      fireTimers: (now) => this.fireProcessingTimers(now),
+      applyWithCollectors: (fn) => this.applyWithCollectors(fn),
+    });
+  }
+
+  /** Runs `fn` for the current partition with this operator's collectors. */
+  protected abstract applyWithCollectors(fn: ApplyPartitionFunction<unknown>): void;
+  /** Calls the function's timer hook for one fired timer (the key is already current). */
+  protected abstract onTimer(timestamp: number): void;
+  abstract processRecord1(record: unknown, timestamp: number): void;
+  abstract endInput(input: 0 | 1): void;
+
+  processRecord2(_record: unknown, _timestamp: number): void {
+    throw new Error(`${this.name}: internal error, this operator has one input`);
+  }
+
+  /** Extracts and sets the current key from a record of a keyed input. */
+  protected setKeyFrom(selector: KeySelector<unknown, KeyValue>, record: unknown): void {
+    let key: KeyValue;
+    try {
+      key = selector(record);
+    } catch (error) {
+      wrapUserError(`${this.name} (key selector)`, error);
+    }
+    validateKey(key, this.name);
+    this.backend.setCurrentKey(key);
+  }
+
+  async open(): Promise<void> {
+    try {
+      await this.#fn.open?.(this.contexts.nonPartitioned as never);
+    } catch (error) {
+      wrapUserError(`${this.name} (open)`, error);
+    }
+  }
+
+  endOfBatch(): void {}
+
+  finish(): void | Promise<void> {}
+
+  async close(): Promise<void> {
+    try {
+      await this.#fn.close?.();
+    } catch (error) {
+      wrapUserError(`${this.name} (close)`, error);
+    }
+  }
+
+  fireProcessingTimers(now: number): void {
+    const timers = this.timers;
+    if (timers === undefined) return;
+    const backend = this.backend;
+    timers.fireDue(now, (timestamp, key) => {
+      backend.setCurrentKey(key);
+      this.onTimer(timestamp);
+    });
+    const next = timers.peek();
+    if (next !== undefined) this.env.scheduleTimer(next, (t) => this.fireProcessingTimers(t));
+  }
+
+  snapshotState(): OperatorSnapshot {
+    const { keyed, operator } = this.backend.snapshot();
+    return { operatorId: this.operatorId, keyed, operator };
+  }
+
+  restoreState(snapshot: OperatorSnapshot): void {
+    const { start, end } = this.env.keyGroupRange;
+    const max = this.#maxParallelism;
+    this.backend.restore(snapshot, (key) => {
+      const group = keyGroupForKey(key, max);
+      return group >= start && group <= end;
+    });
+  }
+}
+
+/** Timestamp for records emitted from a processing-time timer: they have none. */
+export const TIMER_OUTPUT_TIMESTAMP = NO_TIMESTAMP;

@@ -1,0 +1,113 @@
+/**
+ * Runs a {@link SinkWriter}. Records are buffered for the duration of one input batch and written
+ * with one `write` call at the batch's end. A write that returns a promise pauses the task's input
+ * until it settles, and writes never overlap: that is how a slow sink backpressures its sources.
+ * At the end of input the writer is flushed and its committables committed.
+ * @module
+ */
+
+import type { Committer, Sink, SinkWriter } from "@weir/api";
+import type { OperatorEnvironment } from "./operator-environment.ts";
+import { type OperatorSnapshot, type StreamOperator, wrapUserError } from "./stream-operator.ts";
+
+export class SinkWriterOperator implements StreamOperator {
+  readonly name: string;
+  readonly operatorId: string;
+  readonly #env: OperatorEnvironment;
+  readonly #writer: SinkWriter<unknown, unknown>;
+  readonly #committer: Committer<unknown> | undefined;
+  #buffer: unknown[] = [];
+  #inFlight: Promise<void> | undefined;
+
+  constructor(options: { name: string; operatorId: string; env: OperatorEnvironment; sink: Sink<unknown, unknown> }) {
+    this.name = options.name;
+    this.operatorId = options.operatorId;
+    this.#env = options.env;
+    const info = options.env.taskInfo;
+    try {
+      this.#writer = options.sink.createWriter({
+        indexOfSubtask: info.indexOfThisSubtask,
+        parallelism: info.parallelism,
+        attemptNumber: info.attemptNumber,
+      });
+      this.#committer = options.sink.createCommitter?.();
+    } catch (error) {
+      wrapUserError(`${this.name} (createWriter)`, error);
+    }
+  }
+
+  open(): void {}
+
+  processRecord1(record: unknown): void {
+    this.#buffer.push(record);
+  }
+
+  processRecord2(): void {
+    throw new Error(`${this.name}: a sink has one input`);
+  }
+
+  endOfBatch(): void {
+    if (this.#buffer.length === 0 || this.#inFlight !== undefined) return;
+    this.#writeBuffer();
+  }
+
+  #writeBuffer(): void {
+    const records = this.#buffer;
+    this.#buffer = [];
+    let result: void | Promise<void>;
+    try {
+      result = this.#writer.write(records);
+    } catch (error) {
+      wrapUserError(this.name, error);
+    }
+    if (result === undefined || typeof (result as Promise<void>).then !== "function") return;
+    const inFlight = Promise.resolve(result).then(
+      () => {
+        this.#inFlight = undefined;
+        // Records that arrived while the write was in flight go next, in order.
+        if (this.#buffer.length > 0) this.#writeBuffer();
+      },
+      (error: unknown) => {
+        this.#inFlight = undefined;
+        wrapUserError(this.name, error);
+      },
+    );
+    this.#inFlight = inFlight;
+    this.#env.blockOn(inFlight, `${this.name} write`);
+  }
+
+  endInput(): void {}
+
+  async finish(): Promise<void> {
+    while (this.#inFlight !== undefined) await this.#inFlight;
+    try {
+      if (this.#buffer.length > 0) {
+        const records = this.#buffer;
+        this.#buffer = [];
+        await this.#writer.write(records);
+      }
+      await this.#writer.flush(true);
+      const committables = (await this.#writer.prepareCommit?.()) ?? [];
+      if (this.#committer !== undefined && committables.length > 0) await this.#committer.commit(committables);
+    } catch (error) {
+      wrapUserError(this.name, error);
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.#writer.close();
+      await this.#committer?.close?.();
+    } catch (error) {
+      wrapUserError(`${this.name} (close)`, error);
+    }
+  }
+
+  fireProcessingTimers(): void {}
+
+  snapshotState(): OperatorSnapshot {
+    return { operatorId: this.operatorId, keyed: {}, operator: {} };
+  }
+
+  restoreState(): void {}
+}

@@ -1,0 +1,67 @@
+/**
+ * The runtime's operator contract: what a task calls on each operator of its chain. User code never
+ * sees this type; process functions are wrapped by operators.
+ *
+ * Call sequence for one operator, as the task drives it:
+ * ```text
+ * restoreState(s)?           // only when recovering; before open
+ * open()
+ * processRecord1/2(r, ts)*   // interleaved with fireProcessingTimers(now) and endOfBatch()
+ * endInput(0) [endInput(1)]  // each input once, when it is exhausted (bounded inputs)
+ * finish()                   // after all inputs ended: flush what is buffered, emit final results
+ * close()                    // always, also after failure or cancellation
+ * ```
+ * `snapshotState(id)` may be called between any two record calls; it must capture everything
+ * needed to resume exactly after the last processed record, and nothing after it.
+ * @module
+ */
+
+/** State of one operator instance in a snapshot: plain data, keyed by state name. */
+export interface OperatorSnapshot {
+  readonly operatorId: string;
+  /** Keyed state as [key, value] pairs per state name; rescaling re-partitions them by key group. */
+  readonly keyed: Record<string, [unknown, unknown][]>;
+  /** Non-keyed state per state name, with how it is redistributed on rescale. */
+  readonly operator: Record<string, { readonly redistribution: string; readonly value: unknown }>;
+  /** Operator-specific extras (e.g. a source reader's splits). */
+  readonly extra?: unknown;
+}
+
+export interface StreamOperator {
+  /** For errors and metrics. */
+  readonly name: string;
+  open(): void | Promise<void>;
+  processRecord1(record: unknown, timestamp: number): void;
+  processRecord2(record: unknown, timestamp: number): void;
+  /** The task finished handing over one input batch (or source poll); sinks write here. */
+  endOfBatch(): void;
+  endInput(input: 0 | 1): void;
+  finish(): void | Promise<void>;
+  close(): void | Promise<void>;
+  /** Fires processing-time timers due at `now`. */
+  fireProcessingTimers(now: number): void;
+  snapshotState(checkpointId: number): OperatorSnapshot;
+  restoreState(snapshot: OperatorSnapshot): void;
+}
+
+/** Thrown for an exception raised by user code; carries the operator's name. */
+export class UserCodeError extends Error {
+  override name = "UserCodeError";
+  readonly operatorName: string;
+
+  constructor(operatorName: string, cause: unknown) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    super(`${operatorName}: ${message}`, { cause });
+    this.operatorName = operatorName;
+    if (cause instanceof Error && cause.stack !== undefined) {
+      // The user's stack is the useful one; keep it, under our message.
+      this.stack = `${this.name}: ${this.message}\n  caused by ${cause.stack}`;
+    }
+  }
+}
+
+/** Runs user code, tagging exceptions with the operator name (once, at the innermost operator). */
+export function wrapUserError(operatorName: string, error: unknown): never {
+  if (error instanceof UserCodeError) throw error;
+  throw new UserCodeError(operatorName, error);
+}

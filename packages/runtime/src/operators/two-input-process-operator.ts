@@ -1,0 +1,86 @@
+/**
+ * Runs a {@link TwoInputNonBroadcastStreamProcessFunction}. On keyed inputs each side extracts its
+ * key with its own selector; both sides then share the key's state.
+ * @module
+ */
+
+import type {
+  ApplyPartitionFunction,
+  KeySelector,
+  KeyValue,
+  StateDeclaration,
+  TwoInputNonBroadcastStreamProcessFunction,
+} from "@weir/api";
+import type { OperatorEnvironment } from "./operator-environment.ts";
+import type { Output } from "./output.ts";
+import { ProcessOperatorBase, TIMER_OUTPUT_TIMESTAMP } from "./process-operator-base.ts";
+import { TimestampedCollector } from "./process-context.ts";
+import { wrapUserError } from "./stream-operator.ts";
+
+export class TwoInputProcessOperator extends ProcessOperatorBase {
+  readonly #fn: TwoInputNonBroadcastStreamProcessFunction<unknown, unknown, unknown, KeyValue>;
+  readonly #keySelectors: readonly [KeySelector<unknown, KeyValue> | undefined, KeySelector<unknown, KeyValue> | undefined];
+  readonly #collector: TimestampedCollector;
+
+  constructor(options: {
+    name: string;
+    operatorId: string;
+    env: OperatorEnvironment;
+    fn: TwoInputNonBroadcastStreamProcessFunction<unknown, unknown, unknown, KeyValue>;
+    keySelectors: readonly [KeySelector<unknown, KeyValue> | undefined, KeySelector<unknown, KeyValue> | undefined];
+    states: readonly StateDeclaration[];
+    maxParallelism: number;
+    output: Output;
+  }) {
+    super({ ...options, keyed: options.keySelectors[0] !== undefined });
+    this.#fn = options.fn;
+    this.#keySelectors = options.keySelectors;
+    this.#collector = new TimestampedCollector(options.output);
+  }
+
+  processRecord1(record: unknown, timestamp: number): void {
+    const selector = this.#keySelectors[0];
+    if (selector !== undefined) this.setKeyFrom(selector, record);
+    this.#collector.timestamp = timestamp;
+    try {
+      this.#fn.processRecordFromFirstInput(record, this.#collector, this.contexts.partitioned);
+    } catch (error) {
+      wrapUserError(this.name, error);
+    }
+  }
+
+  override processRecord2(record: unknown, timestamp: number): void {
+    const selector = this.#keySelectors[1];
+    if (selector !== undefined) this.setKeyFrom(selector, record);
+    this.#collector.timestamp = timestamp;
+    try {
+      this.#fn.processRecordFromSecondInput(record, this.#collector, this.contexts.partitioned);
+    } catch (error) {
+      wrapUserError(this.name, error);
+    }
+  }
+
+  endInput(input: 0 | 1): void {
+    this.#collector.timestamp = TIMER_OUTPUT_TIMESTAMP;
+    try {
+      if (input === 0) this.#fn.endFirstInput?.(this.contexts.nonPartitioned);
+      else this.#fn.endSecondInput?.(this.contexts.nonPartitioned);
+    } catch (error) {
+      wrapUserError(`${this.name} (endInput)`, error);
+    }
+  }
+
+  protected onTimer(timestamp: number): void {
+    if (this.#fn.onProcessingTimer === undefined) return;
+    this.#collector.timestamp = TIMER_OUTPUT_TIMESTAMP;
+    try {
+      this.#fn.onProcessingTimer(timestamp, this.#collector, this.contexts.partitioned);
+    } catch (error) {
+      wrapUserError(`${this.name} (onProcessingTimer)`, error);
+    }
+  }
+
+  protected applyWithCollectors(fn: ApplyPartitionFunction<unknown>): void {
+    fn(this.#collector, this.contexts.partitioned);
+  }
+}

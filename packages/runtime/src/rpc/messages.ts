@@ -1,0 +1,56 @@
+/**
+ * The messages between the coordinator and the slots: the whole control-plane surface, in one
+ * place. Data never travels here; it uses the exchange's channels.
+ * @module
+ */
+
+import type { ExecutionMode } from "@weir/api";
+
+/** What a worker thread needs to rebuild the job and run its slot's tasks. */
+export interface SlotDeployment {
+  readonly slot: number;
+  readonly moduleUrl: string;
+  readonly params: unknown;
+  readonly jobName: string;
+  readonly parallelism: number;
+  readonly executionMode: ExecutionMode;
+  readonly attempt: number;
+  readonly batchSize: number;
+  readonly buffersPerChannel: number;
+  /** Peer slot index -> index into the transferred ports list. */
+  readonly peerPorts: readonly (readonly [number, number])[];
+}
+
+export interface SerializedError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack: string | undefined;
+  readonly operatorName: string | undefined;
+}
+
+export type ToSlot =
+  | { readonly type: "start" }
+  | { readonly type: "add-splits"; readonly vertex: number; readonly subtask: number; readonly splits: unknown[] }
+  | { readonly type: "no-more-splits"; readonly vertex: number; readonly subtask: number }
+  | { readonly type: "cancel" };
+
+export type ToCoordinator =
+  | { readonly type: "ready"; readonly slot: number; readonly fingerprint: string }
+  | { readonly type: "load-failed"; readonly slot: number; readonly error: SerializedError }
+  | { readonly type: "split-request"; readonly vertex: number; readonly subtask: number }
+  | { readonly type: "collected"; readonly name: string; readonly records: unknown[] }
+  | { readonly type: "task-finished"; readonly vertex: number; readonly subtask: number }
+  | { readonly type: "task-failed"; readonly vertex: number; readonly subtask: number; readonly error: SerializedError }
+  | { readonly type: "cancelled"; readonly slot: number };
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) {
+    return {
+      name: error.name,
+      message: error.message,
+      stack: error.stack,
+      operatorName: (error as { operatorName?: string }).operatorName,
+    };
+  }
+  return { name: "Error", message: String(error), stack: undefined, operatorName: undefined };
+}

@@ -1,0 +1,160 @@
+/**
+ * The heap state backend: one JS `Map` per declared state, from key id to value. On keyed streams
+ * the current key is set by the operator before each record or timer; on non-keyed streams there
+ * is one implicit partition (the subtask).
+ *
+ * Invariant: state handles never cache values, only the table they read, so a handle obtained once
+ * always acts on the key current at the time of the call.
+ * @module
+ */
+
+import type { KeyValue, StateDeclaration } from "@weir/api";
+import { canonicalKeyId } from "../keys/key-hash.ts";
+import { createStateHandle, type StateTable } from "./state-handles.ts";
+
+/** The partition id used by non-keyed operators. */
+const SUBTASK_PARTITION = "\u0000subtask";
+
+export type KeyId = string | number | bigint | boolean | null;
+
+export class HeapStateBackend {
+  readonly keyed: boolean;
+  readonly #operatorName: string;
+  readonly #declarations = new Map<string, StateDeclaration>();
+  readonly #tables = new Map<string, StateTable>();
+  readonly #handles = new Map<StateDeclaration, unknown>();
+  /** Original keys of composite (array/object) keys, by their canonical id. */
+  readonly #compositeKeys = new Map<string, KeyValue>();
+  currentKey: KeyValue = null;
+  currentKeyId: KeyId;
+  /** Broadcast state may only be written while the broadcast input is processed. */
+  broadcastWritable = false;
+
+  constructor(operatorName: string, keyed: boolean, declarations: readonly StateDeclaration[]) {
+    this.#operatorName = operatorName;
+    this.keyed = keyed;
+    this.currentKeyId = keyed ? null : SUBTASK_PARTITION;
+    for (const declaration of declarations) {
+      this.#declarations.set(declaration.name, declaration);
+      this.#tables.set(declaration.name, new Map());
+    }
+  }
+
+  /** Sets the key the next state accesses act on. Cheap for primitive keys (the common case). */
+  setCurrentKey(key: KeyValue): void {
+    this.currentKey = key;
+    if (typeof key === "object" && key !== null) {
+      const id = canonicalKeyId(key) as string;
+      if (!this.#compositeKeys.has(id)) this.#compositeKeys.set(id, key);
+      this.currentKeyId = id;
+    } else {
+      // -0 and 0 are one key.
+      this.currentKeyId = key === 0 ? 0 : key;
+    }
+  }
+
+  getCurrentKey(): KeyValue {
+    if (!this.keyed) {
+      throw new Error(`${this.#operatorName}: getCurrentKey() is only available on keyed streams`);
+    }
+    return this.currentKey;
+  }
+
+  getState(declaration: StateDeclaration): unknown {
+    const cached = this.#handles.get(declaration);
+    if (cached !== undefined) return cached;
+    const declared = this.#declarations.get(declaration?.name);
+    if (declared === undefined || declared.kind !== declaration.kind) {
+      const names = [...this.#declarations.keys()].map((n) => `"${n}"`).join(", ") || "none";
+      throw new Error(
+        `${this.#operatorName}: state "${declaration?.name}" was not declared in usesStates() (declared: ${names})`,
+      );
+    }
+    const handle = createStateHandle(declared, this.#tables.get(declared.name)!, this, this.#operatorName);
+    this.#handles.set(declaration, handle);
+    return handle;
+  }
+
+  /** Every key that has state in any table, as the original key values. */
+  keysWithState(): KeyValue[] {
+    const ids = new Set<KeyId>();
+    for (const [name, table] of this.#tables) {
+      if (this.#declarations.get(name)!.kind === "broadcast") continue;
+      for (const id of table.keys()) ids.add(id);
+    }
+    return [...ids].map((id) => (typeof id === "string" ? (this.#compositeKeys.get(id) ?? id) : id) as KeyValue);
+  }
+
+  /** Plain-data copy of every table: [key, value] pairs per state name. */
+  snapshot(): { keyed: Record<string, [unknown, unknown][]>; operator: Record<string, { redistribution: string; value: unknown }> } {
+    const keyed: Record<string, [unknown, unknown][]> = {};
+    const operator: Record<string, { redistribution: string; value: unknown }> = {};
+    for (const [name, table] of this.#tables) {
+      const declaration = this.#declarations.get(name)!;
+      if (this.keyed && declaration.kind !== "broadcast") {
+        const entries: [unknown, unknown][] = [];
+        for (const [id, value] of table) {
+          const key = typeof id === "string" ? (this.#compositeKeys.get(id) ?? id) : id;
+          entries.push([key, snapshotValue(value)]);
+        }
+        keyed[name] = entries;
+      } else {
+        const id = declaration.kind === "broadcast" ? BROADCAST_PARTITION : SUBTASK_PARTITION;
+        operator[name] = { redistribution: declaration.redistribution, value: snapshotValue(table.get(id)) };
+      }
+    }
+    return { keyed, operator };
+  }
+
+  /**
+   * Restores tables from a snapshot. `acceptKey` filters keyed entries (rescaling keeps only the
+   * key groups of this subtask).
+   */
+  restore(
+    snapshot: { keyed: Record<string, [unknown, unknown][]>; operator: Record<string, { value: unknown }> },
+    acceptKey: (key: KeyValue) => boolean,
+  ): void {
+    for (const [name, entries] of Object.entries(snapshot.keyed)) {
+      const table = this.#tableFor(name);
+      for (const [key, value] of entries) {
+        if (!acceptKey(key as KeyValue)) continue;
+        this.setCurrentKey(key as KeyValue);
+        table.set(this.currentKeyId, this.#revive(name, value));
+      }
+    }
+    for (const [name, { value }] of Object.entries(snapshot.operator)) {
+      if (value === undefined) continue;
+      const declaration = this.#declarations.get(name);
+      const id = declaration?.kind === "broadcast" ? BROADCAST_PARTITION : SUBTASK_PARTITION;
+      this.#tableFor(name).set(id, this.#revive(name, value));
+    }
+    this.currentKey = null;
+    this.currentKeyId = this.keyed ? null : SUBTASK_PARTITION;
+  }
+
+  /** Inverse of `snapshotValue`: map-shaped states come back as Maps. */
+  #revive(name: string, value: unknown): unknown {
+    const kind = this.#declarations.get(name)?.kind;
+    if ((kind === "map" || kind === "broadcast") && Array.isArray(value)) return new Map(value as [KeyId, unknown][]);
+    if (kind === "list" && Array.isArray(value)) return [...value];
+    return value;
+  }
+
+  #tableFor(name: string): StateTable {
+    const table = this.#tables.get(name);
+    if (table === undefined) {
+      throw new Error(`${this.#operatorName}: the snapshot has state "${name}", which this operator does not declare`);
+    }
+    return table;
+  }
+}
+
+/** Broadcast state is per subtask, not per key. */
+export const BROADCAST_PARTITION = "\u0000broadcast";
+
+/** Lists and maps are copied so a later mutation cannot change a taken snapshot. */
+function snapshotValue(value: unknown): unknown {
+  if (Array.isArray(value)) return [...value];
+  if (value instanceof Map) return [...value.entries()];
+  return value;
+}

@@ -1,0 +1,176 @@
+/**
+ * A slot: one worker thread running subtask `slot` of every vertex whose parallelism exceeds it
+ * (Flink's default slot sharing). It rebuilds the job graph from the job module, wires its tasks
+ * to the other slots' channels, and runs them on its event loop. The coordinator drives it through
+ * {@link ToSlot} messages; the slot reports through {@link ToCoordinator}.
+ * @module
+ */
+
+import type { MessagePort } from "node:worker_threads";
+import type { Batch } from "../exchange/batch.ts";
+import type { ChannelEvent } from "../exchange/channel-event.ts";
+import { MAX_SUBTASKS, describeChannel } from "../exchange/channel-id.ts";
+import type { InputGate } from "../exchange/input-gate.ts";
+import { LocalTransport } from "../exchange/local-transport.ts";
+import { MessagePortTransport } from "../exchange/message-port-transport.ts";
+import type { OutputChannel } from "../exchange/output-channel.ts";
+import type { FrameSink, Transport } from "../exchange/transport.ts";
+import { graphFingerprint } from "../graph/graph-fingerprint.ts";
+import { buildJobGraph, type JobGraph } from "../graph/job-graph.ts";
+import { captureGraph, loadJobDefinition } from "../graph/job-module.ts";
+import { keyGroupRangeForOperator } from "../keys/key-hash.ts";
+import { type SlotDeployment, serializeError, type ToCoordinator, type ToSlot } from "../rpc/messages.ts";
+import { SYSTEM_CLOCK } from "../time/processing-clock.ts";
+import { SlotScheduler } from "./slot-scheduler.ts";
+import type { StreamTask } from "./stream-task.ts";
+import { buildTask } from "./task-builder.ts";
+
+/** Routes frames that arrive for this slot to the gate or output channel that owns the channel. */
+class FrameRouter implements FrameSink {
+  readonly gates = new Map<number, InputGate>();
+  readonly outputs = new Map<number, OutputChannel>();
+  readonly #wake: () => void;
+
+  constructor(wake: () => void) {
+    this.#wake = wake;
+  }
+
+  onBatch(channel: number, batch: Batch | Uint8Array): void {
+    this.#gate(channel).enqueue(channel, batch);
+    this.#wake();
+  }
+
+  onEvent(channel: number, event: ChannelEvent): void {
+    this.#gate(channel).enqueue(channel, event);
+    this.#wake();
+  }
+
+  onCredit(channel: number, credits: number): void {
+    const output = this.outputs.get(channel);
+    if (output === undefined) throw new Error(`credit for unknown channel ${describeChannel(channel)}`);
+    output.onCredit(credits);
+  }
+
+  #gate(channel: number): InputGate {
+    const gate = this.gates.get(channel);
+    if (gate === undefined) throw new Error(`data for unknown channel ${describeChannel(channel)}`);
+    return gate;
+  }
+}
+
+export class Slot {
+  readonly #deployment: SlotDeployment;
+  readonly #send: (message: ToCoordinator) => void;
+  readonly #scheduler = new SlotScheduler();
+  readonly #router = new FrameRouter(() => this.#scheduler.wake());
+  readonly #transports = new Map<number, Transport>();
+  readonly #tasks = new Map<string, StreamTask>();
+
+  constructor(deployment: SlotDeployment, ports: readonly MessagePort[], send: (message: ToCoordinator) => void) {
+    this.#deployment = deployment;
+    this.#send = send;
+    this.#transports.set(deployment.slot, new LocalTransport(this.#router));
+    for (const [peer, portIndex] of deployment.peerPorts) {
+      this.#transports.set(
+        peer,
+        new MessagePortTransport(ports[portIndex]!, this.#router, (error) => this.#failAll(error)),
+      );
+    }
+  }
+
+  /** Loads the job module, rebuilds the graph and creates this slot's tasks. */
+  async deploy(): Promise<void> {
+    const d = this.#deployment;
+    try {
+      const definition = await loadJobDefinition(d.moduleUrl);
+      const request = await captureGraph(definition, d.params, { parallelism: d.parallelism, jobName: d.jobName });
+      const graph = buildJobGraph(request.graph.nodes, request.parallelism);
+      for (const vertex of graph.vertices) {
+        if (vertex.parallelism <= d.slot) continue;
+        const task = this.#createTask(graph, vertex.id);
+        this.#tasks.set(`${vertex.id}/${d.slot}`, task);
+        this.#scheduler.add(task);
+      }
+      this.#send({ type: "ready", slot: d.slot, fingerprint: graphFingerprint(graph) });
+    } catch (error) {
+      this.#send({ type: "load-failed", slot: d.slot, error: serializeError(error) });
+    }
+  }
+
+  #createTask(graph: JobGraph, vertexId: number): StreamTask {
+    const d = this.#deployment;
+    const vertex = graph.vertices[vertexId]!;
+    if (vertex.parallelism > MAX_SUBTASKS) throw new RangeError(`parallelism above ${MAX_SUBTASKS} is not supported`);
+    const router = this.#router;
+    const transports = this.#transports;
+    return buildTask({
+      graph,
+      vertex,
+      subtask: d.slot,
+      wiring: {
+        transportTo: (slot) => transports.get(slot)!,
+        registerInput: (channel, gate) => router.gates.set(channel, gate),
+        registerOutput: (channel) => router.outputs.set(channel.id, channel),
+        batchSize: d.batchSize,
+        buffersPerChannel: d.buffersPerChannel,
+      },
+      env: {
+        jobInfo: { jobName: d.jobName, executionMode: d.executionMode },
+        taskInfo: {
+          taskName: vertex.name,
+          parallelism: vertex.parallelism,
+          maxParallelism: vertex.maxParallelism,
+          indexOfThisSubtask: d.slot,
+          attemptNumber: d.attempt,
+        },
+        clock: SYSTEM_CLOCK,
+        keyGroupRange: keyGroupRangeForOperator(vertex.maxParallelism, vertex.parallelism, d.slot),
+        batchSize: d.batchSize,
+        scheduleTimer: (at, fire) => {
+          SYSTEM_CLOCK.schedule(at, () => this.#taskOf(vertexId)?.post(() => fire(SYSTEM_CLOCK.now())));
+        },
+        sendCollected: (name, records) => this.#send({ type: "collected", name, records }),
+        requestSplit: (vertex, subtask) => this.#send({ type: "split-request", vertex, subtask }),
+      },
+      listener: {
+        wake: () => this.#scheduler.wake(),
+        onFinished: (task) => this.#send({ type: "task-finished", vertex: task.vertex, subtask: task.subtask }),
+        onFailed: (task, error) =>
+          this.#send({ type: "task-failed", vertex: task.vertex, subtask: task.subtask, error: serializeError(error) }),
+      },
+    });
+  }
+
+  #taskOf(vertex: number): StreamTask | undefined {
+    return this.#tasks.get(`${vertex}/${this.#deployment.slot}`);
+  }
+
+  handle(message: ToSlot): void {
+    switch (message.type) {
+      case "start":
+        for (const task of this.#tasks.values()) void task.start();
+        return;
+      case "add-splits":
+        this.#taskOf(message.vertex)?.addSplits(message.splits);
+        return;
+      case "no-more-splits":
+        this.#taskOf(message.vertex)?.noMoreSplits();
+        return;
+      case "cancel":
+        void this.#cancelAll();
+        return;
+    }
+  }
+
+  async #cancelAll(): Promise<void> {
+    await Promise.all([...this.#tasks.values()].map((task) => task.cancel()));
+    for (const transport of this.#transports.values()) {
+      if (transport instanceof MessagePortTransport) transport.close();
+    }
+    this.#send({ type: "cancelled", slot: this.#deployment.slot });
+  }
+
+  #failAll(error: unknown): void {
+    for (const task of this.#tasks.values()) task.fail(error);
+  }
+}

@@ -1,0 +1,274 @@
+/**
+ * A task: one subtask of one vertex, i.e. a chain of operators, run as a mailbox on its slot's
+ * event loop. Each `step()` does one unit of work — one mail (timer, split assignment), one input
+ * batch, or one source poll — so records, timers and control messages never interleave inside a
+ * user function.
+ *
+ * Flow control: a task takes no new input while any output channel waits for credit or while an
+ * operator has paused it on a promise (a slow sink write). That is how backpressure travels from a
+ * slow consumer up to the sources, and why memory stays bounded.
+ *
+ * Lifecycle: `start()` restores and opens operators (tail first, so consumers are ready before
+ * producers emit); the task then runs until its inputs end, finishes every operator in chain order,
+ * sends end-of-partition downstream, closes operators and reports FINISHED. A failure anywhere
+ * reports FAILED with the operator's name; `cancel()` closes everything and reports CANCELED.
+ * @module
+ */
+
+import { InputStatus } from "@weir/api";
+import { NO_TIMESTAMP } from "../exchange/batch.ts";
+import { END_OF_PARTITION } from "../exchange/channel-event.ts";
+import type { InputGate } from "../exchange/input-gate.ts";
+import type { Backpressure } from "../exchange/output-channel.ts";
+import type { RecordWriter } from "../exchange/record-writer.ts";
+import type { SourceOperator } from "../operators/source-operator.ts";
+import type { OperatorSnapshot, StreamOperator } from "../operators/stream-operator.ts";
+
+export type TaskState = "CREATED" | "RUNNING" | "FINISHING" | "FINISHED" | "FAILED" | "CANCELED";
+
+export interface TaskListener {
+  onFinished(task: StreamTask): void;
+  onFailed(task: StreamTask, error: unknown): void;
+  /** The task has new work; the slot scheduler should run it soon. */
+  wake(): void;
+}
+
+export class StreamTask {
+  readonly vertex: number;
+  readonly subtask: number;
+  readonly name: string;
+  state: TaskState = "CREATED";
+  readonly #operators: StreamOperator[];
+  readonly #source: SourceOperator | undefined;
+  readonly #gates: InputGate[];
+  readonly #writers: RecordWriter[];
+  readonly #backpressure: Backpressure;
+  readonly #listener: TaskListener;
+  readonly #mailbox: (() => void)[] = [];
+  #blockers = 0;
+  #sourceWaiting = false;
+  #gateCursor = 0;
+  #unflushed = false;
+  /** Records processed (input) by this task; for metrics and tests. */
+  recordsIn = 0;
+
+  constructor(options: {
+    vertex: number;
+    subtask: number;
+    name: string;
+    operators: StreamOperator[];
+    source: SourceOperator | undefined;
+    gates: InputGate[];
+    writers: RecordWriter[];
+    backpressure: Backpressure;
+    listener: TaskListener;
+  }) {
+    this.vertex = options.vertex;
+    this.subtask = options.subtask;
+    this.name = options.name;
+    this.#operators = options.operators;
+    this.#source = options.source;
+    this.#gates = options.gates;
+    this.#writers = options.writers;
+    this.#backpressure = options.backpressure;
+    this.#listener = options.listener;
+  }
+
+  get backpressured(): boolean {
+    return this.#backpressure.blocked;
+  }
+
+  async start(restore?: ReadonlyMap<string, OperatorSnapshot>): Promise<void> {
+    try {
+      if (restore !== undefined) {
+        for (const op of this.#operators) {
+          const snapshot = restore.get((op as { operatorId?: string }).operatorId ?? "");
+          if (snapshot !== undefined) op.restoreState(snapshot);
+        }
+      }
+      for (let i = this.#operators.length - 1; i >= 0; i--) await this.#operators[i]!.open();
+      if (this.state !== "CREATED") return;
+      this.state = "RUNNING";
+      this.#listener.wake();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Enqueues a control action; it runs between records, like everything else. */
+  post(mail: () => void): void {
+    if (this.state === "RUNNING" || this.state === "CREATED") {
+      this.#mailbox.push(mail);
+      this.#listener.wake();
+    }
+  }
+
+  /** Pauses input until `promise` settles (a rejection fails the task). */
+  blockOn(promise: Promise<unknown>): void {
+    this.#blockers++;
+    promise.then(
+      () => {
+        this.#blockers--;
+        this.#listener.wake();
+      },
+      (error: unknown) => this.fail(error),
+    );
+  }
+
+  /** Tells a waiting source to poll again. */
+  resumeSource(): void {
+    this.#sourceWaiting = false;
+    this.#listener.wake();
+  }
+
+  /** Splits assigned by the enumerator, delivered through the mailbox. */
+  addSplits(splits: readonly unknown[]): void {
+    const source = this.#requireSource();
+    this.post(() => {
+      source.addSplits(splits as never);
+      this.#sourceWaiting = false;
+    });
+  }
+
+  noMoreSplits(): void {
+    const source = this.#requireSource();
+    this.post(() => {
+      source.notifyNoMoreSplits();
+      this.#sourceWaiting = false;
+    });
+  }
+
+  #requireSource(): SourceOperator {
+    if (this.#source === undefined) throw new Error(`${this.name} is not a source task`);
+    return this.#source;
+  }
+
+  /** Does one unit of work; returns false when the task cannot progress right now. */
+  step(): boolean {
+    if (this.state !== "RUNNING") return false;
+    try {
+      const mail = this.#mailbox.shift();
+      if (mail !== undefined) {
+        mail();
+        return true;
+      }
+      if (this.#blockers > 0 || this.#backpressure.blocked) return false;
+      return this.#source !== undefined ? this.#pollSource(this.#source) : this.#processInput();
+    } catch (error) {
+      this.fail(error);
+      return false;
+    }
+  }
+
+  #pollSource(source: SourceOperator): boolean {
+    if (this.#sourceWaiting) return false;
+    const status = source.poll();
+    this.#endOfBatch();
+    if (status === InputStatus.END_OF_INPUT) {
+      void this.#finish();
+      return true;
+    }
+    if (status === InputStatus.NOTHING_AVAILABLE) {
+      this.#flushIfNeeded();
+      this.#sourceWaiting = true;
+      source.isAvailable().then(
+        () => this.resumeSource(),
+        (error: unknown) => this.fail(error),
+      );
+    }
+    return true;
+  }
+
+  #processInput(): boolean {
+    const gates = this.#gates;
+    for (let tried = 0; tried < gates.length; tried++) {
+      const gate = gates[this.#gateCursor]!;
+      this.#gateCursor = this.#gateCursor + 1 === gates.length ? 0 : this.#gateCursor + 1;
+      const item = gate.poll();
+      if (item === undefined) continue;
+      if (item.kind === "end-of-input") {
+        this.#operators[0]!.endInput(gate.input);
+        if (gates.every((g) => g.finished)) void this.#finish();
+        return true;
+      }
+      const { records, timestamps, count } = item.batch;
+      const head = this.#operators[0]!;
+      if (gate.input === 0) {
+        for (let i = 0; i < count; i++) head.processRecord1(records[i], timestamps === null ? NO_TIMESTAMP : timestamps[i]!);
+      } else {
+        for (let i = 0; i < count; i++) head.processRecord2(records[i], timestamps === null ? NO_TIMESTAMP : timestamps[i]!);
+      }
+      this.recordsIn += count;
+      this.#endOfBatch();
+      return true;
+    }
+    this.#flushIfNeeded();
+    return false;
+  }
+
+  #endOfBatch(): void {
+    const operators = this.#operators;
+    for (let i = 0; i < operators.length; i++) operators[i]!.endOfBatch();
+    this.#unflushed = true;
+  }
+
+  /** Ships partly filled output batches when the task runs out of input, for low latency. */
+  #flushIfNeeded(): void {
+    if (!this.#unflushed) return;
+    this.#unflushed = false;
+    for (const writer of this.#writers) writer.flush();
+  }
+
+  async #finish(): Promise<void> {
+    this.state = "FINISHING";
+    try {
+      const operators = this.#operators;
+      for (let i = 0; i < operators.length; i++) {
+        // The head's inputs were ended by its gates; chained operators have one input each.
+        if (i > 0) operators[i]!.endInput(0);
+        await operators[i]!.finish();
+      }
+      for (const writer of this.#writers) writer.sendEvent(END_OF_PARTITION);
+      await this.#closeOperators();
+      if (this.state !== "FINISHING") return;
+      this.state = "FINISHED";
+      this.#listener.onFinished(this);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  async #closeOperators(): Promise<unknown> {
+    let firstError: unknown;
+    for (const op of this.#operators) {
+      try {
+        await op.close();
+      } catch (error) {
+        firstError ??= error;
+      }
+    }
+    if (firstError !== undefined) throw firstError;
+    return undefined;
+  }
+
+  fail(error: unknown): void {
+    if (this.state === "FAILED" || this.state === "CANCELED" || this.state === "FINISHED") return;
+    this.state = "FAILED";
+    this.#mailbox.length = 0;
+    // Close operators, but report the original error, not a follow-up one from cleanup.
+    void this.#closeOperators().catch(() => {});
+    this.#listener.onFailed(this, error);
+  }
+
+  async cancel(): Promise<void> {
+    if (this.state === "FINISHED" || this.state === "FAILED" || this.state === "CANCELED") return;
+    this.state = "CANCELED";
+    this.#mailbox.length = 0;
+    await this.#closeOperators().catch(() => {});
+  }
+
+  /** Snapshots of every operator of the chain (for savepoints and tests; checkpoints come later). */
+  snapshotOperators(checkpointId: number): OperatorSnapshot[] {
+    return this.#operators.map((op) => op.snapshotState(checkpointId));
+  }
+}
