@@ -33,7 +33,7 @@ const COUNT = StateDeclarations.value<number>("count");
 /** Counts per key and emits each key's final count once its input has ended. */
 const countWords: OneInputStreamProcessFunction<string, WordCount, string> = {
   usesStates: () => [COUNT],
-  processRecord(word, _output, ctx) {
+  processRecord(_word, _output, ctx) {
     const count = ctx.stateManager.getState(COUNT);
     count.update((count.value() ?? 0) + 1);
   },
@@ -52,7 +52,12 @@ export default defineJob((env, params: WordCountParams | undefined) => {
   const counts = env
     .fromCollection(params?.lines ?? DEFAULT_LINES)
     .withName("Lines")
-    .flatMap((line) => line.toLowerCase().split(/[^a-z']+/).filter((word) => word.length > 0))
+    .flatMap((line) =>
+      line
+        .toLowerCase()
+        .split(/[^a-z']+/)
+        .filter((word) => word.length > 0),
+    )
     .keyBy((word) => word)
     .process(countWords)
     .withName("Count words");

@@ -64,15 +64,18 @@ export interface ProcessingTimeManager {
  * that has state on a keyed stream, once for the subtask on other streams.
  * @public
  */
-export type ApplyPartitionFunction<OUT> = (output: Collector<OUT>, ctx: PartitionedContext<OUT>) => void;
+export type ApplyPartitionFunction<OUT, K extends KeyValue = KeyValue> = (
+  output: Collector<OUT>,
+  ctx: PartitionedContext<OUT, K>,
+) => void;
 
 /** Context where no single partition is current. @public */
-export interface NonPartitionedContext<OUT> extends RuntimeContext {
+export interface NonPartitionedContext<OUT, K extends KeyValue = KeyValue> extends RuntimeContext {
   /**
    * Runs `fn` for every partition of this subtask: each key with state on keyed streams, the subtask
    * itself otherwise. Records `fn` collects go to the function's output.
    */
-  applyToAllPartitions(fn: ApplyPartitionFunction<OUT>): void;
+  applyToAllPartitions(fn: ApplyPartitionFunction<OUT, K>): void;
   /**
    * State that belongs to the subtask rather than to a key: broadcast state, and any state declared
    * on a non-keyed stream. Keyed state throws here, since no key is current.
@@ -85,17 +88,18 @@ export interface PartitionedContext<OUT, K extends KeyValue = KeyValue> extends 
   readonly stateManager: StateManager<K>;
   /** Throws on non-keyed streams: processing-time timers need a key. */
   readonly processingTimeManager: ProcessingTimeManager;
-  readonly nonPartitionedContext: NonPartitionedContext<OUT>;
+  readonly nonPartitionedContext: NonPartitionedContext<OUT, K>;
 }
 
 /** The two collectors of a two-output function, for `applyToAllPartitions`. @public */
-export type TwoOutputApplyPartitionFunction<OUT1, OUT2> = (
+export type TwoOutputApplyPartitionFunction<OUT1, OUT2, K extends KeyValue = KeyValue> = (
   output1: Collector<OUT1>,
   output2: Collector<OUT2>,
-  ctx: PartitionedContext<OUT1>,
+  ctx: PartitionedContext<OUT1, K>,
 ) => void;
 
 /** Non-partitioned context of a two-output function. @public */
-export interface TwoOutputNonPartitionedContext<OUT1, OUT2> extends RuntimeContext {
-  applyToAllPartitions(fn: TwoOutputApplyPartitionFunction<OUT1, OUT2>): void;
+export interface TwoOutputNonPartitionedContext<OUT1, OUT2, K extends KeyValue = KeyValue>
+  extends RuntimeContext {
+  applyToAllPartitions(fn: TwoOutputApplyPartitionFunction<OUT1, OUT2, K>): void;
 }

@@ -35,11 +35,12 @@ export interface ProcessFunction {
 }
 
 /** One input, one output. @public */
-export interface OneInputStreamProcessFunction<IN, OUT, K extends KeyValue = KeyValue> extends ProcessFunction {
+export interface OneInputStreamProcessFunction<IN, OUT, K extends KeyValue = KeyValue>
+  extends ProcessFunction {
   /** Processes one record. Runs synchronously; use async processing for I/O. */
   processRecord(record: IN, output: Collector<OUT>, ctx: PartitionedContext<OUT, K>): void;
   /** Called when a bounded input is exhausted. Default: nothing. */
-  endInput?(ctx: NonPartitionedContext<OUT>): void;
+  endInput?(ctx: NonPartitionedContext<OUT, K>): void;
   /** Called when a processing-time timer registered by this function fires (keyed streams only). */
   onProcessingTimer?(timestamp: number, output: Collector<OUT>, ctx: PartitionedContext<OUT, K>): void;
 }
@@ -53,7 +54,7 @@ export interface TwoOutputStreamProcessFunction<IN, OUT1, OUT2, K extends KeyVal
     output2: Collector<OUT2>,
     ctx: PartitionedContext<OUT1, K>,
   ): void;
-  endInput?(ctx: TwoOutputNonPartitionedContext<OUT1, OUT2>): void;
+  endInput?(ctx: TwoOutputNonPartitionedContext<OUT1, OUT2, K>): void;
   onProcessingTimer?(
     timestamp: number,
     output1: Collector<OUT1>,
@@ -71,8 +72,8 @@ export interface TwoInputNonBroadcastStreamProcessFunction<IN1, IN2, OUT, K exte
   extends ProcessFunction {
   processRecordFromFirstInput(record: IN1, output: Collector<OUT>, ctx: PartitionedContext<OUT, K>): void;
   processRecordFromSecondInput(record: IN2, output: Collector<OUT>, ctx: PartitionedContext<OUT, K>): void;
-  endFirstInput?(ctx: NonPartitionedContext<OUT>): void;
-  endSecondInput?(ctx: NonPartitionedContext<OUT>): void;
+  endFirstInput?(ctx: NonPartitionedContext<OUT, K>): void;
+  endSecondInput?(ctx: NonPartitionedContext<OUT, K>): void;
   onProcessingTimer?(timestamp: number, output: Collector<OUT>, ctx: PartitionedContext<OUT, K>): void;
 }
 
@@ -84,9 +85,13 @@ export interface TwoInputNonBroadcastStreamProcessFunction<IN1, IN2, OUT, K exte
  */
 export interface TwoInputBroadcastStreamProcessFunction<IN1, IN2, OUT, K extends KeyValue = KeyValue>
   extends ProcessFunction {
-  processRecordFromNonBroadcastInput(record: IN1, output: Collector<OUT>, ctx: PartitionedContext<OUT, K>): void;
-  processRecordFromBroadcastInput(record: IN2, ctx: NonPartitionedContext<OUT>): void;
-  endNonBroadcastInput?(ctx: NonPartitionedContext<OUT>): void;
-  endBroadcastInput?(ctx: NonPartitionedContext<OUT>): void;
+  processRecordFromNonBroadcastInput(
+    record: IN1,
+    output: Collector<OUT>,
+    ctx: PartitionedContext<OUT, K>,
+  ): void;
+  processRecordFromBroadcastInput(record: IN2, ctx: NonPartitionedContext<OUT, K>): void;
+  endNonBroadcastInput?(ctx: NonPartitionedContext<OUT, K>): void;
+  endBroadcastInput?(ctx: NonPartitionedContext<OUT, K>): void;
   onProcessingTimer?(timestamp: number, output: Collector<OUT>, ctx: PartitionedContext<OUT, K>): void;
 }

@@ -129,6 +129,9 @@ export interface SplitEnumerator<SplitT extends SourceSplit, EnumState> {
 export interface Source<T, SplitT extends SourceSplit = SourceSplit, EnumState = unknown> {
   readonly boundedness: Boundedness;
   createEnumerator(ctx: SplitEnumeratorContext<SplitT>): SplitEnumerator<SplitT, EnumState>;
-  restoreEnumerator(ctx: SplitEnumeratorContext<SplitT>, state: EnumState): SplitEnumerator<SplitT, EnumState>;
+  restoreEnumerator(
+    ctx: SplitEnumeratorContext<SplitT>,
+    state: EnumState,
+  ): SplitEnumerator<SplitT, EnumState>;
   createReader(ctx: SourceReaderContext): SourceReader<T, SplitT>;
 }

@@ -156,7 +156,12 @@ export const StateDeclarations = {
   },
   /** A value folded with `reduce` on every `add`. */
   reducing<T>(name: string, reduce: (accumulated: T, value: T) => T): ReducingStateDeclaration<T> {
-    return Object.freeze({ kind: "reducing", name: checkName(name), redistribution: RedistributionMode.NONE, reduce });
+    return Object.freeze({
+      kind: "reducing",
+      name: checkName(name),
+      redistribution: RedistributionMode.NONE,
+      reduce,
+    });
   },
   /** An incremental aggregation. */
   aggregating<IN, ACC, OUT>(
@@ -172,7 +177,11 @@ export const StateDeclarations = {
   },
   /** A broadcast map, identical on every parallel instance. */
   broadcast<K extends KeyValue, V>(name: string): BroadcastStateDeclaration<K, V> {
-    return Object.freeze({ kind: "broadcast", name: checkName(name), redistribution: RedistributionMode.IDENTICAL });
+    return Object.freeze({
+      kind: "broadcast",
+      name: checkName(name),
+      redistribution: RedistributionMode.IDENTICAL,
+    });
   },
 } as const;
 

@@ -77,7 +77,9 @@ interface PartitioningConversions<T> {
  */
 interface RecordExtensions<T, Out> {
   /** One output per input. */
-  map<O>(fn: (record: T) => O): Out extends "global" ? ConfigurableGlobalStream<O> : ConfigurableNonKeyedStream<O>;
+  map<O>(
+    fn: (record: T) => O,
+  ): Out extends "global" ? ConfigurableGlobalStream<O> : ConfigurableNonKeyedStream<O>;
   /** Keeps records for which `predicate` is true. */
   filter(
     predicate: (record: T) => boolean,
@@ -100,7 +102,9 @@ export type ConfigurableKeyedStream<K extends KeyValue, T> = KeyedPartitionStrea
 export type ConfigurableGlobalStream<T> = GlobalStream<T> & ProcessConfigurable<ConfigurableGlobalStream<T>>;
 
 /** Each parallel instance is a partition. Sources produce non-keyed streams. @public */
-export interface NonKeyedPartitionStream<T> extends PartitioningConversions<T>, RecordExtensions<T, "non-keyed"> {
+export interface NonKeyedPartitionStream<T>
+  extends PartitioningConversions<T>,
+    RecordExtensions<T, "non-keyed"> {
   readonly kind: "non-keyed";
   process<OUT>(fn: OneInputStreamProcessFunction<T, OUT, never>): ConfigurableNonKeyedStream<OUT>;
   processTwoOutput<OUT1, OUT2>(

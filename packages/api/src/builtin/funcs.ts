@@ -41,7 +41,9 @@ export const BuiltinFuncs = {
    * Running reduction per key on a keyed stream: keeps the reduced value in value state and emits it
    * after every record.
    */
-  reduce<K extends KeyValue, T>(fn: (accumulated: T, record: T) => T): OneInputStreamProcessFunction<T, T, K> {
+  reduce<K extends KeyValue, T>(
+    fn: (accumulated: T, record: T) => T,
+  ): OneInputStreamProcessFunction<T, T, K> {
     const REDUCED = StateDeclarations.value<T>("reduced");
     return {
       usesStates: () => [REDUCED],

@@ -15,8 +15,9 @@ function render(record: unknown): string {
   if (typeof record === "string") return record;
   if (typeof record === "bigint") return record.toString();
   return (
-    JSON.stringify(record, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value)) ??
-    String(record)
+    JSON.stringify(record, (_key, value: unknown) =>
+      typeof value === "bigint" ? value.toString() : value,
+    ) ?? String(record)
   );
 }
 
@@ -61,7 +62,9 @@ export const Sinks = {
     return {
       collectName: name,
       createWriter(): SinkWriter<T> {
-        throw new Error(`collect sink "${name}" is written by the Weir runtime and cannot be used on its own`);
+        throw new Error(
+          `collect sink "${name}" is written by the Weir runtime and cannot be used on its own`,
+        );
       },
     };
   },

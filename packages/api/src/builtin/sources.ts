@@ -117,7 +117,8 @@ class IndexRangeReader<T> implements SourceReader<T, IndexRangeSplit> {
 
   pollNext(output: ReaderOutput<T>): InputStatus {
     const split = this.#splits[0];
-    if (split === undefined) return this.#noMoreSplits ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
+    if (split === undefined)
+      return this.#noMoreSplits ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
     const allowance = this.#allowance();
     if (allowance === 0) return InputStatus.NOTHING_AVAILABLE;
     const produce = this.#produce;

@@ -32,7 +32,14 @@ const anyValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown; leaf: unknow
     fc.constant(undefined),
     fc.uint8Array({ maxLength: 20 }),
     fc.date(),
-    fc.constantFrom(-0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 2 ** 32 + 1, 2 ** 53 - 1),
+    fc.constantFrom(
+      -0,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      2 ** 32 + 1,
+      2 ** 53 - 1,
+    ),
   ),
   value: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
@@ -45,13 +52,16 @@ const anyValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown; leaf: unknow
 })).value;
 
 /** Records that share shapes, as real streams do, so record structures get reused in a batch. */
-const event = fc.record({
-  id: fc.integer(),
-  key: fc.string({ unit: "grapheme", maxLength: 12 }),
-  ts: fc.double(),
-  value: fc.oneof(fc.double(), fc.bigInt(), fc.constant(undefined)),
-  kind: fc.constantFrom("click", "view", "purchase"),
-});
+const event = fc.record(
+  {
+    id: fc.integer(),
+    key: fc.string({ unit: "grapheme", maxLength: 12 }),
+    ts: fc.double(),
+    value: fc.oneof(fc.double(), fc.bigInt(), fc.constant(undefined)),
+    kind: fc.constantFrom("click", "view", "purchase"),
+  },
+  { noNullPrototype: true },
+);
 
 const timestampsFor = (count: number): fc.Arbitrary<Float64Array> =>
   fc.array(fc.double(), { minLength: count, maxLength: count + 3 }).map((ts) => Float64Array.from(ts));
@@ -60,9 +70,11 @@ const timestampsFor = (count: number): fc.Arbitrary<Float64Array> =>
 
 describe("encodeBatch/decodeBatch round-trip", () => {
   test("arbitrary records and timestamps survive", () => {
-    const batch = fc.array(fc.oneof(anyValue, event), { maxLength: 40 }).chain((records) =>
-      fc.tuple(fc.constant(records), fc.option(timestampsFor(records.length), { nil: null })),
-    );
+    const batch = fc
+      .array(fc.oneof(anyValue, event), { maxLength: 40 })
+      .chain((records) =>
+        fc.tuple(fc.constant(records), fc.option(timestampsFor(records.length), { nil: null })),
+      );
     fc.assert(
       fc.property(batch, ([records, timestamps]) => {
         const decoded = decodeBatch(encodeBatch(records, records.length, timestamps));
@@ -150,7 +162,7 @@ describe("encodeBatch/decodeBatch round-trip", () => {
       Object.assign(Object.create(null) as object, { nullProto: -0 }),
     ];
     const decoded = roundTrip(records);
-    assert.deepEqual(decoded, [
+    const expected: unknown[] = [
       -0,
       { a: -0, b: 0 },
       [0, -0, [-0]],
@@ -159,7 +171,8 @@ describe("encodeBatch/decodeBatch round-trip", () => {
       { deep: { deeper: [{ x: -0 }] } },
       { constructor: -0 },
       { nullProto: -0 },
-    ]);
+    ];
+    assert.deepEqual(decoded, expected);
     // A -0 record does not disturb the shapes and values of its neighbours.
     const mixed = [
       { id: 1, v: 1 },
@@ -204,10 +217,16 @@ describe("encodeBatch/decodeBatch round-trip", () => {
   });
 
   test("invalid arguments are RangeErrors", () => {
-    assert.throws(() => encodeBatch([1, 2], 3, null), /count must be an integer in \[0, records.length = 2\], got 3/);
+    assert.throws(
+      () => encodeBatch([1, 2], 3, null),
+      /count must be an integer in \[0, records.length = 2\], got 3/,
+    );
     assert.throws(() => encodeBatch([1, 2], -1, null), RangeError);
     assert.throws(() => encodeBatch([1, 2], 1.5, null), RangeError);
-    assert.throws(() => encodeBatch([1, 2], 2, new Float64Array(1)), /timestamps has 1 entries, fewer than count = 2/);
+    assert.throws(
+      () => encodeBatch([1, 2], 2, new Float64Array(1)),
+      /timestamps has 1 entries, fewer than count = 2/,
+    );
   });
 
   test("cyclic records fail with a message instead of a stack overflow", () => {
@@ -241,23 +260,30 @@ describe("frame ownership", () => {
     const frame = encodeBatch([{ bytes: new Uint8Array([1, 2, 3]) }], 1, new Float64Array([1]));
     const decoded = decodeBatch(frame);
     frame.fill(0);
-    assert.deepEqual(decoded, { records: [{ bytes: new Uint8Array([1, 2, 3]) }], timestamps: new Float64Array([1]) });
+    assert.deepEqual(decoded, {
+      records: [{ bytes: new Uint8Array([1, 2, 3]) }],
+      timestamps: new Float64Array([1]),
+    });
   });
 
   test("a frame at an unaligned offset of a larger buffer decodes", () => {
     const frame = encodeBatch(["x", 1n], 2, new Float64Array([1.5, -2]));
     const host = new Uint8Array(frame.length + 3);
     host.set(frame, 3);
-    assert.deepEqual(decodeBatch(host.subarray(3)), { records: ["x", 1n], timestamps: new Float64Array([1.5, -2]) });
+    assert.deepEqual(decodeBatch(host.subarray(3)), {
+      records: ["x", 1n],
+      timestamps: new Float64Array([1.5, -2]),
+    });
   });
 
   test("frames are self-contained: decoded on another thread, out of order", async () => {
-    const batches = [
+    const batches: unknown[][] = [
       [{ id: 1, key: "a" }, { id: 2, key: "b" }, new Map([["m", -0]])],
       [{ key: "c", id: 3 }, { other: 2n ** 80n }, new Date(9)],
       [{ id: 4, key: "d" }, [undefined, null]],
     ];
-    const frames = batches.map((records, i) => encodeBatch(records, records.length, new Float64Array([i])));
+    const timestamps = batches.map((records, i) => Float64Array.from(records, (_, j) => i * 100 + j));
+    const frames = batches.map((records, i) => encodeBatch(records, records.length, timestamps[i] ?? null));
     const codecUrl = new URL("./batch-codec.ts", import.meta.url).href;
     const source = `
       import { parentPort, workerData } from "node:worker_threads";
@@ -267,10 +293,12 @@ describe("frame ownership", () => {
         const echo = encodeBatch(records, records.length, timestamps);
         parentPort.postMessage({ records, echo }, [echo.buffer]);
       });`;
-    const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), { workerData: codecUrl });
+    const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), {
+      workerData: codecUrl,
+    });
     try {
       for (const i of [2, 0, 1]) {
-        const frame = frames[i] as Uint8Array;
+        const frame = frames[i] as Uint8Array<ArrayBuffer>;
         const reply = new Promise<{ records: unknown[]; echo: Uint8Array }>((resolve, reject) => {
           worker.once("message", resolve);
           worker.once("error", reject);
@@ -278,7 +306,7 @@ describe("frame ownership", () => {
         worker.postMessage(frame, [frame.buffer]);
         const { records, echo } = await reply;
         assert.deepEqual(records, batches[i]);
-        assert.deepEqual(decodeBatch(echo), { records: batches[i], timestamps: new Float64Array([i]) });
+        assert.deepEqual(decodeBatch(echo), { records: batches[i], timestamps: timestamps[i] });
       }
     } finally {
       await worker.terminate();
@@ -313,7 +341,10 @@ describe("corrupted frames", () => {
     const frame = good();
     const longer = new Uint8Array(frame.length + 1);
     longer.set(frame);
-    assert.throws(() => decodeBatch(longer), new RegExp(`so ${frame.length} bytes, but the frame has ${longer.length}`));
+    assert.throws(
+      () => decodeBatch(longer),
+      new RegExp(`so ${frame.length} bytes, but the frame has ${longer.length}`),
+    );
   });
 
   test("unknown flags and reserved bytes are refused", () => {
@@ -345,21 +376,28 @@ describe("corrupted frames", () => {
     tampered.fill(0, HEADER_BYTES);
     tampered[8] = cutString.length;
     tampered.set(cutString, HEADER_BYTES);
-    assert.throws(() => decodeBatch(tampered.subarray(0, HEADER_BYTES + cutString.length)), /does not decode/);
+    assert.throws(
+      () => decodeBatch(tampered.subarray(0, HEADER_BYTES + cutString.length)),
+      /does not decode/,
+    );
   });
 
   test("random damage decodes or fails with a frame error, never a raw one", () => {
     const frame = good();
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: frame.length - 1 }), fc.integer({ min: 1, max: 255 }), (at, xor) => {
-        const damaged = frame.slice();
-        damaged[at] = (damaged[at] as number) ^ xor;
-        try {
-          decodeBatch(damaged);
-        } catch (error) {
-          assert.ok(error instanceof Error && /batch frame/.test(error.message), String(error));
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: frame.length - 1 }),
+        fc.integer({ min: 1, max: 255 }),
+        (at, xor) => {
+          const damaged = frame.slice();
+          damaged[at] = (damaged[at] as number) ^ xor;
+          try {
+            decodeBatch(damaged);
+          } catch (error) {
+            assert.ok(error instanceof Error && /batch frame/.test(error.message), String(error));
+          }
+        },
+      ),
     );
   });
 });

@@ -11,12 +11,18 @@
 
 import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
 import type { JobExecutionResult, Sink } from "@weir/api";
+import { MAX_SUBTASKS } from "../exchange/channel-id.ts";
 import type { ExecutionRequest } from "../graph/environment-impl.ts";
 import { graphFingerprint } from "../graph/graph-fingerprint.ts";
 import { buildJobGraph, type JobGraph } from "../graph/job-graph.ts";
-import { MAX_SUBTASKS } from "../exchange/channel-id.ts";
 import type { SourceNode } from "../graph/transformation.ts";
-import { type SerializedError, serializeError, type SlotDeployment, type ToCoordinator, type ToSlot } from "../rpc/messages.ts";
+import {
+  type SerializedError,
+  type SlotDeployment,
+  serializeError,
+  type ToCoordinator,
+  type ToSlot,
+} from "../rpc/messages.ts";
 import { JobCancelledError, JobExecutionError } from "./job-errors.ts";
 import { SourceCoordinator } from "./source-coordinator.ts";
 
@@ -41,7 +47,9 @@ export async function runOnLocalCluster(
 ): Promise<JobExecutionResult> {
   const graph = buildJobGraph(request.graph.nodes, request.parallelism);
   if (request.executionMode === "BATCH" && !graph.bounded) {
-    const unbounded = request.graph.nodes.filter((n) => n.kind === "source" && n.source.boundedness !== "BOUNDED");
+    const unbounded = request.graph.nodes.filter(
+      (n) => n.kind === "source" && n.source.boundedness !== "BOUNDED",
+    );
     throw new Error(
       `BATCH execution needs bounded sources; unbounded: ${unbounded.map((n) => `"${n.name}"`).join(", ")}`,
     );
@@ -120,7 +128,12 @@ class LocalJobRun {
       worker.on("exit", (code) => {
         if (this.#state === "RUNNING" || this.#state === "DEPLOYING") {
           this.#fail(
-            { name: "Error", message: `worker thread of slot ${slot} exited unexpectedly (code ${code})`, stack: undefined, operatorName: undefined },
+            {
+              name: "Error",
+              message: `worker thread of slot ${slot} exited unexpectedly (code ${code})`,
+              stack: undefined,
+              operatorName: undefined,
+            },
             `slot ${slot}`,
           );
         }
@@ -176,7 +189,10 @@ class LocalJobRun {
         return;
       case "collected": {
         let list = this.#collected.get(message.name);
-        if (list === undefined) this.#collected.set(message.name, (list = []));
+        if (list === undefined) {
+          list = [];
+          this.#collected.set(message.name, list);
+        }
         for (const record of message.records) list.push(record);
         return;
       }
@@ -185,7 +201,8 @@ class LocalJobRun {
         return;
       case "task-failed": {
         const vertex = this.#graph.vertices[message.vertex];
-        const taskName = vertex === undefined ? undefined : `${vertex.name} (${message.subtask + 1}/${vertex.parallelism})`;
+        const taskName =
+          vertex === undefined ? undefined : `${vertex.name} (${message.subtask + 1}/${vertex.parallelism})`;
         this.#fail(message.error, taskName);
         return;
       }
@@ -236,13 +253,25 @@ class LocalJobRun {
   }
 
   #fail(error: SerializedError, taskName: string | undefined): void {
-    if (this.#state === "FAILING" || this.#state === "FAILED" || this.#state === "FINISHED" || this.#state === "CANCELED") return;
+    if (
+      this.#state === "FAILING" ||
+      this.#state === "FAILED" ||
+      this.#state === "FINISHED" ||
+      this.#state === "CANCELED"
+    )
+      return;
     this.#failure = new JobExecutionError(this.#request.jobName, error, taskName);
     this.#stopAll("FAILING");
   }
 
   cancel(): void {
-    if (this.#state === "FAILING" || this.#state === "FAILED" || this.#state === "FINISHED" || this.#state === "CANCELED") return;
+    if (
+      this.#state === "FAILING" ||
+      this.#state === "FAILED" ||
+      this.#state === "FINISHED" ||
+      this.#state === "CANCELED"
+    )
+      return;
     this.#failure = new JobCancelledError(this.#request.jobName);
     this.#stopAll("FAILING");
   }

@@ -41,7 +41,8 @@ export async function runJob(module: string | URL, options: RunJobOptions = {}):
     parallelism,
     jobName: options.jobName ?? basename(new URL(url).pathname).replace(/\.(job\.)?[cm]?[jt]s$/, ""),
     onExecute: (request) => {
-      const effective = options.executionMode === undefined ? request : { ...request, executionMode: options.executionMode };
+      const effective =
+        options.executionMode === undefined ? request : { ...request, executionMode: options.executionMode };
       running = runOnLocalCluster(url, options.params, effective, options);
       return running;
     },

@@ -41,7 +41,9 @@ export class SourceCoordinator {
 
   #checkSubtask(subtask: number, parallelism: number): void {
     if (!Number.isInteger(subtask) || subtask < 0 || subtask >= parallelism) {
-      throw new RangeError(`${this.#name}: enumerator addressed subtask ${subtask}, but parallelism is ${parallelism}`);
+      throw new RangeError(
+        `${this.#name}: enumerator addressed subtask ${subtask}, but parallelism is ${parallelism}`,
+      );
     }
   }
 

@@ -48,7 +48,13 @@ export class OutputChannel {
   /** Batches sent; for metrics and tests. */
   batchesSent = 0;
 
-  constructor(id: number, transport: Transport, batchSize: number, credits: number, backpressure: Backpressure) {
+  constructor(
+    id: number,
+    transport: Transport,
+    batchSize: number,
+    credits: number,
+    backpressure: Backpressure,
+  ) {
     this.id = id;
     this.#transport = transport;
     this.#batchSize = batchSize;

@@ -5,9 +5,9 @@
  */
 
 import type { KeySelector, KeyValue } from "@weir/api";
+import type { Partitioning } from "../graph/transformation.ts";
 import { keyGroupForKey, operatorIndexForKeyGroup, validateKey } from "../keys/key-hash.ts";
 import type { Output } from "../operators/output.ts";
-import type { Partitioning } from "../graph/transformation.ts";
 import type { ChannelEvent } from "./channel-event.ts";
 import type { OutputChannel } from "./output-channel.ts";
 
@@ -54,7 +54,10 @@ export class RecordWriter implements Output {
         const key = this.#keySelector!(record);
         validateKey(key, this.#where);
         const group = keyGroupForKey(key, this.#maxParallelism);
-        channels[operatorIndexForKeyGroup(this.#maxParallelism, channels.length, group)]!.add(record, timestamp);
+        channels[operatorIndexForKeyGroup(this.#maxParallelism, channels.length, group)]!.add(
+          record,
+          timestamp,
+        );
         return;
       }
       case "broadcast":

@@ -7,8 +7,8 @@
 
 import {
   type ConfigurableNonKeyedStream,
-  ExecutionMode,
   type ExecutionEnvironment,
+  ExecutionMode,
   type FromCollectionOptions,
   type JobExecutionResult,
   type Source,
@@ -52,7 +52,9 @@ export class EnvironmentImpl implements ExecutionEnvironment {
 
   setExecutionMode(mode: ExecutionMode): this {
     if (!MODES.has(mode)) {
-      throw new TypeError(`unknown execution mode ${JSON.stringify(mode)}; expected one of ${[...MODES].join(", ")}`);
+      throw new TypeError(
+        `unknown execution mode ${JSON.stringify(mode)}; expected one of ${[...MODES].join(", ")}`,
+      );
     }
     this.#mode = mode;
     return this;
@@ -80,7 +82,9 @@ export class EnvironmentImpl implements ExecutionEnvironment {
   // biome-ignore lint/suspicious/noExplicitAny: a source of any split and enumerator state type
   fromSource<T>(source: Source<T, any, any>, name: string): ConfigurableNonKeyedStream<T> {
     if (source === null || typeof source !== "object" || typeof source.createReader !== "function") {
-      throw new TypeError(`fromSource("${name}") expects a Source with createEnumerator() and createReader()`);
+      throw new TypeError(
+        `fromSource("${name}") expects a Source with createEnumerator() and createReader()`,
+      );
     }
     return sourceStream(this.graph, source, name) as unknown as ConfigurableNonKeyedStream<T>;
   }

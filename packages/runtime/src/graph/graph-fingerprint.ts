@@ -10,7 +10,20 @@ import type { JobGraph } from "./job-graph.ts";
 
 export function graphFingerprint(graph: JobGraph): string {
   return JSON.stringify({
-    v: graph.vertices.map((v) => [v.name, v.parallelism, v.maxParallelism, v.operators.map((o) => [o.node.kind, o.operatorId])]),
-    e: graph.edges.map((e) => [e.sourceVertex, e.sourceNode, e.sourceOutput, e.targetVertex, e.targetNode, e.targetInput, e.partitioning]),
+    v: graph.vertices.map((v) => [
+      v.name,
+      v.parallelism,
+      v.maxParallelism,
+      v.operators.map((o) => [o.node.kind, o.operatorId]),
+    ]),
+    e: graph.edges.map((e) => [
+      e.sourceVertex,
+      e.sourceNode,
+      e.sourceOutput,
+      e.targetVertex,
+      e.targetNode,
+      e.targetInput,
+      e.partitioning,
+    ]),
   });
 }

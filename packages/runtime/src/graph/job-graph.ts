@@ -8,7 +8,13 @@
  */
 
 import type { KeySelector, KeyValue, StateDeclaration } from "@weir/api";
-import { type InputEdge, inputsOf, isKeyedNode, type Partitioning, type StreamNode } from "./transformation.ts";
+import {
+  type InputEdge,
+  inputsOf,
+  isKeyedNode,
+  type Partitioning,
+  type StreamNode,
+} from "./transformation.ts";
 
 /** A network edge between two vertices. */
 export interface JobEdge {
@@ -191,7 +197,9 @@ function validateStates(node: StreamNode): void {
   const seen = new Set<string>();
   for (const declaration of declaredStates(node)) {
     if (declaration === null || typeof declaration !== "object" || typeof declaration.name !== "string") {
-      throw new InvalidJobError(`"${node.name}": usesStates() returned something that is not a state declaration`);
+      throw new InvalidJobError(
+        `"${node.name}": usesStates() returned something that is not a state declaration`,
+      );
     }
     if (seen.has(declaration.name)) {
       throw new InvalidJobError(`"${node.name}": state "${declaration.name}" is declared twice`);
@@ -211,7 +219,9 @@ function validateUids(nodes: readonly StreamNode[]): void {
     if (node.uid === undefined) continue;
     const other = owners.get(node.uid);
     if (other !== undefined) {
-      throw new InvalidJobError(`uid "${node.uid}" is used by both "${other}" and "${node.name}"; uids must be unique`);
+      throw new InvalidJobError(
+        `uid "${node.uid}" is used by both "${other}" and "${node.name}"; uids must be unique`,
+      );
     }
     owners.set(node.uid, node.name);
   }

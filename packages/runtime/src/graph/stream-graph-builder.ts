@@ -6,8 +6,8 @@
  */
 
 import {
-  BuiltinFuncs,
   type BroadcastStream,
+  BuiltinFuncs,
   type ConfigurableGlobalStream,
   type ConfigurableKeyedStream,
   type ConfigurableNonKeyedStream,
@@ -42,11 +42,18 @@ export class StreamGraph {
 }
 
 function settings(name: string, singleton: boolean): NodeSettings {
-  return { name, uid: undefined, parallelism: singleton ? 1 : undefined, maxParallelism: undefined, singleton };
+  return {
+    name,
+    uid: undefined,
+    parallelism: singleton ? 1 : undefined,
+    maxParallelism: undefined,
+    singleton,
+  };
 }
 
 function checkPositiveInt(what: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${what} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`${what} must be a positive integer, got ${value}`);
   return value;
 }
 
@@ -91,12 +98,24 @@ class StreamImpl {
     };
   }
 
-  #derive(kind: StreamKind, partitioning: Partitioning, keySelector?: KeySelector<unknown, KeyValue>): StreamImpl {
+  #derive(
+    kind: StreamKind,
+    partitioning: Partitioning,
+    keySelector?: KeySelector<unknown, KeyValue>,
+  ): StreamImpl {
     return new StreamImpl(this.#graph, kind, this.#from, this.#outputIndex, partitioning, keySelector);
   }
 
-  #produced(node: StreamNode, kind: StreamKind, outputIndex: 0 | 1 = 0, keySelector?: KeySelector<unknown, KeyValue>) {
-    return configurable(new StreamImpl(this.#graph, kind, node.id, outputIndex, "forward", keySelector), node);
+  #produced(
+    node: StreamNode,
+    kind: StreamKind,
+    outputIndex: 0 | 1 = 0,
+    keySelector?: KeySelector<unknown, KeyValue>,
+  ) {
+    return configurable(
+      new StreamImpl(this.#graph, kind, node.id, outputIndex, "forward", keySelector),
+      node,
+    );
   }
 
   get #outputKind(): StreamKind {
@@ -120,7 +139,10 @@ class StreamImpl {
     return this.#derive("broadcast", "broadcast");
   }
 
-  process(fn: OneInputStreamProcessFunction<unknown, unknown, Any>, newKeySelector?: KeySelector<unknown, KeyValue>) {
+  process(
+    fn: OneInputStreamProcessFunction<unknown, unknown, Any>,
+    newKeySelector?: KeySelector<unknown, KeyValue>,
+  ) {
     checkFunction(fn, "processRecord", "process");
     const singleton = this.kind === "global";
     const node = this.#graph.add((id) => ({
@@ -131,7 +153,8 @@ class StreamImpl {
       ...settings(defaultName(fn, "Process"), singleton),
     }));
     if (newKeySelector !== undefined) {
-      if (this.kind !== "keyed") throw new TypeError("process(fn, newKeySelector) needs a keyed input stream");
+      if (this.kind !== "keyed")
+        throw new TypeError("process(fn, newKeySelector) needs a keyed input stream");
       return this.#produced(node, "keyed", 0, newKeySelector);
     }
     return this.#produced(node, this.#outputKind);
@@ -160,8 +183,10 @@ class StreamImpl {
       | TwoInputNonBroadcastStreamProcessFunction<unknown, unknown, unknown, Any>
       | TwoInputBroadcastStreamProcessFunction<unknown, unknown, unknown, Any>,
   ) {
-    if (!(other instanceof StreamImpl)) throw new TypeError("connectAndProcess expects a stream of the same job");
-    if (other.#graph !== this.#graph) throw new TypeError("connectAndProcess cannot connect streams of different jobs");
+    if (!(other instanceof StreamImpl))
+      throw new TypeError("connectAndProcess expects a stream of the same job");
+    if (other.#graph !== this.#graph)
+      throw new TypeError("connectAndProcess cannot connect streams of different jobs");
     if (other.kind === "broadcast") {
       checkFunction(fn, "processRecordFromNonBroadcastInput", "connectAndProcess (broadcast)");
       checkFunction(fn, "processRecordFromBroadcastInput", "connectAndProcess (broadcast)");
@@ -178,7 +203,9 @@ class StreamImpl {
       return this.#produced(node, "non-keyed");
     }
     if (other.kind !== this.kind) {
-      throw new TypeError(`connectAndProcess needs two streams of the same kind, got ${this.kind} and ${other.kind}`);
+      throw new TypeError(
+        `connectAndProcess needs two streams of the same kind, got ${this.kind} and ${other.kind}`,
+      );
     }
     checkFunction(fn, "processRecordFromFirstInput", "connectAndProcess");
     checkFunction(fn, "processRecordFromSecondInput", "connectAndProcess");
@@ -227,26 +254,31 @@ class StreamImpl {
 function configurable<T extends object>(target: T, node: StreamNode): T & ProcessConfigurableImpl {
   const handle = target as T & ProcessConfigurableImpl;
   handle.withName = (name: string) => {
-    if (typeof name !== "string" || name.length === 0) throw new TypeError("withName expects a non-empty string");
+    if (typeof name !== "string" || name.length === 0)
+      throw new TypeError("withName expects a non-empty string");
     node.name = name;
     return handle;
   };
   handle.withUid = (uid: string) => {
-    if (typeof uid !== "string" || uid.length === 0) throw new TypeError("withUid expects a non-empty string");
+    if (typeof uid !== "string" || uid.length === 0)
+      throw new TypeError("withUid expects a non-empty string");
     node.uid = uid;
     return handle;
   };
   handle.withParallelism = (parallelism: number) => {
     checkPositiveInt(`withParallelism of "${node.name}"`, parallelism);
     if (node.singleton && parallelism !== 1) {
-      throw new RangeError(`"${node.name}" works on a global stream and must have parallelism 1, got ${parallelism}`);
+      throw new RangeError(
+        `"${node.name}" works on a global stream and must have parallelism 1, got ${parallelism}`,
+      );
     }
     node.parallelism = parallelism;
     return handle;
   };
   handle.withMaxParallelism = (maxParallelism: number) => {
     checkPositiveInt(`withMaxParallelism of "${node.name}"`, maxParallelism);
-    if (maxParallelism > 32768) throw new RangeError(`withMaxParallelism of "${node.name}" must be at most 32768`);
+    if (maxParallelism > 32768)
+      throw new RangeError(`withMaxParallelism of "${node.name}" must be at most 32768`);
     node.maxParallelism = maxParallelism;
     return handle;
   };
@@ -261,7 +293,11 @@ interface ProcessConfigurableImpl {
 }
 
 function checkFunction(fn: unknown, method: string, verb: string): void {
-  if (fn === null || typeof fn !== "object" || typeof (fn as Record<string, unknown>)[method] !== "function") {
+  if (
+    fn === null ||
+    typeof fn !== "object" ||
+    typeof (fn as Record<string, unknown>)[method] !== "function"
+  ) {
     throw new TypeError(`${verb} expects a process function with a ${method}() method`);
   }
 }

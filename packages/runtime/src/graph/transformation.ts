@@ -96,7 +96,13 @@ export interface SinkNode extends NodeSettings {
   readonly sink: Sink<unknown, unknown>;
 }
 
-export type StreamNode = SourceNode | OneInputNode | TwoOutputNode | TwoInputNode | BroadcastInputNode | SinkNode;
+export type StreamNode =
+  | SourceNode
+  | OneInputNode
+  | TwoOutputNode
+  | TwoInputNode
+  | BroadcastInputNode
+  | SinkNode;
 
 /** The inputs of any node, in input order. */
 export function inputsOf(node: StreamNode): readonly InputEdge[] {

@@ -89,7 +89,7 @@ const NAN_HIGH_WORD = 0x7ff80000;
 function hashNumber(n: number): number {
   let low: number;
   let high: number;
-  if (n !== n) {
+  if (Number.isNaN(n)) {
     low = 0;
     high = NAN_HIGH_WORD;
   } else {
@@ -161,7 +161,9 @@ export function hashKey(key: KeyValue): number {
       return key ? TRUE_HASH : FALSE_HASH;
     case "object":
       if (key === null) return NULL_HASH;
-      return Array.isArray(key) ? hashArray(key as readonly KeyValue[]) : hashObject(key);
+      return Array.isArray(key)
+        ? hashArray(key as readonly KeyValue[])
+        : hashObject(key as { readonly [field: string]: KeyValue });
     default:
       throw notAKey(key);
   }
@@ -176,7 +178,11 @@ export function keyGroupForKey(key: KeyValue, maxParallelism: number): number {
  * The subtask that owns a key group: Flink's computeOperatorIndexForKeyGroup. Exact in doubles,
  * since keyGroup * parallelism < 2^30.
  */
-export function operatorIndexForKeyGroup(maxParallelism: number, parallelism: number, keyGroup: number): number {
+export function operatorIndexForKeyGroup(
+  maxParallelism: number,
+  parallelism: number,
+  keyGroup: number,
+): number {
   return Math.floor((keyGroup * parallelism) / maxParallelism);
 }
 

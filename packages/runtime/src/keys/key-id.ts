@@ -7,6 +7,7 @@
 
 import type { KeyValue } from "@weir/api";
 import { sortedFieldNames } from "./field-order.ts";
+import { describeNonKey, isPlainObject } from "./validate-key.ts";
 
 /** What a JS `Map` can key on without losing key equality. */
 export type CanonicalKeyId = string | number | bigint | boolean | null;
@@ -61,6 +62,10 @@ function encodeNested(key: KeyValue): string {
       out += encodeNested(items[i] as KeyValue);
     }
     return `${out}]`;
+  }
+  // Same guard as hashing: a Date or Map would otherwise get the id of `{}`.
+  if (!isPlainObject(key)) {
+    throw new TypeError(`Cannot use ${describeNonKey(key)} as a key: keys must be plain data.`);
   }
   const record = key as { readonly [field: string]: KeyValue };
   const fields = sortedFieldNames(record);

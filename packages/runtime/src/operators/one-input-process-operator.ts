@@ -4,11 +4,17 @@
  * @module
  */
 
-import type { ApplyPartitionFunction, KeySelector, KeyValue, OneInputStreamProcessFunction, StateDeclaration } from "@weir/api";
+import type {
+  ApplyPartitionFunction,
+  KeySelector,
+  KeyValue,
+  OneInputStreamProcessFunction,
+  StateDeclaration,
+} from "@weir/api";
 import type { OperatorEnvironment } from "./operator-environment.ts";
 import type { Output } from "./output.ts";
-import { ProcessOperatorBase, TIMER_OUTPUT_TIMESTAMP } from "./process-operator-base.ts";
 import { TimestampedCollector } from "./process-context.ts";
+import { ProcessOperatorBase, TIMER_OUTPUT_TIMESTAMP } from "./process-operator-base.ts";
 import { wrapUserError } from "./stream-operator.ts";
 
 export class OneInputProcessOperator extends ProcessOperatorBase {

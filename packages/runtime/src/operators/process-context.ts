@@ -46,7 +46,12 @@ class KeyedProcessingTimeManager implements ProcessingTimeManager {
   readonly #env: OperatorEnvironment;
   readonly #fire: (now: number) => void;
 
-  constructor(backend: HeapStateBackend, timers: TimerQueue, env: OperatorEnvironment, fire: (now: number) => void) {
+  constructor(
+    backend: HeapStateBackend,
+    timers: TimerQueue,
+    env: OperatorEnvironment,
+    fire: (now: number) => void,
+  ) {
     this.#backend = backend;
     this.#timers = timers;
     this.#env = env;
@@ -73,7 +78,9 @@ class KeyedProcessingTimeManager implements ProcessingTimeManager {
 
 function noTimers(operatorName: string): ProcessingTimeManager {
   const fail = (): never => {
-    throw new Error(`${operatorName}: processing-time timers are only available on keyed streams (use keyBy first)`);
+    throw new Error(
+      `${operatorName}: processing-time timers are only available on keyed streams (use keyBy first)`,
+    );
   };
   return { registerTimer: fail, deleteTimer: fail, currentTime: fail };
 }

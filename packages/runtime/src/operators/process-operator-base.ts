@@ -5,7 +5,13 @@
  * @module
  */
 
-import type { ApplyPartitionFunction, KeySelector, KeyValue, ProcessFunction, StateDeclaration } from "@weir/api";
+import type {
+  ApplyPartitionFunction,
+  KeySelector,
+  KeyValue,
+  ProcessFunction,
+  StateDeclaration,
+} from "@weir/api";
 import { NO_TIMESTAMP } from "../exchange/batch.ts";
 import { keyGroupForKey, validateKey } from "../keys/key-hash.ts";
 import { HeapStateBackend } from "../state/heap-state-backend.ts";

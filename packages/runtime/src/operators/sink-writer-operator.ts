@@ -19,7 +19,12 @@ export class SinkWriterOperator implements StreamOperator {
   #buffer: unknown[] = [];
   #inFlight: Promise<void> | undefined;
 
-  constructor(options: { name: string; operatorId: string; env: OperatorEnvironment; sink: Sink<unknown, unknown> }) {
+  constructor(options: {
+    name: string;
+    operatorId: string;
+    env: OperatorEnvironment;
+    sink: Sink<unknown, unknown>;
+  }) {
     this.name = options.name;
     this.operatorId = options.operatorId;
     this.#env = options.env;
@@ -88,7 +93,8 @@ export class SinkWriterOperator implements StreamOperator {
       }
       await this.#writer.flush(true);
       const committables = (await this.#writer.prepareCommit?.()) ?? [];
-      if (this.#committer !== undefined && committables.length > 0) await this.#committer.commit(committables);
+      if (this.#committer !== undefined && committables.length > 0)
+        await this.#committer.commit(committables);
     } catch (error) {
       wrapUserError(this.name, error);
     }

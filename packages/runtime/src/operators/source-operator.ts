@@ -72,7 +72,11 @@ export class SourceOperator implements StreamOperator, ReaderOutput<unknown> {
     } catch (error) {
       wrapUserError(this.name, error);
     }
-    if (status !== InputStatus.MORE_AVAILABLE && status !== InputStatus.NOTHING_AVAILABLE && status !== InputStatus.END_OF_INPUT) {
+    if (
+      status !== InputStatus.MORE_AVAILABLE &&
+      status !== InputStatus.NOTHING_AVAILABLE &&
+      status !== InputStatus.END_OF_INPUT
+    ) {
       throw new Error(`${this.name}: pollNext returned ${JSON.stringify(status)}, expected an InputStatus`);
     }
     return status;
@@ -117,7 +121,12 @@ export class SourceOperator implements StreamOperator, ReaderOutput<unknown> {
   fireProcessingTimers(): void {}
 
   snapshotState(checkpointId: number): OperatorSnapshot {
-    return { operatorId: this.operatorId, keyed: {}, operator: {}, extra: this.#reader.snapshotState(checkpointId) };
+    return {
+      operatorId: this.operatorId,
+      keyed: {},
+      operator: {},
+      extra: this.#reader.snapshotState(checkpointId),
+    };
   }
 
   restoreState(snapshot: OperatorSnapshot): void {

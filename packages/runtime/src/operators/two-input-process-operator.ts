@@ -13,13 +13,16 @@ import type {
 } from "@weir/api";
 import type { OperatorEnvironment } from "./operator-environment.ts";
 import type { Output } from "./output.ts";
-import { ProcessOperatorBase, TIMER_OUTPUT_TIMESTAMP } from "./process-operator-base.ts";
 import { TimestampedCollector } from "./process-context.ts";
+import { ProcessOperatorBase, TIMER_OUTPUT_TIMESTAMP } from "./process-operator-base.ts";
 import { wrapUserError } from "./stream-operator.ts";
 
 export class TwoInputProcessOperator extends ProcessOperatorBase {
   readonly #fn: TwoInputNonBroadcastStreamProcessFunction<unknown, unknown, unknown, KeyValue>;
-  readonly #keySelectors: readonly [KeySelector<unknown, KeyValue> | undefined, KeySelector<unknown, KeyValue> | undefined];
+  readonly #keySelectors: readonly [
+    KeySelector<unknown, KeyValue> | undefined,
+    KeySelector<unknown, KeyValue> | undefined,
+  ];
   readonly #collector: TimestampedCollector;
 
   constructor(options: {
@@ -27,7 +30,10 @@ export class TwoInputProcessOperator extends ProcessOperatorBase {
     operatorId: string;
     env: OperatorEnvironment;
     fn: TwoInputNonBroadcastStreamProcessFunction<unknown, unknown, unknown, KeyValue>;
-    keySelectors: readonly [KeySelector<unknown, KeyValue> | undefined, KeySelector<unknown, KeyValue> | undefined];
+    keySelectors: readonly [
+      KeySelector<unknown, KeyValue> | undefined,
+      KeySelector<unknown, KeyValue> | undefined,
+    ];
     states: readonly StateDeclaration[];
     maxParallelism: number;
     output: Output;

@@ -14,8 +14,8 @@ import type {
 } from "@weir/api";
 import type { OperatorEnvironment } from "./operator-environment.ts";
 import type { Output } from "./output.ts";
-import { ProcessOperatorBase, TIMER_OUTPUT_TIMESTAMP } from "./process-operator-base.ts";
 import { TimestampedCollector } from "./process-context.ts";
+import { ProcessOperatorBase, TIMER_OUTPUT_TIMESTAMP } from "./process-operator-base.ts";
 import { wrapUserError } from "./stream-operator.ts";
 
 export class TwoOutputProcessOperator extends ProcessOperatorBase {

@@ -30,7 +30,12 @@ export interface SerializedError {
 
 export type ToSlot =
   | { readonly type: "start" }
-  | { readonly type: "add-splits"; readonly vertex: number; readonly subtask: number; readonly splits: unknown[] }
+  | {
+      readonly type: "add-splits";
+      readonly vertex: number;
+      readonly subtask: number;
+      readonly splits: unknown[];
+    }
   | { readonly type: "no-more-splits"; readonly vertex: number; readonly subtask: number }
   | { readonly type: "cancel" };
 
@@ -40,7 +45,12 @@ export type ToCoordinator =
   | { readonly type: "split-request"; readonly vertex: number; readonly subtask: number }
   | { readonly type: "collected"; readonly name: string; readonly records: unknown[] }
   | { readonly type: "task-finished"; readonly vertex: number; readonly subtask: number }
-  | { readonly type: "task-failed"; readonly vertex: number; readonly subtask: number; readonly error: SerializedError }
+  | {
+      readonly type: "task-failed";
+      readonly vertex: number;
+      readonly subtask: number;
+      readonly error: SerializedError;
+    }
   | { readonly type: "cancelled"; readonly slot: number };
 
 export function serializeError(error: unknown): SerializedError {

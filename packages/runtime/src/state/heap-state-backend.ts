@@ -82,11 +82,16 @@ export class HeapStateBackend {
       if (this.#declarations.get(name)!.kind === "broadcast") continue;
       for (const id of table.keys()) ids.add(id);
     }
-    return [...ids].map((id) => (typeof id === "string" ? (this.#compositeKeys.get(id) ?? id) : id) as KeyValue);
+    return [...ids].map(
+      (id) => (typeof id === "string" ? (this.#compositeKeys.get(id) ?? id) : id) as KeyValue,
+    );
   }
 
   /** Plain-data copy of every table: [key, value] pairs per state name. */
-  snapshot(): { keyed: Record<string, [unknown, unknown][]>; operator: Record<string, { redistribution: string; value: unknown }> } {
+  snapshot(): {
+    keyed: Record<string, [unknown, unknown][]>;
+    operator: Record<string, { redistribution: string; value: unknown }>;
+  } {
     const keyed: Record<string, [unknown, unknown][]> = {};
     const operator: Record<string, { redistribution: string; value: unknown }> = {};
     for (const [name, table] of this.#tables) {
@@ -135,7 +140,8 @@ export class HeapStateBackend {
   /** Inverse of `snapshotValue`: map-shaped states come back as Maps. */
   #revive(name: string, value: unknown): unknown {
     const kind = this.#declarations.get(name)?.kind;
-    if ((kind === "map" || kind === "broadcast") && Array.isArray(value)) return new Map(value as [KeyId, unknown][]);
+    if ((kind === "map" || kind === "broadcast") && Array.isArray(value))
+      return new Map(value as [KeyId, unknown][]);
     if (kind === "list" && Array.isArray(value)) return [...value];
     return value;
   }
@@ -143,7 +149,9 @@ export class HeapStateBackend {
   #tableFor(name: string): StateTable {
     const table = this.#tables.get(name);
     if (table === undefined) {
-      throw new Error(`${this.#operatorName}: the snapshot has state "${name}", which this operator does not declare`);
+      throw new Error(
+        `${this.#operatorName}: the snapshot has state "${name}", which this operator does not declare`,
+      );
     }
     return table;
   }

@@ -44,9 +44,7 @@ export class ManualClock implements ProcessingClock {
   advanceTo(time: number): void {
     if (time < this.#now) throw new RangeError(`time cannot go backwards (${this.#now} -> ${time})`);
     for (;;) {
-      const due = this.#pending
-        .filter((e) => !e.cancelled && e.at <= time)
-        .sort((a, b) => a.at - b.at)[0];
+      const due = this.#pending.filter((e) => !e.cancelled && e.at <= time).sort((a, b) => a.at - b.at)[0];
       if (due === undefined) break;
       this.#now = Math.max(this.#now, due.at);
       this.#pending = this.#pending.filter((e) => e !== due);

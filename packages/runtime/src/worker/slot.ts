@@ -9,7 +9,7 @@
 import type { MessagePort } from "node:worker_threads";
 import type { Batch } from "../exchange/batch.ts";
 import type { ChannelEvent } from "../exchange/channel-event.ts";
-import { MAX_SUBTASKS, describeChannel } from "../exchange/channel-id.ts";
+import { describeChannel, MAX_SUBTASKS } from "../exchange/channel-id.ts";
 import type { InputGate } from "../exchange/input-gate.ts";
 import { LocalTransport } from "../exchange/local-transport.ts";
 import { MessagePortTransport } from "../exchange/message-port-transport.ts";
@@ -66,7 +66,11 @@ export class Slot {
   readonly #transports = new Map<number, Transport>();
   readonly #tasks = new Map<string, StreamTask>();
 
-  constructor(deployment: SlotDeployment, ports: readonly MessagePort[], send: (message: ToCoordinator) => void) {
+  constructor(
+    deployment: SlotDeployment,
+    ports: readonly MessagePort[],
+    send: (message: ToCoordinator) => void,
+  ) {
     this.#deployment = deployment;
     this.#send = send;
     this.#transports.set(deployment.slot, new LocalTransport(this.#router));
@@ -83,7 +87,10 @@ export class Slot {
     const d = this.#deployment;
     try {
       const definition = await loadJobDefinition(d.moduleUrl);
-      const request = await captureGraph(definition, d.params, { parallelism: d.parallelism, jobName: d.jobName });
+      const request = await captureGraph(definition, d.params, {
+        parallelism: d.parallelism,
+        jobName: d.jobName,
+      });
       const graph = buildJobGraph(request.graph.nodes, request.parallelism);
       for (const vertex of graph.vertices) {
         if (vertex.parallelism <= d.slot) continue;
@@ -100,7 +107,8 @@ export class Slot {
   #createTask(graph: JobGraph, vertexId: number): StreamTask {
     const d = this.#deployment;
     const vertex = graph.vertices[vertexId]!;
-    if (vertex.parallelism > MAX_SUBTASKS) throw new RangeError(`parallelism above ${MAX_SUBTASKS} is not supported`);
+    if (vertex.parallelism > MAX_SUBTASKS)
+      throw new RangeError(`parallelism above ${MAX_SUBTASKS} is not supported`);
     const router = this.#router;
     const transports = this.#transports;
     return buildTask({
@@ -134,9 +142,15 @@ export class Slot {
       },
       listener: {
         wake: () => this.#scheduler.wake(),
-        onFinished: (task) => this.#send({ type: "task-finished", vertex: task.vertex, subtask: task.subtask }),
+        onFinished: (task) =>
+          this.#send({ type: "task-finished", vertex: task.vertex, subtask: task.subtask }),
         onFailed: (task, error) =>
-          this.#send({ type: "task-failed", vertex: task.vertex, subtask: task.subtask, error: serializeError(error) }),
+          this.#send({
+            type: "task-failed",
+            vertex: task.vertex,
+            subtask: task.subtask,
+            error: serializeError(error),
+          }),
       },
     });
   }

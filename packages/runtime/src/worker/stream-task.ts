@@ -194,9 +194,11 @@ export class StreamTask {
       const { records, timestamps, count } = item.batch;
       const head = this.#operators[0]!;
       if (gate.input === 0) {
-        for (let i = 0; i < count; i++) head.processRecord1(records[i], timestamps === null ? NO_TIMESTAMP : timestamps[i]!);
+        for (let i = 0; i < count; i++)
+          head.processRecord1(records[i], timestamps === null ? NO_TIMESTAMP : timestamps[i]!);
       } else {
-        for (let i = 0; i < count; i++) head.processRecord2(records[i], timestamps === null ? NO_TIMESTAMP : timestamps[i]!);
+        for (let i = 0; i < count; i++)
+          head.processRecord2(records[i], timestamps === null ? NO_TIMESTAMP : timestamps[i]!);
       }
       this.recordsIn += count;
       this.#endOfBatch();

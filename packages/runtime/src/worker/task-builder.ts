@@ -6,13 +6,19 @@
  * @module
  */
 
-import { isCollectSink, type SourceSplit, type Source } from "@weir/api";
+import { isCollectSink, type Source, type SourceSplit } from "@weir/api";
 import { channelId } from "../exchange/channel-id.ts";
 import { InputGate } from "../exchange/input-gate.ts";
 import { Backpressure, OutputChannel } from "../exchange/output-channel.ts";
 import { RecordWriter } from "../exchange/record-writer.ts";
 import type { Transport } from "../exchange/transport.ts";
-import { type ChainedOperator, type JobEdge, type JobGraph, type JobVertex, statesOf } from "../graph/job-graph.ts";
+import {
+  type ChainedOperator,
+  type JobEdge,
+  type JobGraph,
+  type JobVertex,
+  statesOf,
+} from "../graph/job-graph.ts";
 import { inputsOf } from "../graph/transformation.ts";
 import { BroadcastProcessOperator } from "../operators/broadcast-process-operator.ts";
 import { CollectSinkOperator } from "../operators/collect-sink-operator.ts";
@@ -162,7 +168,12 @@ export function buildTask(options: {
   return task;
 }
 
-function createOperator(op: ChainedOperator, outputs: Output[], env: OperatorEnvironment, maxParallelism: number): StreamOperator {
+function createOperator(
+  op: ChainedOperator,
+  outputs: Output[],
+  env: OperatorEnvironment,
+  maxParallelism: number,
+): StreamOperator {
   const node = op.node;
   const common = { name: node.name, operatorId: op.operatorId, env, states: statesOf(node), maxParallelism };
   const keySelectorOf = (input: 0 | 1) => {
@@ -179,7 +190,12 @@ function createOperator(op: ChainedOperator, outputs: Output[], env: OperatorEnv
         output: outputs[0]!,
       });
     case "one-input":
-      return new OneInputProcessOperator({ ...common, fn: node.fn, keySelector: keySelectorOf(0), output: outputs[0]! });
+      return new OneInputProcessOperator({
+        ...common,
+        fn: node.fn,
+        keySelector: keySelectorOf(0),
+        output: outputs[0]!,
+      });
     case "two-output":
       return new TwoOutputProcessOperator({
         ...common,
@@ -195,10 +211,20 @@ function createOperator(op: ChainedOperator, outputs: Output[], env: OperatorEnv
         output: outputs[0]!,
       });
     case "broadcast-input":
-      return new BroadcastProcessOperator({ ...common, fn: node.fn, keySelector: keySelectorOf(0), output: outputs[0]! });
+      return new BroadcastProcessOperator({
+        ...common,
+        fn: node.fn,
+        keySelector: keySelectorOf(0),
+        output: outputs[0]!,
+      });
     case "sink":
       if (isCollectSink(node.sink)) {
-        return new CollectSinkOperator({ name: node.name, operatorId: op.operatorId, env, collectName: node.sink.collectName });
+        return new CollectSinkOperator({
+          name: node.name,
+          operatorId: op.operatorId,
+          env,
+          collectName: node.sink.collectName,
+        });
       }
       return new SinkWriterOperator({ name: node.name, operatorId: op.operatorId, env, sink: node.sink });
   }

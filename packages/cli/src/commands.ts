@@ -1,0 +1,97 @@
+/**
+ * The CLI's command table: every command with its flags and help text. `weir --help` and
+ * `weir help <command>` are generated from it, so the help cannot drift from what is parsed.
+ * @module
+ */
+
+export interface FlagSpec {
+  readonly name: string;
+  readonly type: "string" | "boolean";
+  readonly short?: string;
+  readonly multiple?: boolean;
+  readonly value?: string;
+  readonly description: string;
+}
+
+export interface CommandSpec {
+  readonly name: string;
+  readonly usage: string;
+  readonly summary: string;
+  readonly description: string;
+  readonly flags: readonly FlagSpec[];
+}
+
+export const HELP_FLAG: FlagSpec = {
+  name: "help",
+  type: "boolean",
+  short: "h",
+  description: "Show help for the command.",
+};
+
+export const RUN_COMMAND: CommandSpec = {
+  name: "run",
+  usage: "weir run <job-file> [flags]",
+  summary: "Run a job module on the local mini-cluster",
+  description:
+    "Loads a TypeScript (or JavaScript) job module whose default export is made by defineJob(), and runs it\n" +
+    "with one worker thread per slot: a job at parallelism N uses N threads. A bounded job runs until its\n" +
+    "input ends; an unbounded job runs until you press Ctrl-C, which cancels it cleanly.",
+  flags: [
+    {
+      name: "parallelism",
+      short: "p",
+      type: "string",
+      value: "N",
+      description: "Default parallelism of the job's operators (default 1).",
+    },
+    {
+      name: "params",
+      type: "string",
+      value: "JSON",
+      description: "Job parameters as a JSON value, passed to the job's builder.",
+    },
+    {
+      name: "param",
+      type: "string",
+      multiple: true,
+      value: "KEY=VALUE",
+      description:
+        "One job parameter (repeatable); merged into --params. VALUE is parsed as JSON if it can be.",
+    },
+    {
+      name: "mode",
+      type: "string",
+      value: "MODE",
+      description: "Execution mode: streaming, batch or automatic (default: the job's own).",
+    },
+    { name: "job-name", type: "string", value: "NAME", description: "Job name (default: the file name)." },
+    HELP_FLAG,
+  ],
+};
+
+export const COMMANDS: readonly CommandSpec[] = [RUN_COMMAND];
+
+function formatFlags(flags: readonly FlagSpec[]): string {
+  const rows = flags.map((flag) => {
+    const short = flag.short !== undefined ? `-${flag.short}, ` : "    ";
+    const value = flag.value !== undefined ? ` ${flag.value}` : "";
+    return [`  ${short}--${flag.name}${value}`, flag.description] as const;
+  });
+  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+  return rows.map(([left, right]) => left.padEnd(width) + right).join("\n");
+}
+
+export function commandHelp(command: CommandSpec): string {
+  return `Usage: ${command.usage}\n\n${command.summary}.\n\n${command.description}\n\nFlags:\n${formatFlags(command.flags)}\n`;
+}
+
+export function generalHelp(version: string): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 4;
+  const commands = COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join("\n");
+  return (
+    `weir ${version}: a stateful stream processor for TypeScript\n\n` +
+    "Usage: weir <command> [flags]\n\n" +
+    `Commands:\n${commands}\n  ${"help".padEnd(width)}Show help for a command (weir help run)\n\n` +
+    `Global flags:\n  -h, --help     Show this help\n  -v, --version  Print the version\n`
+  );
+}

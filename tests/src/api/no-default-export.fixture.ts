@@ -1,0 +1,2 @@
+/** Fixture: a module that forgot `export default defineJob(...)`. */
+export const notAJob = 42;
