@@ -38,6 +38,8 @@ export interface LocalClusterOptions {
 const SLOT_MAIN = new URL("../worker/slot-main.ts", import.meta.url);
 /** How long cancelled slots get to close their operators before their threads are stopped. */
 const CANCEL_GRACE_MS = 5_000;
+/** How long a finished slot gets to flush its output and exit on its own. */
+const SHUTDOWN_GRACE_MS = 5_000;
 
 export async function runOnLocalCluster(
   moduleUrl: string,
@@ -239,7 +241,7 @@ class LocalJobRun {
   async #finish(): Promise<void> {
     this.#state = "FINISHED";
     await this.#closeSources();
-    await Promise.all(this.#workers.map((w) => w.terminate()));
+    await Promise.all(this.#workers.map((worker, slot) => this.#shutdown(worker, slot)));
     const collected = this.#collected;
     this.#resolve({
       jobName: this.#request.jobName,
@@ -250,6 +252,15 @@ class LocalJobRun {
         return (collected.get(name) ?? []) as T[];
       },
     });
+  }
+
+  /** Lets a finished slot's thread end by itself, so its buffered stdout is not cut off. */
+  async #shutdown(worker: Worker, slot: number): Promise<void> {
+    const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+    this.#send(slot, { type: "shutdown" });
+    const timer = setTimeout(() => void worker.terminate(), SHUTDOWN_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
   }
 
   #fail(error: SerializedError, taskName: string | undefined): void {

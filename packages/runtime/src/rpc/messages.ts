@@ -37,7 +37,9 @@ export type ToSlot =
       readonly splits: unknown[];
     }
   | { readonly type: "no-more-splits"; readonly vertex: number; readonly subtask: number }
-  | { readonly type: "cancel" };
+  | { readonly type: "cancel" }
+  /** The job is over: release ports so the thread ends once its output (stdout included) is flushed. */
+  | { readonly type: "shutdown" };
 
 export type ToCoordinator =
   | { readonly type: "ready"; readonly slot: number; readonly fingerprint: string }

@@ -15,6 +15,8 @@ export const SYSTEM_CLOCK: ProcessingClock = {
   now: () => Date.now(),
   schedule(at, callback) {
     const handle = setTimeout(callback, Math.max(0, at - Date.now()));
+    // Timers alone never keep a slot's thread alive: once the job is over the thread may end.
+    handle.unref();
     return () => clearTimeout(handle);
   },
 };

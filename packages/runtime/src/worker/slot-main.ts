@@ -10,6 +10,11 @@ import { Slot } from "./slot.ts";
 
 const { deployment, ports } = workerData as { deployment: SlotDeployment; ports: MessagePort[] };
 const coordinator = parentPort!;
-const slot = new Slot(deployment, ports, (message: ToCoordinator) => coordinator.postMessage(message));
+const slot = new Slot(
+  deployment,
+  ports,
+  (message: ToCoordinator) => coordinator.postMessage(message),
+  () => coordinator.close(),
+);
 coordinator.on("message", (message: ToSlot) => slot.handle(message));
 await slot.deploy();

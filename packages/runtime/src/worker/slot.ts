@@ -66,13 +66,17 @@ export class Slot {
   readonly #transports = new Map<number, Transport>();
   readonly #tasks = new Map<string, StreamTask>();
 
+  readonly #onShutdown: () => void;
+
   constructor(
     deployment: SlotDeployment,
     ports: readonly MessagePort[],
     send: (message: ToCoordinator) => void,
+    onShutdown: () => void,
   ) {
     this.#deployment = deployment;
     this.#send = send;
+    this.#onShutdown = onShutdown;
     this.#transports.set(deployment.slot, new LocalTransport(this.#router));
     for (const [peer, portIndex] of deployment.peerPorts) {
       this.#transports.set(
@@ -173,15 +177,23 @@ export class Slot {
       case "cancel":
         void this.#cancelAll();
         return;
+      case "shutdown":
+        this.#closeTransports();
+        this.#onShutdown();
+        return;
     }
   }
 
   async #cancelAll(): Promise<void> {
     await Promise.all([...this.#tasks.values()].map((task) => task.cancel()));
+    this.#closeTransports();
+    this.#send({ type: "cancelled", slot: this.#deployment.slot });
+  }
+
+  #closeTransports(): void {
     for (const transport of this.#transports.values()) {
       if (transport instanceof MessagePortTransport) transport.close();
     }
-    this.#send({ type: "cancelled", slot: this.#deployment.slot });
   }
 
   #failAll(error: unknown): void {
