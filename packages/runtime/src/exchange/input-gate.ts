@@ -53,6 +53,11 @@ export class InputGate {
     this.#queued++;
   }
 
+  /** Items (batches and events) waiting to be polled; at most the granted credits are batches. */
+  get queuedItems(): number {
+    return this.#queued;
+  }
+
   /** True when `poll` would return something. */
   get hasWork(): boolean {
     return this.#queued > 0 || (this.#unfinished === 0 && !this.#endReported);
