@@ -21,7 +21,9 @@ export interface Collector<T> {
 
 /** Facts about the running job. @public */
 export interface JobInfo {
+  /** The name given to `execute()`, or the job module's file name. */
   readonly jobName: string;
+  /** The mode the job runs in. */
   readonly executionMode: ExecutionMode;
 }
 
@@ -29,7 +31,9 @@ export interface JobInfo {
 export interface TaskInfo {
   /** The operator's name, as given by `withName` or derived from the function. */
   readonly taskName: string;
+  /** Number of parallel instances of the operator. */
   readonly parallelism: number;
+  /** Number of key groups of the operator. */
   readonly maxParallelism: number;
   /** 0-based index of this subtask. */
   readonly indexOfThisSubtask: number;
@@ -39,7 +43,9 @@ export interface TaskInfo {
 
 /** What every context can tell. @public */
 export interface RuntimeContext {
+  /** Facts about the job. */
   readonly jobInfo: JobInfo;
+  /** Facts about this parallel instance. */
   readonly taskInfo: TaskInfo;
 }
 
@@ -49,11 +55,14 @@ export interface RuntimeContext {
  * Contract: a timer fires once, after the wall clock reaches `timestamp`, as a call to
  * `onProcessingTimer` with the key it was registered for as the current key. Registering the same
  * (key, timestamp) twice yields one firing. Timers fire in timestamp order per subtask. Timers run
- * through the task mailbox, never concurrently with a record.
+ * through the task mailbox, never concurrently with a record. When a bounded input ends, timers
+ * that have not fired yet are dropped (processing time has no meaning past the end of the data).
  * @public
  */
 export interface ProcessingTimeManager {
+  /** Registers a timer for the current key at `timestamp` (milliseconds since the epoch). */
   registerTimer(timestamp: number): void;
+  /** Removes the current key's timer at `timestamp`, if any. */
   deleteTimer(timestamp: number): void;
   /** The processing time the runtime uses, in milliseconds since the epoch. */
   currentTime(): number;
@@ -85,9 +94,11 @@ export interface NonPartitionedContext<OUT, K extends KeyValue = KeyValue> exten
 
 /** Context while one partition (key or subtask) is being processed. @public */
 export interface PartitionedContext<OUT, K extends KeyValue = KeyValue> extends RuntimeContext {
+  /** State of the current partition (the current key on keyed streams). */
   readonly stateManager: StateManager<K>;
   /** Throws on non-keyed streams: processing-time timers need a key. */
   readonly processingTimeManager: ProcessingTimeManager;
+  /** The context of the whole subtask, e.g. to reach every partition. */
   readonly nonPartitionedContext: NonPartitionedContext<OUT, K>;
 }
 

@@ -190,55 +190,83 @@ export const StateDeclarations = {
  * @public
  */
 export interface ValueState<T> {
+  /** The stored value, or `undefined` when none is stored. */
   value(): T | undefined;
+  /** Stores `value`; storing `undefined` is the same as `clear()`. */
   update(value: T): void;
+  /** Removes the value. */
   clear(): void;
 }
 
 /** A list of values. `get()` returns a read-only view; mutate only through the handle. @public */
 export interface ListState<T> {
+  /** The elements in insertion order; empty when nothing is stored. */
   get(): readonly T[];
+  /** Appends one element. */
   add(value: T): void;
+  /** Appends elements in order. */
   addAll(values: readonly T[]): void;
   /** Replaces the whole list. */
   update(values: readonly T[]): void;
+  /** Removes every element. */
   clear(): void;
 }
 
 /** A map scoped to the current key (or subtask). Iteration order is insertion order. @public */
 export interface MapState<K extends KeyValue, V> {
+  /** The value under `key`, or `undefined`. */
   get(key: K): V | undefined;
+  /** Stores `value` under `key`, replacing any previous value. */
   put(key: K, value: V): void;
+  /** Removes `key` and its value. */
   remove(key: K): void;
+  /** Whether `key` has a value. */
   contains(key: K): boolean;
+  /** Entries in insertion order; do not mutate the map while iterating. */
   entries(): IterableIterator<[K, V]>;
+  /** Keys in insertion order. */
   keys(): IterableIterator<K>;
+  /** Values in insertion order. */
   values(): IterableIterator<V>;
+  /** Whether the map has no entries. */
   isEmpty(): boolean;
+  /** Removes every entry. */
   clear(): void;
 }
 
 /** A value folded by the declaration's reduce function. @public */
 export interface ReducingState<T> {
+  /** The reduced value, or `undefined` when nothing was added. */
   get(): T | undefined;
+  /** Folds `value` into the stored value with the declaration's reduce function. */
   add(value: T): void;
+  /** Removes the value. */
   clear(): void;
 }
 
 /** An aggregation; `get()` is `undefined` until something was added. @public */
 export interface AggregatingState<IN, OUT> {
+  /** The aggregate's result, or `undefined` when nothing was added. */
   get(): OUT | undefined;
+  /** Adds `value` to the accumulator. */
   add(value: IN): void;
+  /** Removes the accumulator. */
   clear(): void;
 }
 
 /** Broadcast state; mutating methods throw outside the broadcast side of a two-input function. @public */
 export interface BroadcastState<K extends KeyValue, V> {
+  /** The value under `key`, or `undefined`. */
   get(key: K): V | undefined;
+  /** Stores `value` under `key` (broadcast side only). */
   put(key: K, value: V): void;
+  /** Removes `key` (broadcast side only). */
   remove(key: K): void;
+  /** Whether `key` has a value. */
   contains(key: K): boolean;
+  /** Entries in insertion order. */
   entries(): IterableIterator<[K, V]>;
+  /** Removes every entry (broadcast side only). */
   clear(): void;
 }
 
