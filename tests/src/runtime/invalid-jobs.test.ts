@@ -88,3 +88,12 @@ test("a missing module is reported with its path", async () => {
   assert.ok(error instanceof JobModuleError);
   assert.match(error.message, /cannot load job module file:\/\/\/nonexistent\/job\.ts/);
 });
+
+test("BATCH execution refuses unbounded sources, naming them", async () => {
+  const sensors = new URL("../../../examples/src/sensor-averages.job.ts", import.meta.url);
+  const error = await runJob(sensors, { executionMode: "BATCH" }).then(
+    () => assert.fail("accepted"),
+    (e: unknown) => e as Error,
+  );
+  assert.match(error.message, /BATCH execution needs bounded sources; unbounded: "Sensor readings"/);
+});
