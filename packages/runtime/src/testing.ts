@@ -19,7 +19,8 @@ export { OneInputProcessOperator } from "./operators/one-input-process-operator.
 export type { OperatorEnvironment } from "./operators/operator-environment.ts";
 export type { Output } from "./operators/output.ts";
 export type { ProcessOperatorBase } from "./operators/process-operator-base.ts";
-export { type OperatorSnapshot, type StreamOperator, UserCodeError } from "./operators/stream-operator.ts";
+export type { OperatorSnapshot, StreamOperator } from "./operators/stream-operator.ts";
 export { TwoInputProcessOperator } from "./operators/two-input-process-operator.ts";
 export { TwoOutputProcessOperator } from "./operators/two-output-process-operator.ts";
 export { ManualClock, type ProcessingClock } from "./time/processing-clock.ts";
+export { UserCodeError } from "./user-code-error.ts";

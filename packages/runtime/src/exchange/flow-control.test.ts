@@ -83,7 +83,10 @@ test("property: any interleaving of sends and polls delivers every record once, 
             if (item?.kind === "batch") received.push(...(item.batch.records as number[]));
           }
           // The receiver never holds more batches than the credits it granted.
-          assert.ok(gate.queuedItems <= credits, `${gate.queuedItems} batches queued with ${credits} credits`);
+          assert.ok(
+            gate.queuedItems <= credits,
+            `${gate.queuedItems} batches queued with ${credits} credits`,
+          );
         }
         output.sendEvent(END_OF_PARTITION);
         drain();

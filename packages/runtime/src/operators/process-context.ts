@@ -19,6 +19,7 @@ import type {
 import { NO_TIMESTAMP } from "../exchange/batch.ts";
 import type { HeapStateBackend } from "../state/heap-state-backend.ts";
 import type { TimerQueue } from "../time/timer-queue.ts";
+import { misuse } from "../user-code-error.ts";
 import type { OperatorEnvironment } from "./operator-environment.ts";
 import type { Output } from "./output.ts";
 
@@ -76,13 +77,15 @@ class KeyedProcessingTimeManager implements ProcessingTimeManager {
   }
 }
 
-function noTimers(operatorName: string): ProcessingTimeManager {
+/** Non-keyed operators may read the clock but not register timers (a timer belongs to a key). */
+function noTimers(operatorName: string, env: OperatorEnvironment): ProcessingTimeManager {
   const fail = (): never => {
-    throw new Error(
-      `${operatorName}: processing-time timers are only available on keyed streams (use keyBy first)`,
+    throw misuse(
+      operatorName,
+      "processing-time timers are only available on keyed streams (use keyBy first)",
     );
   };
-  return { registerTimer: fail, deleteTimer: fail, currentTime: fail };
+  return { registerTimer: fail, deleteTimer: fail, currentTime: () => env.clock.now() };
 }
 
 /**
@@ -111,16 +114,17 @@ export class ProcessContexts {
     };
     const processingTimeManager =
       timers === undefined
-        ? noTimers(operatorName)
+        ? noTimers(operatorName, env)
         : new KeyedProcessingTimeManager(backend, timers, env, options.fireTimers);
     const nonPartitionedStateManager: StateManager<never> = {
       getCurrentKey: () => {
-        throw new Error(`${operatorName}: no key is current in a non-partitioned context`);
+        throw misuse(operatorName, "no key is current in a non-partitioned context");
       },
       getState: ((declaration) => {
         if (backend.keyed && declaration.kind !== "broadcast") {
-          throw new Error(
-            `${operatorName}: keyed state "${declaration.name}" is not accessible without a current key; use applyToAllPartitions`,
+          throw misuse(
+            operatorName,
+            `keyed state "${declaration.name}" is not accessible without a current key; use applyToAllPartitions`,
           );
         }
         return backend.getState(declaration);

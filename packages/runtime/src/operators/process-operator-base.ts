@@ -16,9 +16,10 @@ import { NO_TIMESTAMP } from "../exchange/batch.ts";
 import { keyGroupForKey, validateKey } from "../keys/key-hash.ts";
 import { HeapStateBackend } from "../state/heap-state-backend.ts";
 import { TimerQueue } from "../time/timer-queue.ts";
+import { wrapUserError } from "../user-code-error.ts";
 import type { OperatorEnvironment } from "./operator-environment.ts";
 import { ProcessContexts } from "./process-context.ts";
-import { type OperatorSnapshot, type StreamOperator, wrapUserError } from "./stream-operator.ts";
+import type { OperatorSnapshot, StreamOperator } from "./stream-operator.ts";
 
 export abstract class ProcessOperatorBase implements StreamOperator {
   readonly name: string;
@@ -113,16 +114,28 @@ export abstract class ProcessOperatorBase implements StreamOperator {
 
   snapshotState(): OperatorSnapshot {
     const { keyed, operator } = this.backend.snapshot();
-    return { operatorId: this.operatorId, keyed, operator };
+    const timers = this.timers === undefined ? undefined : structuredClone(this.timers.entries());
+    return { operatorId: this.operatorId, keyed, operator, ...(timers !== undefined ? { timers } : {}) };
   }
 
   restoreState(snapshot: OperatorSnapshot): void {
     const { start, end } = this.env.keyGroupRange;
     const max = this.#maxParallelism;
-    this.backend.restore(snapshot, (key) => {
+    const ownsKey = (key: KeyValue) => {
       const group = keyGroupForKey(key, max);
       return group >= start && group <= end;
-    });
+    };
+    this.backend.restore(snapshot, ownsKey);
+    const timers = this.timers;
+    if (timers === undefined || snapshot.timers === undefined) return;
+    for (const [timestamp, key] of structuredClone(snapshot.timers)) {
+      if (!ownsKey(key as KeyValue)) continue;
+      this.backend.setCurrentKey(key as KeyValue);
+      timers.register(timestamp, this.backend.currentKeyId, key as KeyValue);
+    }
+    this.backend.setCurrentKey(null);
+    const next = timers.peek();
+    if (next !== undefined) this.env.scheduleTimer(next, (now) => this.fireProcessingTimers(now));
   }
 }
 

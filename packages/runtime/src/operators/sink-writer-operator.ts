@@ -7,8 +7,9 @@
  */
 
 import type { Committer, Sink, SinkWriter } from "@weir/api";
+import { wrapUserError } from "../user-code-error.ts";
 import type { OperatorEnvironment } from "./operator-environment.ts";
-import { type OperatorSnapshot, type StreamOperator, wrapUserError } from "./stream-operator.ts";
+import type { OperatorSnapshot, StreamOperator } from "./stream-operator.ts";
 
 export class SinkWriterOperator implements StreamOperator {
   readonly name: string;

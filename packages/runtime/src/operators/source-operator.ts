@@ -13,9 +13,10 @@ import {
   type SourceSplit,
 } from "@weir/api";
 import { NO_TIMESTAMP } from "../exchange/batch.ts";
+import { wrapUserError } from "../user-code-error.ts";
 import type { OperatorEnvironment } from "./operator-environment.ts";
 import type { Output } from "./output.ts";
-import { type OperatorSnapshot, type StreamOperator, wrapUserError } from "./stream-operator.ts";
+import type { OperatorSnapshot, StreamOperator } from "./stream-operator.ts";
 
 export class SourceOperator implements StreamOperator, ReaderOutput<unknown> {
   readonly name: string;

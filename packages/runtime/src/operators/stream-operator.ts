@@ -23,6 +23,8 @@ export interface OperatorSnapshot {
   readonly keyed: Record<string, [unknown, unknown][]>;
   /** Non-keyed state per state name, with how it is redistributed on rescale. */
   readonly operator: Record<string, { readonly redistribution: string; readonly value: unknown }>;
+  /** Processing-time timers as [timestamp, key] pairs (keyed operators); they move with their key. */
+  readonly timers?: [number, unknown][];
   /** Operator-specific extras (e.g. a source reader's splits). */
   readonly extra?: unknown;
 }
@@ -42,26 +44,4 @@ export interface StreamOperator {
   fireProcessingTimers(now: number): void;
   snapshotState(checkpointId: number): OperatorSnapshot;
   restoreState(snapshot: OperatorSnapshot): void;
-}
-
-/** Thrown for an exception raised by user code; carries the operator's name. */
-export class UserCodeError extends Error {
-  override name = "UserCodeError";
-  readonly operatorName: string;
-
-  constructor(operatorName: string, cause: unknown) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    super(`${operatorName}: ${message}`, { cause });
-    this.operatorName = operatorName;
-    if (cause instanceof Error && cause.stack !== undefined) {
-      // The user's stack is the useful one; keep it, under our message.
-      this.stack = `${this.name}: ${this.message}\n  caused by ${cause.stack}`;
-    }
-  }
-}
-
-/** Runs user code, tagging exceptions with the operator name (once, at the innermost operator). */
-export function wrapUserError(operatorName: string, error: unknown): never {
-  if (error instanceof UserCodeError) throw error;
-  throw new UserCodeError(operatorName, error);
 }

@@ -12,11 +12,11 @@ import type {
   TwoOutputNonPartitionedContext,
   TwoOutputStreamProcessFunction,
 } from "@weir/api";
+import { wrapUserError } from "../user-code-error.ts";
 import type { OperatorEnvironment } from "./operator-environment.ts";
 import type { Output } from "./output.ts";
 import { TimestampedCollector } from "./process-context.ts";
 import { ProcessOperatorBase, TIMER_OUTPUT_TIMESTAMP } from "./process-operator-base.ts";
-import { wrapUserError } from "./stream-operator.ts";
 
 export class TwoOutputProcessOperator extends ProcessOperatorBase {
   readonly #fn: TwoOutputStreamProcessFunction<unknown, unknown, unknown, KeyValue>;

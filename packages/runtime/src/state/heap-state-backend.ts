@@ -10,6 +10,7 @@
 
 import type { KeyValue, StateDeclaration } from "@weir/api";
 import { canonicalKeyId } from "../keys/key-hash.ts";
+import { misuse } from "../user-code-error.ts";
 import { createStateHandle, type StateTable } from "./state-handles.ts";
 
 /** The partition id used by non-keyed operators. */
@@ -23,7 +24,7 @@ export class HeapStateBackend {
   readonly #declarations = new Map<string, StateDeclaration>();
   readonly #tables = new Map<string, StateTable>();
   readonly #handles = new Map<StateDeclaration, unknown>();
-  /** Original keys of composite (array/object) keys, by their canonical id. */
+  /** Original keys whose canonical id differs from the key (composite keys, escaped strings). */
   readonly #compositeKeys = new Map<string, KeyValue>();
   currentKey: KeyValue = null;
   currentKeyId: KeyId;
@@ -43,19 +44,16 @@ export class HeapStateBackend {
   /** Sets the key the next state accesses act on. Cheap for primitive keys (the common case). */
   setCurrentKey(key: KeyValue): void {
     this.currentKey = key;
-    if (typeof key === "object" && key !== null) {
-      const id = canonicalKeyId(key) as string;
-      if (!this.#compositeKeys.has(id)) this.#compositeKeys.set(id, key);
-      this.currentKeyId = id;
-    } else {
-      // -0 and 0 are one key.
-      this.currentKeyId = key === 0 ? 0 : key;
-    }
+    const id = canonicalKeyId(key);
+    // Only composite keys and strings starting with U+0000 get an id unlike themselves.
+    if (typeof id === "string" && id !== key && !this.#compositeKeys.has(id))
+      this.#compositeKeys.set(id, key);
+    this.currentKeyId = id;
   }
 
   getCurrentKey(): KeyValue {
     if (!this.keyed) {
-      throw new Error(`${this.#operatorName}: getCurrentKey() is only available on keyed streams`);
+      throw misuse(this.#operatorName, "getCurrentKey() is only available on keyed streams");
     }
     return this.currentKey;
   }
@@ -66,8 +64,9 @@ export class HeapStateBackend {
     const declared = this.#declarations.get(declaration?.name);
     if (declared === undefined || declared.kind !== declaration.kind) {
       const names = [...this.#declarations.keys()].map((n) => `"${n}"`).join(", ") || "none";
-      throw new Error(
-        `${this.#operatorName}: state "${declaration?.name}" was not declared in usesStates() (declared: ${names})`,
+      throw misuse(
+        this.#operatorName,
+        `state "${declaration?.name}" was not declared in usesStates() (declared: ${names})`,
       );
     }
     const handle = createStateHandle(declared, this.#tables.get(declared.name)!, this, this.#operatorName);
@@ -87,7 +86,10 @@ export class HeapStateBackend {
     );
   }
 
-  /** Plain-data copy of every table: [key, value] pairs per state name. */
+  /**
+   * A deep copy of every table as [key, value] pairs per state name, so later updates (including
+   * in-place mutation of accumulators) cannot change a snapshot already taken.
+   */
   snapshot(): {
     keyed: Record<string, [unknown, unknown][]>;
     operator: Record<string, { redistribution: string; value: unknown }>;
@@ -108,7 +110,7 @@ export class HeapStateBackend {
         operator[name] = { redistribution: declaration.redistribution, value: snapshotValue(table.get(id)) };
       }
     }
-    return { keyed, operator };
+    return structuredClone({ keyed, operator });
   }
 
   /**
@@ -119,6 +121,8 @@ export class HeapStateBackend {
     snapshot: { keyed: Record<string, [unknown, unknown][]>; operator: Record<string, { value: unknown }> },
     acceptKey: (key: KeyValue) => boolean,
   ): void {
+    // Copy: two operators restored from one snapshot must not share values.
+    snapshot = structuredClone(snapshot);
     for (const [name, entries] of Object.entries(snapshot.keyed)) {
       const table = this.#tableFor(name);
       for (const [key, value] of entries) {

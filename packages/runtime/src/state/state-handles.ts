@@ -7,16 +7,14 @@
 
 import type { KeyValue, StateDeclaration } from "@weir/api";
 import { canonicalKeyId } from "../keys/key-hash.ts";
+import { misuse } from "../user-code-error.ts";
 import { BROADCAST_PARTITION, type HeapStateBackend, type KeyId } from "./heap-state-backend.ts";
 
 export type StateTable = Map<KeyId, unknown>;
 
 type Entries = Map<KeyId, [KeyValue, unknown]>;
 
-function mapId(key: KeyValue): KeyId {
-  if (typeof key === "object" && key !== null) return canonicalKeyId(key);
-  return key === 0 ? 0 : key;
-}
+const mapId = canonicalKeyId;
 
 function mapHandle(
   table: StateTable,
@@ -156,8 +154,9 @@ export function createStateHandle(
         () => BROADCAST_PARTITION,
         () => {
           if (!backend.broadcastWritable) {
-            throw new Error(
-              `${operatorName}: broadcast state "${declaration.name}" is read-only outside processRecordFromBroadcastInput`,
+            throw misuse(
+              operatorName,
+              `broadcast state "${declaration.name}" is read-only outside processRecordFromBroadcastInput`,
             );
           }
         },

@@ -49,6 +49,14 @@ export class TimerQueue {
     return undefined;
   }
 
+  /** Every live timer as [timestamp, key], earliest first. */
+  entries(): [number, KeyValue][] {
+    const out: [number, KeyValue][] = [];
+    const times = [...this.#byTime.keys()].sort((a, b) => a - b);
+    for (const time of times) for (const key of this.#byTime.get(time)!.values()) out.push([time, key]);
+    return out;
+  }
+
   /** Removes and visits every timer with `timestamp <= now`, earliest first. */
   fireDue(now: number, visit: (timestamp: number, key: KeyValue) => void): void {
     for (;;) {
