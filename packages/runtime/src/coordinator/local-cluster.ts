@@ -263,26 +263,19 @@ class LocalJobRun {
     clearTimeout(timer);
   }
 
+  /** True once the job is finishing, failing or over: later failures and cancels change nothing. */
+  #ending(): boolean {
+    return this.#state !== "DEPLOYING" && this.#state !== "RUNNING";
+  }
+
   #fail(error: SerializedError, taskName: string | undefined): void {
-    if (
-      this.#state === "FAILING" ||
-      this.#state === "FAILED" ||
-      this.#state === "FINISHED" ||
-      this.#state === "CANCELED"
-    )
-      return;
+    if (this.#ending()) return;
     this.#failure = new JobExecutionError(this.#request.jobName, error, taskName);
     this.#stopAll("FAILING");
   }
 
   cancel(): void {
-    if (
-      this.#state === "FAILING" ||
-      this.#state === "FAILED" ||
-      this.#state === "FINISHED" ||
-      this.#state === "CANCELED"
-    )
-      return;
+    if (this.#ending()) return;
     this.#failure = new JobCancelledError(this.#request.jobName);
     this.#stopAll("FAILING");
   }
