@@ -10,6 +10,7 @@
 import type { ExecutionMode } from "./execution-mode.ts";
 import type { KeyValue } from "./key.ts";
 import type { StateManager } from "./state.ts";
+import type { WatermarkManager } from "./watermark.ts";
 
 /** The record sink a process function writes to. @public */
 export interface Collector<T> {
@@ -90,6 +91,8 @@ export interface NonPartitionedContext<OUT, K extends KeyValue = KeyValue> exten
    * on a non-keyed stream. Keyed state throws here, since no key is current.
    */
   readonly stateManager: StateManager<never>;
+  /** Emits declared watermarks downstream, in order with the records emitted so far. */
+  readonly watermarkManager: WatermarkManager;
 }
 
 /** Context while one partition (key or subtask) is being processed. @public */
@@ -113,4 +116,6 @@ export type TwoOutputApplyPartitionFunction<OUT1, OUT2, K extends KeyValue = Key
 export interface TwoOutputNonPartitionedContext<OUT1, OUT2, K extends KeyValue = KeyValue>
   extends RuntimeContext {
   applyToAllPartitions(fn: TwoOutputApplyPartitionFunction<OUT1, OUT2, K>): void;
+  /** Emits declared watermarks to both outputs. */
+  readonly watermarkManager: WatermarkManager;
 }

@@ -23,11 +23,17 @@ import type {
 } from "./contexts.ts";
 import type { KeyValue } from "./key.ts";
 import type { StateDeclaration } from "./state.ts";
+import type { Watermark, WatermarkDeclaration, WatermarkHandlingResult } from "./watermark.ts";
+
+/** What `onWatermark` hooks return; `undefined` means PEEK. @public */
+export type WatermarkHandling = WatermarkHandlingResult | undefined;
 
 /** Hooks shared by every process function. @public */
 export interface ProcessFunction {
   /** The state this function uses. Default: none. Validated when the job graph is built. */
   usesStates?(): readonly StateDeclaration[];
+  /** The watermarks this function emits. Default: none. Identifiers are unique per job. */
+  declareWatermarks?(): readonly WatermarkDeclaration[];
   /** Called once before the first record; may be async (the task waits). */
   open?(ctx: NonPartitionedContext<never>): void | Promise<void>;
   /** Called once when the task ends, also after failures; must not throw for cleanup reasons. */
@@ -43,6 +49,12 @@ export interface OneInputStreamProcessFunction<IN, OUT, K extends KeyValue = Key
   endInput?(ctx: NonPartitionedContext<OUT, K>): void;
   /** Called when a processing-time timer registered by this function fires (keyed streams only). */
   onProcessingTimer?(timestamp: number, output: Collector<OUT>, ctx: PartitionedContext<OUT, K>): void;
+  /** Called when the combined value of a watermark changes. Default: PEEK. */
+  onWatermark?(
+    watermark: Watermark,
+    output: Collector<OUT>,
+    ctx: NonPartitionedContext<OUT, K>,
+  ): WatermarkHandling;
 }
 
 /** One input, two outputs (replaces side outputs). @public */
@@ -61,6 +73,13 @@ export interface TwoOutputStreamProcessFunction<IN, OUT1, OUT2, K extends KeyVal
     output2: Collector<OUT2>,
     ctx: PartitionedContext<OUT1, K>,
   ): void;
+  /** Called when the combined value of a watermark changes. Default: PEEK. */
+  onWatermark?(
+    watermark: Watermark,
+    output1: Collector<OUT1>,
+    output2: Collector<OUT2>,
+    ctx: TwoOutputNonPartitionedContext<OUT1, OUT2, K>,
+  ): WatermarkHandling;
 }
 
 /**
@@ -75,6 +94,18 @@ export interface TwoInputNonBroadcastStreamProcessFunction<IN1, IN2, OUT, K exte
   endFirstInput?(ctx: NonPartitionedContext<OUT, K>): void;
   endSecondInput?(ctx: NonPartitionedContext<OUT, K>): void;
   onProcessingTimer?(timestamp: number, output: Collector<OUT>, ctx: PartitionedContext<OUT, K>): void;
+  /** A watermark of the first input changed. The framework forwards the combination of both inputs. */
+  onWatermarkFromFirstInput?(
+    watermark: Watermark,
+    output: Collector<OUT>,
+    ctx: NonPartitionedContext<OUT, K>,
+  ): WatermarkHandling;
+  /** A watermark of the second input changed. */
+  onWatermarkFromSecondInput?(
+    watermark: Watermark,
+    output: Collector<OUT>,
+    ctx: NonPartitionedContext<OUT, K>,
+  ): WatermarkHandling;
 }
 
 /**
@@ -94,4 +125,16 @@ export interface TwoInputBroadcastStreamProcessFunction<IN1, IN2, OUT, K extends
   endNonBroadcastInput?(ctx: NonPartitionedContext<OUT, K>): void;
   endBroadcastInput?(ctx: NonPartitionedContext<OUT, K>): void;
   onProcessingTimer?(timestamp: number, output: Collector<OUT>, ctx: PartitionedContext<OUT, K>): void;
+  /** A watermark of the non-broadcast input changed. */
+  onWatermarkFromNonBroadcastInput?(
+    watermark: Watermark,
+    output: Collector<OUT>,
+    ctx: NonPartitionedContext<OUT, K>,
+  ): WatermarkHandling;
+  /** A watermark of the broadcast input changed. */
+  onWatermarkFromBroadcastInput?(
+    watermark: Watermark,
+    output: Collector<OUT>,
+    ctx: NonPartitionedContext<OUT, K>,
+  ): WatermarkHandling;
 }

@@ -32,6 +32,7 @@ export type {
   TwoInputBroadcastStreamProcessFunction,
   TwoInputNonBroadcastStreamProcessFunction,
   TwoOutputStreamProcessFunction,
+  WatermarkHandling,
 } from "./functions.ts";
 export { defineJob, isJobDefinition, type JobBuilder, type JobDefinition } from "./job.ts";
 export type { KeySelector, KeyValue } from "./key.ts";
@@ -80,3 +81,18 @@ export type {
   TwoGlobalStreams,
   TwoNonKeyedPartitionStreams,
 } from "./streams.ts";
+export {
+  type BooleanCombine,
+  type BooleanWatermark,
+  type BooleanWatermarkDeclaration,
+  type DefaultWatermarkHandling,
+  type NumericCombine,
+  type NumericWatermark,
+  type NumericWatermarkDeclaration,
+  type Watermark,
+  type WatermarkDeclaration,
+  type WatermarkDeclarationOptions,
+  WatermarkDeclarations,
+  WatermarkHandlingResult,
+  type WatermarkManager,
+} from "./watermark.ts";

@@ -17,6 +17,8 @@
  * @module
  */
 
+import type { Watermark, WatermarkDeclaration } from "./watermark.ts";
+
 /** Whether a source ends. @public */
 export const Boundedness = {
   BOUNDED: "BOUNDED",
@@ -55,6 +57,8 @@ export interface ReaderOutput<T> {
   collect(record: T): void;
   /** Emits a record with an event timestamp in milliseconds since the epoch. */
   collectWithTimestamp(record: T, timestamp: number): void;
+  /** Emits a declared watermark after the records emitted so far (see `Source.declareWatermarks`). */
+  emitWatermark(watermark: Watermark): void;
 }
 
 /** Services the runtime gives a reader. @public */
@@ -128,6 +132,8 @@ export interface SplitEnumerator<SplitT extends SourceSplit, EnumState> {
  */
 export interface Source<T, SplitT extends SourceSplit = SourceSplit, EnumState = unknown> {
   readonly boundedness: Boundedness;
+  /** The watermarks this source's readers emit. Default: none. */
+  declareWatermarks?(): readonly WatermarkDeclaration[];
   createEnumerator(ctx: SplitEnumeratorContext<SplitT>): SplitEnumerator<SplitT, EnumState>;
   restoreEnumerator(
     ctx: SplitEnumeratorContext<SplitT>,

@@ -24,3 +24,4 @@ export { TwoInputProcessOperator } from "./operators/two-input-process-operator.
 export { TwoOutputProcessOperator } from "./operators/two-output-process-operator.ts";
 export { ManualClock, type ProcessingClock } from "./time/processing-clock.ts";
 export { UserCodeError } from "./user-code-error.ts";
+export { buildWatermarkRegistry } from "./watermark/watermark-registry.ts";

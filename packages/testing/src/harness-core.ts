@@ -23,9 +23,11 @@ import {
   RedistributionMode,
   type StateDeclaration,
   type TaskInfo,
+  type Watermark,
 } from "@weir/api";
 import {
   assertParallelism,
+  buildWatermarkRegistry,
   defaultMaxParallelism,
   InvalidJobError,
   keyGroupForKey,
@@ -112,9 +114,14 @@ export function subtaskForKey(
 /** Collects what an operator output receives. @internal */
 export class CollectingOutput implements Output {
   records: TimestampedValue<unknown>[] = [];
+  watermarks: Watermark[] = [];
 
   collect(record: unknown, timestamp: number): void {
     this.records.push({ value: record, timestamp });
+  }
+
+  emitWatermark(watermark: Watermark): void {
+    this.watermarks.push(watermark);
   }
 }
 
@@ -222,6 +229,12 @@ export abstract class ProcessFunctionHarness {
       sendCollected: unsupported("sendCollected (collect sinks)"),
       requestSplit: unsupported("requestSplit (sources)"),
       batchSize: 1024,
+      watermarks: buildWatermarkRegistry(
+        [{ owner: name, declarations: setup.fn.declareWatermarks?.() ?? [] }],
+        (m) => {
+          throw new InvalidJobError(m);
+        },
+      ),
     };
     this.#operator = createOperator({
       name,
@@ -322,6 +335,14 @@ export abstract class ProcessFunctionHarness {
       call();
       this.#runDueTimers();
     });
+  }
+
+  /**
+   * Delivers a watermark to input `input` as its input gate would (already combined over the
+   * input's channels), then fires any due timer.
+   */
+  protected watermarkInput(input: 0 | 1, watermark: Watermark): void {
+    this.processInput(input, "processWatermark", () => this.#operator.processWatermark(input, watermark));
   }
 
   /** Ends input `input`; when every input has ended the operator finishes and timers stop. */

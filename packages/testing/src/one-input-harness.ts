@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { KeySelector, KeyValue, OneInputStreamProcessFunction } from "@weir/api";
+import type { KeySelector, KeyValue, OneInputStreamProcessFunction, Watermark } from "@weir/api";
 import { NO_TIMESTAMP, OneInputProcessOperator, type OperatorSnapshot } from "@weir/runtime/testing";
 import {
   CollectingOutput,
@@ -139,6 +139,16 @@ export class OneInputHarness<IN, OUT, K extends KeyValue = KeyValue> extends Pro
    */
   processRecord(record: IN, timestamp: number = NO_TIMESTAMP): void {
     this.processInput(0, "processRecord", () => this.#operator.processRecord1(record, timestamp));
+  }
+
+  /** Delivers a (combined) watermark to the input, as the input gate would. */
+  processWatermark(watermark: Watermark): void {
+    this.watermarkInput(0, watermark);
+  }
+
+  /** The watermarks the operator sent downstream, in order. */
+  outputWatermarks(): Watermark[] {
+    return [...this.#out.watermarks];
   }
 
   /** Ends the (bounded) input: calls the function's `endInput`, then finishes the operator. */

@@ -11,7 +11,7 @@ import { Backpressure, OutputChannel } from "./output-channel.ts";
 import type { FrameSink } from "./transport.ts";
 
 function pair(batchSize: number, credits: number) {
-  const gate = new InputGate(0);
+  const gate = new InputGate(0, new Map());
   let output: OutputChannel | undefined;
   const sink: FrameSink = {
     onBatch: (ch, batch) => gate.enqueue(ch, batch),

@@ -3,52 +3,63 @@
  * batch at a time, round-robin over channels that have data, and returns one credit per batch
  * consumed, so each queue holds at most the credits it granted.
  *
+ * The gate also combines watermarks over its channels (see {@link WatermarkCombination}): the task
+ * hands it each watermark found in a batch and gets back the combined watermarks that changed.
+ * When a channel ends it stops holding back the combination.
+ *
  * Encoded batches (from other threads) are decoded lazily, when the task takes them, so decoding
  * runs on the consuming task's time, not in the message handler.
  * @module
  */
 
+import type { Watermark, WatermarkDeclaration } from "@weir/api";
 import { decodeBatch } from "../codec/batch-codec.ts";
+import { WatermarkCombination } from "../watermark/watermark-combination.ts";
 import type { Batch } from "./batch.ts";
 import type { ChannelEvent } from "./channel-event.ts";
-import type { Transport } from "./transport.ts";
+import type { EncodedBatch, Transport } from "./transport.ts";
 
 interface InputChannel {
   readonly id: number;
+  readonly index: number;
   readonly transport: Transport;
-  readonly queue: (Batch | Uint8Array | ChannelEvent)[];
+  readonly queue: (Batch | EncodedBatch | ChannelEvent)[];
   finished: boolean;
 }
 
 /** What {@link InputGate.poll} found. */
-export type GateItem = { readonly kind: "batch"; readonly batch: Batch } | { readonly kind: "end-of-input" };
+export type GateItem =
+  | { readonly kind: "batch"; readonly batch: Batch; readonly channel: number }
+  /** A combined watermark changed because a channel ended. */
+  | { readonly kind: "watermark"; readonly watermark: Watermark }
+  | { readonly kind: "end-of-input" };
 
 export class InputGate {
   /** The operator input this gate feeds (0 or 1). */
   readonly input: 0 | 1;
   readonly #channels: InputChannel[] = [];
   readonly #byId = new Map<number, InputChannel>();
+  readonly #declarations: ReadonlyMap<string, WatermarkDeclaration>;
+  #combination: WatermarkCombination | undefined;
+  readonly #pending: Watermark[] = [];
   #unfinished = 0;
   #queued = 0;
   #cursor = 0;
   #endReported = false;
 
-  constructor(input: 0 | 1) {
+  constructor(input: 0 | 1, declarations: ReadonlyMap<string, WatermarkDeclaration>) {
     this.input = input;
+    this.#declarations = declarations;
   }
 
   addChannel(id: number, transport: Transport): void {
-    const channel: InputChannel = { id, transport, queue: [], finished: false };
+    const channel: InputChannel = { id, index: this.#channels.length, transport, queue: [], finished: false };
     this.#channels.push(channel);
     this.#byId.set(id, channel);
     this.#unfinished++;
   }
 
-  owns(channel: number): boolean {
-    return this.#byId.has(channel);
-  }
-
-  enqueue(channel: number, item: Batch | Uint8Array | ChannelEvent): void {
+  enqueue(channel: number, item: Batch | EncodedBatch | ChannelEvent): void {
     this.#byId.get(channel)!.queue.push(item);
     this.#queued++;
   }
@@ -58,20 +69,28 @@ export class InputGate {
     return this.#queued;
   }
 
-  /** True when `poll` would return something. */
-  get hasWork(): boolean {
-    return this.#queued > 0 || (this.#unfinished === 0 && !this.#endReported);
-  }
-
   get finished(): boolean {
     return this.#endReported;
   }
 
+  /** A watermark found in a batch of channel `channel` (its index); returns combined changes. */
+  onWatermark(channel: number, watermark: Watermark): Watermark[] {
+    return this.#watermarks().update(channel, watermark);
+  }
+
+  #watermarks(): WatermarkCombination {
+    this.#combination ??= new WatermarkCombination(this.#declarations, this.#channels.length);
+    return this.#combination;
+  }
+
   /**
-   * The next batch in round-robin order, or `end-of-input` once (after every channel delivered
-   * end-of-partition), or `undefined` when nothing is queued.
+   * The next item in round-robin order: a batch, a combined watermark that changed because a channel
+   * ended, or `end-of-input` once (after every channel delivered end-of-partition); `undefined` when
+   * nothing is queued.
    */
   poll(): GateItem | undefined {
+    const pending = this.#pending.shift();
+    if (pending !== undefined) return { kind: "watermark", watermark: pending };
     const channels = this.#channels;
     while (this.#queued > 0) {
       const channel = channels[this.#cursor]!;
@@ -79,18 +98,27 @@ export class InputGate {
       const item = channel.queue.shift();
       if (item === undefined) continue;
       this.#queued--;
-      if (item instanceof Uint8Array) {
-        channel.transport.sendCredit(channel.id, 1);
-        const { records, timestamps } = decodeBatch(item);
-        return { kind: "batch", batch: { records, timestamps, count: records.length } };
+      if ("kind" in item) {
+        // end-of-partition: the only standalone event so far.
+        channel.finished = true;
+        this.#unfinished--;
+        if (this.#unfinished > 0 && this.#combination !== undefined) {
+          this.#pending.push(...this.#combination.endInput(channel.index));
+          const changed = this.#pending.shift();
+          if (changed !== undefined) return { kind: "watermark", watermark: changed };
+        }
+        continue;
       }
-      if ("records" in item) {
-        channel.transport.sendCredit(channel.id, 1);
-        return { kind: "batch", batch: item };
-      }
-      // end-of-partition: the only event so far.
-      channel.finished = true;
-      this.#unfinished--;
+      channel.transport.sendCredit(channel.id, 1);
+      if ("records" in item) return { kind: "batch", batch: item, channel: channel.index };
+      const bytes = item instanceof Uint8Array ? item : item.bytes;
+      const { records, timestamps } = decodeBatch(bytes);
+      const watermarks = item instanceof Uint8Array ? null : item.watermarks;
+      return {
+        kind: "batch",
+        batch: { records, timestamps, count: records.length, watermarks },
+        channel: channel.index,
+      };
     }
     if (this.#unfinished === 0 && !this.#endReported) {
       this.#endReported = true;

@@ -7,7 +7,7 @@
 
 import type { MessagePort } from "node:worker_threads";
 import { encodeBatch } from "../codec/batch-codec.ts";
-import type { Batch } from "./batch.ts";
+import type { Batch, BatchWatermark } from "./batch.ts";
 import type { ChannelEvent } from "./channel-event.ts";
 import type { FrameSink, Transport } from "./transport.ts";
 
@@ -16,7 +16,12 @@ const EVENT = 1;
 const CREDIT = 2;
 
 type Frame =
-  | { readonly t: typeof DATA; readonly ch: number; readonly bytes: Uint8Array }
+  | {
+      readonly t: typeof DATA;
+      readonly ch: number;
+      readonly bytes: Uint8Array;
+      readonly wm: BatchWatermark[] | null;
+    }
   | { readonly t: typeof EVENT; readonly ch: number; readonly event: ChannelEvent }
   | { readonly t: typeof CREDIT; readonly ch: number; readonly n: number };
 
@@ -29,7 +34,10 @@ export class MessagePortTransport implements Transport {
       try {
         switch (frame.t) {
           case DATA:
-            sink.onBatch(frame.ch, frame.bytes);
+            sink.onBatch(
+              frame.ch,
+              frame.wm === null ? frame.bytes : { bytes: frame.bytes, watermarks: frame.wm },
+            );
             break;
           case EVENT:
             sink.onEvent(frame.ch, frame.event);
@@ -46,7 +54,7 @@ export class MessagePortTransport implements Transport {
 
   sendBatch(channel: number, batch: Batch): void {
     const bytes = encodeBatch(batch.records, batch.count, batch.timestamps);
-    const frame: Frame = { t: DATA, ch: channel, bytes };
+    const frame: Frame = { t: DATA, ch: channel, bytes, wm: batch.watermarks };
     this.#port.postMessage(frame, [bytes.buffer as ArrayBuffer]);
   }
 

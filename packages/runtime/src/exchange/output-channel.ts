@@ -8,7 +8,8 @@
  * @module
  */
 
-import { type Batch, NO_TIMESTAMP } from "./batch.ts";
+import type { Watermark } from "@weir/api";
+import { type Batch, type BatchWatermark, NO_TIMESTAMP } from "./batch.ts";
 import type { ChannelEvent } from "./channel-event.ts";
 import type { Transport } from "./transport.ts";
 
@@ -44,6 +45,7 @@ export class OutputChannel {
   #records: unknown[] = [];
   #timestamps: Float64Array;
   #hasTimestamps = false;
+  #watermarks: BatchWatermark[] | null = null;
   #backlog: (Batch | ChannelEvent)[] = [];
   /** Batches sent; for metrics and tests. */
   batchesSent = 0;
@@ -72,16 +74,25 @@ export class OutputChannel {
     if (n + 1 === this.#batchSize) this.flush();
   }
 
-  /** Ships the partly filled batch, if any. */
+  /** Places a watermark after the records added so far; it ships with the batch. */
+  addWatermark(watermark: Watermark): void {
+    const entry = { index: this.#records.length, watermark };
+    if (this.#watermarks === null) this.#watermarks = [entry];
+    else this.#watermarks.push(entry);
+  }
+
+  /** Ships the partly filled batch (or pending watermarks), if any. */
   flush(): void {
     const count = this.#records.length;
-    if (count === 0) return;
+    if (count === 0 && this.#watermarks === null) return;
     const batch: Batch = {
       records: this.#records,
       timestamps: this.#hasTimestamps ? this.#timestamps.subarray(0, count) : null,
       count,
+      watermarks: this.#watermarks,
     };
     this.#records = [];
+    this.#watermarks = null;
     if (this.#hasTimestamps) {
       this.#timestamps = new Float64Array(this.#batchSize);
       this.#hasTimestamps = false;

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { KeySelector, KeyValue } from "@weir/api";
+import type { KeySelector, KeyValue, Watermark } from "@weir/api";
 import type { Partitioning } from "../graph/transformation.ts";
 import { keyGroupForKey, operatorIndexForKeyGroup, validateKey } from "../keys/key-hash.ts";
 import type { Output } from "../operators/output.ts";
@@ -64,6 +64,11 @@ export class RecordWriter implements Output {
         for (let i = 0; i < channels.length; i++) channels[i]!.add(record, timestamp);
         return;
     }
+  }
+
+  /** Watermarks go to every channel: each receiver combines them over its senders. */
+  emitWatermark(watermark: Watermark): void {
+    for (const channel of this.#channels) channel.addWatermark(watermark);
   }
 
   flush(): void {

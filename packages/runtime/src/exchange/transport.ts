@@ -12,7 +12,11 @@
  * @module
  */
 
-import type { Batch } from "./batch.ts";
+import type { Batch, BatchWatermark } from "./batch.ts";
+
+/** A batch from another thread or process: records still encoded, watermarks alongside. */
+export type EncodedBatch = Uint8Array | { readonly bytes: Uint8Array; readonly watermarks: BatchWatermark[] };
+
 import type { ChannelEvent } from "./channel-event.ts";
 
 export interface Transport {
@@ -24,7 +28,7 @@ export interface Transport {
 /** Where a transport delivers what arrives for this slot. */
 export interface FrameSink {
   /** A batch, either as objects (same thread) or encoded (from another thread or process). */
-  onBatch(channel: number, batch: Batch | Uint8Array): void;
+  onBatch(channel: number, batch: Batch | EncodedBatch): void;
   onEvent(channel: number, event: ChannelEvent): void;
   onCredit(channel: number, credits: number): void;
 }

@@ -7,7 +7,8 @@
  * @module
  */
 
-import type { KeySelector, KeyValue, StateDeclaration } from "@weir/api";
+import type { KeySelector, KeyValue, StateDeclaration, WatermarkDeclaration } from "@weir/api";
+import { buildWatermarkRegistry } from "../watermark/watermark-registry.ts";
 import {
   type InputEdge,
   inputsOf,
@@ -66,6 +67,8 @@ export interface JobGraph {
   readonly vertexOfNode: number[];
   /** Whether every source is bounded. */
   readonly bounded: boolean;
+  /** Every watermark declaration of the job, by identifier. */
+  readonly watermarks: ReadonlyMap<string, WatermarkDeclaration>;
 }
 
 /** Flink's default: 128, or 1.5 x parallelism rounded up to a power of two, at most 32768. */
@@ -93,6 +96,18 @@ export function buildJobGraph(nodes: readonly StreamNode[], defaultParallelism: 
     validateStates(node);
   }
   validateUids(nodes);
+  const watermarks = buildWatermarkRegistry(
+    nodes.map((node) => ({
+      owner: node.name,
+      declarations:
+        node.kind === "sink"
+          ? []
+          : ((node.kind === "source" ? node.source : node.fn).declareWatermarks?.() ?? []),
+    })),
+    (message) => {
+      throw new InvalidJobError(message);
+    },
+  );
   const consumers = nodes.map(() => [] as { node: StreamNode; input: 0 | 1; edge: InputEdge }[]);
   for (const node of nodes) {
     inputsOf(node).forEach((edge, input) => {
@@ -173,7 +188,7 @@ export function buildJobGraph(nodes: readonly StreamNode[], defaultParallelism: 
     });
   }
   const bounded = nodes.every((n) => n.kind !== "source" || n.source.boundedness === "BOUNDED");
-  return { vertices, edges, vertexOfNode, bounded };
+  return { vertices, edges, vertexOfNode, bounded, watermarks };
 
   function chained(node: StreamNode): ChainedOperator {
     const outputCount = node.kind === "two-output" ? 2 : node.kind === "sink" ? 0 : 1;

@@ -11,6 +11,8 @@ import type {
   KeyValue,
   StateDeclaration,
   TwoInputBroadcastStreamProcessFunction,
+  Watermark,
+  WatermarkHandling,
 } from "@weir/api";
 import { wrapUserError } from "../user-code-error.ts";
 import type { OperatorEnvironment } from "./operator-environment.ts";
@@ -22,6 +24,7 @@ export class BroadcastProcessOperator extends ProcessOperatorBase {
   readonly #fn: TwoInputBroadcastStreamProcessFunction<unknown, unknown, unknown, KeyValue>;
   readonly #keySelector: KeySelector<unknown, KeyValue> | undefined;
   readonly #collector: TimestampedCollector;
+  readonly #output: Output;
 
   constructor(options: {
     name: string;
@@ -33,10 +36,11 @@ export class BroadcastProcessOperator extends ProcessOperatorBase {
     maxParallelism: number;
     output: Output;
   }) {
-    super({ ...options, keyed: options.keySelector !== undefined });
+    super({ ...options, inputs: 2, keyed: options.keySelector !== undefined });
     this.#fn = options.fn;
     this.#keySelector = options.keySelector;
     this.#collector = new TimestampedCollector(options.output);
+    this.#output = options.output;
   }
 
   processRecord1(record: unknown, timestamp: number): void {
@@ -62,6 +66,7 @@ export class BroadcastProcessOperator extends ProcessOperatorBase {
   }
 
   endInput(input: 0 | 1): void {
+    this.endInputWatermarks(input);
     this.#collector.timestamp = TIMER_OUTPUT_TIMESTAMP;
     try {
       if (input === 0) this.#fn.endNonBroadcastInput?.(this.contexts.nonPartitioned);
@@ -79,6 +84,18 @@ export class BroadcastProcessOperator extends ProcessOperatorBase {
     } catch (error) {
       wrapUserError(`${this.name} (onProcessingTimer)`, error);
     }
+  }
+
+  protected onWatermark(input: 0 | 1, watermark: Watermark): WatermarkHandling {
+    this.#collector.timestamp = TIMER_OUTPUT_TIMESTAMP;
+    const ctx = this.contexts.nonPartitioned;
+    return input === 0
+      ? this.#fn.onWatermarkFromNonBroadcastInput?.(watermark, this.#collector, ctx)
+      : this.#fn.onWatermarkFromBroadcastInput?.(watermark, this.#collector, ctx);
+  }
+
+  protected forwardWatermark(watermark: Watermark): void {
+    this.#output.emitWatermark(watermark);
   }
 
   protected applyWithCollectors(fn: ApplyPartitionFunction<unknown>): void {

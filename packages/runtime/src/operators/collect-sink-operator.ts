@@ -37,6 +37,9 @@ export class CollectSinkOperator implements StreamOperator {
     this.#buffer = [];
   }
 
+  /** Sinks end the pipeline: watermarks stop here. */
+  processWatermark(): void {}
+
   endInput(): void {}
 
   finish(): void {

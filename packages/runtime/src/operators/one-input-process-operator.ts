@@ -10,6 +10,8 @@ import type {
   KeyValue,
   OneInputStreamProcessFunction,
   StateDeclaration,
+  Watermark,
+  WatermarkHandling,
 } from "@weir/api";
 import { wrapUserError } from "../user-code-error.ts";
 import type { OperatorEnvironment } from "./operator-environment.ts";
@@ -21,6 +23,7 @@ export class OneInputProcessOperator extends ProcessOperatorBase {
   readonly #fn: OneInputStreamProcessFunction<unknown, unknown, KeyValue>;
   readonly #keySelector: KeySelector<unknown, KeyValue> | undefined;
   readonly #collector: TimestampedCollector;
+  readonly #output: Output;
 
   constructor(options: {
     name: string;
@@ -36,6 +39,7 @@ export class OneInputProcessOperator extends ProcessOperatorBase {
     this.#fn = options.fn;
     this.#keySelector = options.keySelector;
     this.#collector = new TimestampedCollector(options.output);
+    this.#output = options.output;
   }
 
   processRecord1(record: unknown, timestamp: number): void {
@@ -66,6 +70,15 @@ export class OneInputProcessOperator extends ProcessOperatorBase {
     } catch (error) {
       wrapUserError(`${this.name} (onProcessingTimer)`, error);
     }
+  }
+
+  protected onWatermark(_input: 0 | 1, watermark: Watermark): WatermarkHandling {
+    this.#collector.timestamp = TIMER_OUTPUT_TIMESTAMP;
+    return this.#fn.onWatermark?.(watermark, this.#collector, this.contexts.nonPartitioned);
+  }
+
+  protected forwardWatermark(watermark: Watermark): void {
+    this.#output.emitWatermark(watermark);
   }
 
   protected applyWithCollectors(fn: ApplyPartitionFunction<unknown>): void {

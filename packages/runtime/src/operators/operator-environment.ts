@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { JobInfo, TaskInfo } from "@weir/api";
+import type { JobInfo, TaskInfo, WatermarkDeclaration } from "@weir/api";
 import type { ProcessingClock } from "../time/processing-clock.ts";
 
 export interface OperatorEnvironment {
@@ -23,6 +23,8 @@ export interface OperatorEnvironment {
   sendCollected(name: string, records: unknown[]): void;
   /** Asks the enumerator for splits (source operators). */
   requestSplit(): void;
+  /** Every watermark declaration of the job, by identifier. */
+  readonly watermarks: ReadonlyMap<string, WatermarkDeclaration>;
   /** The batch size the exchange uses; sources use it as their poll size hint. */
   readonly batchSize: number;
 }

@@ -15,6 +15,8 @@ import type {
   ProcessingTimeManager,
   StateManager,
   TaskInfo,
+  Watermark,
+  WatermarkManager,
 } from "@weir/api";
 import { NO_TIMESTAMP } from "../exchange/batch.ts";
 import type { HeapStateBackend } from "../state/heap-state-backend.ts";
@@ -104,6 +106,8 @@ export class ProcessContexts {
     fireTimers: (now: number) => void;
     /** Calls `fn` with the operator's collectors and the partitioned context. */
     applyWithCollectors: (fn: ApplyPartitionFunction<unknown>) => void;
+    /** Sends a watermark to the operator's outputs. */
+    emitWatermark: (watermark: Watermark) => void;
   }) {
     const { operatorName, env, backend, timers } = options;
     const jobInfo: JobInfo = env.jobInfo;
@@ -143,11 +147,24 @@ export class ProcessContexts {
       }
       backend.setCurrentKey(previous);
     };
+    const watermarkManager: WatermarkManager = {
+      emitWatermark(watermark) {
+        const declared = env.watermarks.get(watermark?.identifier);
+        if (declared === undefined || declared.kind !== watermark.kind) {
+          throw misuse(
+            operatorName,
+            `emitted watermark ${JSON.stringify(watermark?.identifier)}, which is not declared (declareWatermarks())`,
+          );
+        }
+        options.emitWatermark(watermark);
+      },
+    };
     const nonPartitioned: NonPartitionedContext<unknown> = {
       jobInfo,
       taskInfo,
       applyToAllPartitions,
       stateManager: nonPartitionedStateManager,
+      watermarkManager,
     };
     this.nonPartitioned = nonPartitioned;
     this.partitioned = {

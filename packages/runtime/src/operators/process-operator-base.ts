@@ -11,12 +11,15 @@ import type {
   KeyValue,
   ProcessFunction,
   StateDeclaration,
+  Watermark,
+  WatermarkHandling,
 } from "@weir/api";
 import { NO_TIMESTAMP } from "../exchange/batch.ts";
 import { keyGroupForKey, validateKey } from "../keys/key-hash.ts";
 import { HeapStateBackend } from "../state/heap-state-backend.ts";
 import { TimerQueue } from "../time/timer-queue.ts";
 import { wrapUserError } from "../user-code-error.ts";
+import { WatermarkCombination } from "../watermark/watermark-combination.ts";
 import type { OperatorEnvironment } from "./operator-environment.ts";
 import { ProcessContexts } from "./process-context.ts";
 import type { OperatorSnapshot, StreamOperator } from "./stream-operator.ts";
@@ -30,6 +33,8 @@ export abstract class ProcessOperatorBase implements StreamOperator {
   protected readonly contexts: ProcessContexts;
   readonly #fn: ProcessFunction;
   readonly #maxParallelism: number;
+  /** Two-input operators forward the combination of both inputs' watermarks. */
+  readonly #inputWatermarks: WatermarkCombination | undefined;
 
   constructor(options: {
     name: string;
@@ -39,12 +44,15 @@ export abstract class ProcessOperatorBase implements StreamOperator {
     keyed: boolean;
     states: readonly StateDeclaration[];
     maxParallelism: number;
+    inputs?: 1 | 2;
   }) {
     this.name = options.name;
     this.operatorId = options.operatorId;
     this.env = options.env;
     this.#fn = options.fn;
     this.#maxParallelism = options.maxParallelism;
+    this.#inputWatermarks =
+      options.inputs === 2 ? new WatermarkCombination(options.env.watermarks, 2) : undefined;
     this.backend = new HeapStateBackend(options.name, options.keyed, options.states);
     this.timers = options.keyed ? new TimerQueue() : undefined;
     this.contexts = new ProcessContexts({
@@ -54,11 +62,16 @@ export abstract class ProcessOperatorBase implements StreamOperator {
       timers: this.timers,
       fireTimers: (now) => this.fireProcessingTimers(now),
       applyWithCollectors: (fn) => this.applyWithCollectors(fn),
+      emitWatermark: (watermark) => this.forwardWatermark(watermark),
     });
   }
 
   /** Runs `fn` for the current partition with this operator's collectors. */
   protected abstract applyWithCollectors(fn: ApplyPartitionFunction<unknown>): void;
+  /** Calls the function's watermark hook of `input`; `undefined` means PEEK. */
+  protected abstract onWatermark(input: 0 | 1, watermark: Watermark): WatermarkHandling;
+  /** Sends a watermark to every output of the operator. */
+  protected abstract forwardWatermark(watermark: Watermark): void;
   /** Calls the function's timer hook for one fired timer (the key is already current). */
   protected abstract onTimer(timestamp: number): void;
   abstract processRecord1(record: unknown, timestamp: number): void;
@@ -86,6 +99,28 @@ export abstract class ProcessOperatorBase implements StreamOperator {
     } catch (error) {
       wrapUserError(`${this.name} (open)`, error);
     }
+  }
+
+  processWatermark(input: 0 | 1, watermark: Watermark): void {
+    let result: WatermarkHandling;
+    try {
+      result = this.onWatermark(input, watermark);
+    } catch (error) {
+      wrapUserError(`${this.name} (onWatermark)`, error);
+    }
+    if (result === "POLL") return;
+    if (this.env.watermarks.get(watermark.identifier)?.defaultHandling === "IGNORE") return;
+    if (this.#inputWatermarks === undefined) {
+      this.forwardWatermark(watermark);
+      return;
+    }
+    for (const combined of this.#inputWatermarks.update(input, watermark)) this.forwardWatermark(combined);
+  }
+
+  /** Two-input operators call this when an input ends, so it stops holding back watermarks. */
+  protected endInputWatermarks(input: 0 | 1): void {
+    if (this.#inputWatermarks === undefined) return;
+    for (const combined of this.#inputWatermarks.endInput(input)) this.forwardWatermark(combined);
   }
 
   endOfBatch(): void {}

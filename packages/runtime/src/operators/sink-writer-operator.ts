@@ -82,6 +82,9 @@ export class SinkWriterOperator implements StreamOperator {
     this.#env.blockOn(inFlight, `${this.name} write`);
   }
 
+  /** Sinks end the pipeline: watermarks stop here. */
+  processWatermark(): void {}
+
   endInput(): void {}
 
   async finish(): Promise<void> {

@@ -11,9 +11,11 @@ import {
   type SourceReader,
   type SourceReaderContext,
   type SourceSplit,
+  type Watermark,
+  type WatermarkDeclaration,
 } from "@weir/api";
 import { NO_TIMESTAMP } from "../exchange/batch.ts";
-import { wrapUserError } from "../user-code-error.ts";
+import { misuse, wrapUserError } from "../user-code-error.ts";
 import type { OperatorEnvironment } from "./operator-environment.ts";
 import type { Output } from "./output.ts";
 import type { OperatorSnapshot, StreamOperator } from "./stream-operator.ts";
@@ -23,6 +25,7 @@ export class SourceOperator implements StreamOperator, ReaderOutput<unknown> {
   readonly operatorId: string;
   readonly #reader: SourceReader<unknown, SourceSplit>;
   readonly #output: Output;
+  readonly #watermarks: ReadonlyMap<string, WatermarkDeclaration>;
 
   constructor(options: {
     name: string;
@@ -34,6 +37,7 @@ export class SourceOperator implements StreamOperator, ReaderOutput<unknown> {
     this.name = options.name;
     this.operatorId = options.operatorId;
     this.#output = options.output;
+    this.#watermarks = options.env.watermarks;
     const env = options.env;
     const context: SourceReaderContext = {
       indexOfSubtask: env.taskInfo.indexOfThisSubtask,
@@ -55,6 +59,21 @@ export class SourceOperator implements StreamOperator, ReaderOutput<unknown> {
 
   collectWithTimestamp(record: unknown, timestamp: number): void {
     this.#output.collect(record, timestamp);
+  }
+
+  emitWatermark(watermark: Watermark): void {
+    const declared = this.#watermarks.get(watermark?.identifier);
+    if (declared === undefined || declared.kind !== watermark.kind) {
+      throw misuse(
+        this.name,
+        `emitted watermark ${JSON.stringify(watermark?.identifier)}, which the source does not declare`,
+      );
+    }
+    this.#output.emitWatermark(watermark);
+  }
+
+  processWatermark(): void {
+    throw new Error(`${this.name}: a source has no input`);
   }
 
   async open(): Promise<void> {

@@ -6,7 +6,7 @@
  * ```text
  * restoreState(s)?           // only when recovering; before open
  * open()
- * processRecord1/2(r, ts)*   // interleaved with fireProcessingTimers(now) and endOfBatch()
+ * processRecord1/2(r, ts)*   // interleaved with processWatermark, fireProcessingTimers(now), endOfBatch()
  * endInput(0) [endInput(1)]  // each input once, when it is exhausted (bounded inputs)
  * finish()                   // after all inputs ended: flush what is buffered, emit final results
  * close()                    // always, also after failure or cancellation
@@ -15,6 +15,8 @@
  * needed to resume exactly after the last processed record, and nothing after it.
  * @module
  */
+
+import type { Watermark } from "@weir/api";
 
 /** State of one operator instance in a snapshot: plain data, keyed by state name. */
 export interface OperatorSnapshot {
@@ -37,6 +39,8 @@ export interface StreamOperator {
   processRecord2(record: unknown, timestamp: number): void;
   /** The task finished handing over one input batch (or source poll); sinks write here. */
   endOfBatch(): void;
+  /** A combined watermark of input 0 or 1 changed (already combined over that input's channels). */
+  processWatermark(input: 0 | 1, watermark: Watermark): void;
   endInput(input: 0 | 1): void;
   finish(): void | Promise<void>;
   close(): void | Promise<void>;

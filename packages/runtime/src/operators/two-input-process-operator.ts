@@ -10,6 +10,8 @@ import type {
   KeyValue,
   StateDeclaration,
   TwoInputNonBroadcastStreamProcessFunction,
+  Watermark,
+  WatermarkHandling,
 } from "@weir/api";
 import { wrapUserError } from "../user-code-error.ts";
 import type { OperatorEnvironment } from "./operator-environment.ts";
@@ -24,6 +26,7 @@ export class TwoInputProcessOperator extends ProcessOperatorBase {
     KeySelector<unknown, KeyValue> | undefined,
   ];
   readonly #collector: TimestampedCollector;
+  readonly #output: Output;
 
   constructor(options: {
     name: string;
@@ -38,10 +41,11 @@ export class TwoInputProcessOperator extends ProcessOperatorBase {
     maxParallelism: number;
     output: Output;
   }) {
-    super({ ...options, keyed: options.keySelectors[0] !== undefined });
+    super({ ...options, inputs: 2, keyed: options.keySelectors[0] !== undefined });
     this.#fn = options.fn;
     this.#keySelectors = options.keySelectors;
     this.#collector = new TimestampedCollector(options.output);
+    this.#output = options.output;
   }
 
   processRecord1(record: unknown, timestamp: number): void {
@@ -67,6 +71,7 @@ export class TwoInputProcessOperator extends ProcessOperatorBase {
   }
 
   endInput(input: 0 | 1): void {
+    this.endInputWatermarks(input);
     this.#collector.timestamp = TIMER_OUTPUT_TIMESTAMP;
     try {
       if (input === 0) this.#fn.endFirstInput?.(this.contexts.nonPartitioned);
@@ -84,6 +89,18 @@ export class TwoInputProcessOperator extends ProcessOperatorBase {
     } catch (error) {
       wrapUserError(`${this.name} (onProcessingTimer)`, error);
     }
+  }
+
+  protected onWatermark(input: 0 | 1, watermark: Watermark): WatermarkHandling {
+    this.#collector.timestamp = TIMER_OUTPUT_TIMESTAMP;
+    const ctx = this.contexts.nonPartitioned;
+    return input === 0
+      ? this.#fn.onWatermarkFromFirstInput?.(watermark, this.#collector, ctx)
+      : this.#fn.onWatermarkFromSecondInput?.(watermark, this.#collector, ctx);
+  }
+
+  protected forwardWatermark(watermark: Watermark): void {
+    this.#output.emitWatermark(watermark);
   }
 
   protected applyWithCollectors(fn: ApplyPartitionFunction<unknown>): void {

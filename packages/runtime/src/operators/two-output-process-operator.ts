@@ -11,6 +11,8 @@ import type {
   StateDeclaration,
   TwoOutputNonPartitionedContext,
   TwoOutputStreamProcessFunction,
+  Watermark,
+  WatermarkHandling,
 } from "@weir/api";
 import { wrapUserError } from "../user-code-error.ts";
 import type { OperatorEnvironment } from "./operator-environment.ts";
@@ -24,6 +26,7 @@ export class TwoOutputProcessOperator extends ProcessOperatorBase {
   readonly #first: TimestampedCollector;
   readonly #second: TimestampedCollector;
   readonly #twoOutputContext: TwoOutputNonPartitionedContext<unknown, unknown>;
+  readonly #outputs: [Output, Output];
 
   constructor(options: {
     name: string;
@@ -40,12 +43,14 @@ export class TwoOutputProcessOperator extends ProcessOperatorBase {
     this.#keySelector = options.keySelector;
     this.#first = new TimestampedCollector(options.outputs[0]);
     this.#second = new TimestampedCollector(options.outputs[1]);
+    this.#outputs = options.outputs;
     const base = this.contexts.nonPartitioned;
     this.#twoOutputContext = {
       jobInfo: base.jobInfo,
       taskInfo: base.taskInfo,
       applyToAllPartitions: (fn) =>
         base.applyToAllPartitions((_output, ctx) => fn(this.#first, this.#second, ctx)),
+      watermarkManager: base.watermarkManager,
     };
   }
 
@@ -81,6 +86,16 @@ export class TwoOutputProcessOperator extends ProcessOperatorBase {
     } catch (error) {
       wrapUserError(`${this.name} (onProcessingTimer)`, error);
     }
+  }
+
+  protected onWatermark(_input: 0 | 1, watermark: Watermark): WatermarkHandling {
+    this.#stamp(TIMER_OUTPUT_TIMESTAMP);
+    return this.#fn.onWatermark?.(watermark, this.#first, this.#second, this.#twoOutputContext);
+  }
+
+  protected forwardWatermark(watermark: Watermark): void {
+    this.#outputs[0].emitWatermark(watermark);
+    this.#outputs[1].emitWatermark(watermark);
   }
 
   protected applyWithCollectors(fn: ApplyPartitionFunction<unknown>): void {

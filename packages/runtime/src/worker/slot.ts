@@ -14,7 +14,7 @@ import type { InputGate } from "../exchange/input-gate.ts";
 import { LocalTransport } from "../exchange/local-transport.ts";
 import { MessagePortTransport } from "../exchange/message-port-transport.ts";
 import type { OutputChannel } from "../exchange/output-channel.ts";
-import type { FrameSink, Transport } from "../exchange/transport.ts";
+import type { EncodedBatch, FrameSink, Transport } from "../exchange/transport.ts";
 import { graphFingerprint } from "../graph/graph-fingerprint.ts";
 import { buildJobGraph, type JobGraph } from "../graph/job-graph.ts";
 import { captureGraph, loadJobDefinition } from "../graph/job-module.ts";
@@ -35,7 +35,7 @@ class FrameRouter implements FrameSink {
     this.#wake = wake;
   }
 
-  onBatch(channel: number, batch: Batch | Uint8Array): void {
+  onBatch(channel: number, batch: Batch | EncodedBatch): void {
     this.#gate(channel).enqueue(channel, batch);
     this.#wake();
   }
@@ -138,6 +138,7 @@ export class Slot {
         clock: SYSTEM_CLOCK,
         keyGroupRange: keyGroupRangeForOperator(vertex.maxParallelism, vertex.parallelism, d.slot),
         batchSize: d.batchSize,
+        watermarks: graph.watermarks,
         scheduleTimer: (at, fire) => {
           SYSTEM_CLOCK.schedule(at, () => this.#taskOf(vertexId)?.post(() => fire(SYSTEM_CLOCK.now())));
         },

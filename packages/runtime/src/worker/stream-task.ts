@@ -16,7 +16,7 @@
  */
 
 import { InputStatus } from "@weir/api";
-import { NO_TIMESTAMP } from "../exchange/batch.ts";
+import { type Batch, NO_TIMESTAMP } from "../exchange/batch.ts";
 import { END_OF_PARTITION } from "../exchange/channel-event.ts";
 import type { InputGate } from "../exchange/input-gate.ts";
 import type { Backpressure } from "../exchange/output-channel.ts";
@@ -191,9 +191,14 @@ export class StreamTask {
         if (gates.every((g) => g.finished)) void this.#finish();
         return true;
       }
-      const { records, timestamps, count } = item.batch;
       const head = this.#operators[0]!;
-      if (gate.input === 0) {
+      if (item.kind === "watermark") {
+        head.processWatermark(gate.input, item.watermark);
+        return true;
+      }
+      const { records, timestamps, count, watermarks } = item.batch;
+      if (watermarks !== null) this.#processWithWatermarks(gate, item.channel, item.batch);
+      else if (gate.input === 0) {
         for (let i = 0; i < count; i++)
           head.processRecord1(records[i], timestamps === null ? NO_TIMESTAMP : timestamps[i]!);
       } else {
@@ -206,6 +211,26 @@ export class StreamTask {
     }
     this.#flushIfNeeded();
     return false;
+  }
+
+  /** The slow path: records interleaved with the watermarks placed between them. */
+  #processWithWatermarks(gate: InputGate, channel: number, batch: Batch): void {
+    const head = this.#operators[0]!;
+    const { records, timestamps, count } = batch;
+    const watermarks = batch.watermarks!;
+    const input = gate.input;
+    let w = 0;
+    for (let i = 0; i <= count; i++) {
+      while (w < watermarks.length && watermarks[w]!.index === i) {
+        for (const combined of gate.onWatermark(channel, watermarks[w]!.watermark))
+          head.processWatermark(input, combined);
+        w++;
+      }
+      if (i === count) break;
+      const timestamp = timestamps === null ? NO_TIMESTAMP : timestamps[i]!;
+      if (input === 0) head.processRecord1(records[i], timestamp);
+      else head.processRecord2(records[i], timestamp);
+    }
   }
 
   #endOfBatch(): void {

@@ -145,7 +145,7 @@ export function buildTask(options: {
   const gates: InputGate[] = [];
   for (const edgeId of vertex.inputEdges) {
     const edge = graph.edges[edgeId]!;
-    const gate = new InputGate(edge.targetInput);
+    const gate = new InputGate(edge.targetInput, graph.watermarks);
     for (const sender of sendersOf(edge, graph, subtask)) {
       const id = channelId(edge.id, sender, subtask);
       gate.addChannel(id, wiring.transportTo(sender));
