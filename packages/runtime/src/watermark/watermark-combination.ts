@@ -5,7 +5,9 @@
  * input that ended stops taking part. A combined value is reported only when it changes.
  *
  * Event time is special in one way, as in Flink: an input whose idle-status watermark is `true`
- * does not hold back the event-time watermark (idle sources must not stall the job).
+ * does not hold back the event-time watermark (idle sources must not stall the job), and an input
+ * that resumes below the event time already emitted is ignored until it catches up, so event time
+ * never goes back. An input counts as active until it reports itself idle.
  * @module
  */
 
@@ -22,7 +24,8 @@ class Combiner {
 
   constructor(declaration: WatermarkDeclaration, inputs: number) {
     this.declaration = declaration;
-    this.values = new Array(inputs).fill(undefined);
+    // An input that never said it is idle is active.
+    this.values = new Array(inputs).fill(declaration.identifier === IDLE_STATUS_WATERMARK ? false : undefined);
   }
 
   /** The combined value over active, non-excluded inputs; undefined when there is none yet. */
@@ -101,10 +104,22 @@ export class WatermarkCombination {
     return combiner;
   }
 
-  #isIdle = (input: number): boolean => this.#combiners.get(IDLE_STATUS_WATERMARK)?.values[input] === true;
+  #isIdle(input: number): boolean {
+    return this.#combiners.get(IDLE_STATUS_WATERMARK)?.values[input] === true;
+  }
 
   #recompute(combiner: Combiner): Watermark[] {
-    const excluded = combiner.declaration.identifier === EVENT_TIME_WATERMARK ? this.#isIdle : noneExcluded;
+    const excluded =
+      combiner.declaration.identifier === EVENT_TIME_WATERMARK
+        ? (input: number) => {
+            // As Flink's status watermark valve: idle inputs do not count, and an input that resumed
+            // below the event time already emitted only counts again once it has caught up. So event
+            // time never goes back.
+            if (this.#isIdle(input)) return true;
+            const value = combiner.values[input] as number | undefined;
+            return value !== undefined && combiner.last !== undefined && value < (combiner.last as number);
+          }
+        : noneExcluded;
     const value = combiner.combine(this.#active, excluded);
     if (value === undefined || value === combiner.last) return [];
     combiner.last = value;
