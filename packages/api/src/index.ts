@@ -26,6 +26,18 @@ export type {
 } from "./contexts.ts";
 export type { ExecutionEnvironment, FromCollectionOptions, JobExecutionResult } from "./environment.ts";
 export { ExecutionMode } from "./execution-mode.ts";
+export {
+  EventTimeExtension,
+  type EventTimeExtractor,
+  type OneInputEventTimeStreamProcessFunction,
+  type WatermarkGeneratorBuilder,
+} from "./extensions/event-time.ts";
+export {
+  type EventTimeHook,
+  type EventTimeManager,
+  ExtensionHooks,
+  type PeriodicHook,
+} from "./extensions/extension-hooks.ts";
 export type {
   OneInputStreamProcessFunction,
   ProcessFunction,

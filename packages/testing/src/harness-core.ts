@@ -506,7 +506,14 @@ export function stateForSubtask(
   }
   // Timers belong to keys: pool them; the operator keeps those of its own key groups.
   const timers = snapshots.flatMap((s) => s.timers ?? []);
-  return { operatorId: first.operatorId, keyed, operator, ...(timers.length > 0 ? { timers } : {}) };
+  const eventTimers = snapshots.flatMap((s) => s.eventTimers ?? []);
+  return {
+    operatorId: first.operatorId,
+    keyed,
+    operator,
+    ...(timers.length > 0 ? { timers } : {}),
+    ...(eventTimers.length > 0 ? { eventTimers } : {}),
+  };
 }
 
 /** The snapshot list a `restore` call receives, normalised. @internal */

@@ -6,6 +6,7 @@
 
 import type {
   ApplyPartitionFunction,
+  EventTimeHook,
   KeySelector,
   KeyValue,
   OneInputStreamProcessFunction,
@@ -45,6 +46,7 @@ export class OneInputProcessOperator extends ProcessOperatorBase {
   processRecord1(record: unknown, timestamp: number): void {
     if (this.#keySelector !== undefined) this.setKeyFrom(this.#keySelector, record);
     this.#collector.timestamp = timestamp;
+    this.recordTimestamp = timestamp;
     try {
       this.#fn.processRecord(record, this.#collector, this.contexts.partitioned);
     } catch (error) {
@@ -69,6 +71,16 @@ export class OneInputProcessOperator extends ProcessOperatorBase {
       fn.onProcessingTimer(timestamp, this.#collector, this.contexts.partitioned);
     } catch (error) {
       wrapUserError(`${this.name} (onProcessingTimer)`, error);
+    }
+  }
+
+  protected override fireEventTimer(hook: EventTimeHook, timestamp: number): void {
+    // Records emitted by an event timer carry the timer's time, as in Flink.
+    this.#collector.timestamp = timestamp;
+    try {
+      hook.onEventTimer(timestamp, this.#collector, this.contexts.partitioned);
+    } catch (error) {
+      wrapUserError(`${this.name} (onEventTimer)`, error);
     }
   }
 

@@ -1,7 +1,8 @@
 /**
  * What every operator wrapping a user process function shares: declared state on the heap backend,
- * processing-time timers (keyed operators only), contexts, the open/close hooks, snapshot and
- * restore. Subclasses add the record entry points of their function shape.
+ * processing-time timers (keyed operators only), contexts, the open/close hooks, watermark handling
+ * (hooks, default handling, combination of two inputs), the extension hooks (periodic callbacks,
+ * event time), snapshot and restore. Subclasses add the record entry points of their function shape.
  * @module
  */
 
@@ -14,12 +15,14 @@ import type {
   Watermark,
   WatermarkHandling,
 } from "@weir/api";
+import { type EventTimeHook, ExtensionHooks, type PeriodicHook } from "@weir/api";
 import { NO_TIMESTAMP } from "../exchange/batch.ts";
 import { keyGroupForKey, validateKey } from "../keys/key-hash.ts";
 import { HeapStateBackend } from "../state/heap-state-backend.ts";
 import { TimerQueue } from "../time/timer-queue.ts";
 import { wrapUserError } from "../user-code-error.ts";
-import { WatermarkCombination } from "../watermark/watermark-combination.ts";
+import { EVENT_TIME_WATERMARK, WatermarkCombination } from "../watermark/watermark-combination.ts";
+import { EventTimeService } from "./event-time-service.ts";
 import type { OperatorEnvironment } from "./operator-environment.ts";
 import { ProcessContexts } from "./process-context.ts";
 import type { OperatorSnapshot, StreamOperator } from "./stream-operator.ts";
@@ -35,6 +38,10 @@ export abstract class ProcessOperatorBase implements StreamOperator {
   readonly #maxParallelism: number;
   /** Two-input operators forward the combination of both inputs' watermarks. */
   readonly #inputWatermarks: WatermarkCombination | undefined;
+  /** Present when the function was wrapped by the event-time extension. */
+  readonly #eventTime: EventTimeService | undefined;
+  /** Timestamp of the record being processed, for `EventTimeManager.recordTimestamp()`. */
+  protected recordTimestamp = NO_TIMESTAMP;
 
   constructor(options: {
     name: string;
@@ -55,6 +62,18 @@ export abstract class ProcessOperatorBase implements StreamOperator {
       options.inputs === 2 ? new WatermarkCombination(options.env.watermarks, 2) : undefined;
     this.backend = new HeapStateBackend(options.name, options.keyed, options.states);
     this.timers = options.keyed ? new TimerQueue() : undefined;
+    const eventTimeHook = (options.fn as { [ExtensionHooks.eventTime]?: EventTimeHook })[
+      ExtensionHooks.eventTime
+    ];
+    if (eventTimeHook !== undefined && options.inputs === 2) {
+      throw new Error(
+        `"${options.name}": event-time wrapping is only supported for one-input functions so far`,
+      );
+    }
+    this.#eventTime =
+      eventTimeHook === undefined
+        ? undefined
+        : new EventTimeService(eventTimeHook, this.backend, options.keyed, options.name);
     this.contexts = new ProcessContexts({
       operatorName: options.name,
       env: options.env,
@@ -68,6 +87,11 @@ export abstract class ProcessOperatorBase implements StreamOperator {
 
   /** Runs `fn` for the current partition with this operator's collectors. */
   protected abstract applyWithCollectors(fn: ApplyPartitionFunction<unknown>): void;
+  /** Calls the event-time hook for one fired event timer (the key is already current). */
+  protected fireEventTimer(_hook: EventTimeHook, _timestamp: number): void {
+    throw new Error(`${this.name}: event-time timers are only supported on one-input functions`);
+  }
+
   /** Calls the function's watermark hook of `input`; `undefined` means PEEK. */
   protected abstract onWatermark(input: 0 | 1, watermark: Watermark): WatermarkHandling;
   /** Sends a watermark to every output of the operator. */
@@ -95,13 +119,33 @@ export abstract class ProcessOperatorBase implements StreamOperator {
 
   async open(): Promise<void> {
     try {
+      const eventTime = this.#eventTime;
+      eventTime?.hook.init(eventTime.manager(() => this.recordTimestamp));
       await this.#fn.open?.(this.contexts.nonPartitioned as never);
     } catch (error) {
       wrapUserError(`${this.name} (open)`, error);
     }
+    const periodic = (this.#fn as { [ExtensionHooks.periodic]?: PeriodicHook })[ExtensionHooks.periodic];
+    if (periodic !== undefined) this.#schedulePeriodic(periodic, this.env.clock.now() + periodic.intervalMs);
+  }
+
+  /** Runs a periodic hook through the mailbox every `intervalMs` while the task runs. */
+  #schedulePeriodic(hook: PeriodicHook, at: number): void {
+    this.env.scheduleTimer(at, (now) => {
+      try {
+        hook.onPeriodic(now, this.contexts.nonPartitioned);
+      } catch (error) {
+        wrapUserError(`${this.name} (periodic)`, error);
+      }
+      this.#schedulePeriodic(hook, Math.max(at + hook.intervalMs, now + 1));
+    });
   }
 
   processWatermark(input: 0 | 1, watermark: Watermark): void {
+    const eventTime = this.#eventTime;
+    if (eventTime !== undefined && watermark.identifier === EVENT_TIME_WATERMARK) {
+      eventTime.advance(watermark.value as number, (at) => this.fireEventTimer(eventTime.hook, at));
+    }
     let result: WatermarkHandling;
     try {
       result = this.onWatermark(input, watermark);
@@ -149,8 +193,16 @@ export abstract class ProcessOperatorBase implements StreamOperator {
 
   snapshotState(): OperatorSnapshot {
     const { keyed, operator } = this.backend.snapshot();
-    const timers = this.timers === undefined ? undefined : structuredClone(this.timers.entries());
-    return { operatorId: this.operatorId, keyed, operator, ...(timers !== undefined ? { timers } : {}) };
+    // Copies: keys in the snapshot must not alias keys in the live timer queues.
+    const timers = structuredClone(this.timers?.entries());
+    const eventTimers = structuredClone(this.#eventTime?.timers?.entries());
+    return {
+      operatorId: this.operatorId,
+      keyed,
+      operator,
+      ...(timers !== undefined ? { timers } : {}),
+      ...(eventTimers !== undefined ? { eventTimers } : {}),
+    };
   }
 
   restoreState(snapshot: OperatorSnapshot): void {
@@ -161,16 +213,25 @@ export abstract class ProcessOperatorBase implements StreamOperator {
       return group >= start && group <= end;
     };
     this.backend.restore(snapshot, ownsKey);
-    const timers = this.timers;
-    if (timers === undefined || snapshot.timers === undefined) return;
-    for (const [timestamp, key] of structuredClone(snapshot.timers)) {
+    this.#restoreTimers(this.#eventTime?.timers, snapshot.eventTimers, ownsKey);
+    this.#restoreTimers(this.timers, snapshot.timers, ownsKey);
+    const next = this.timers?.peek();
+    if (next !== undefined) this.env.scheduleTimer(next, (now) => this.fireProcessingTimers(now));
+  }
+
+  /** Re-registers the timers of the keys this subtask owns. */
+  #restoreTimers(
+    queue: TimerQueue | undefined,
+    entries: readonly [number, unknown][] | undefined,
+    ownsKey: (key: KeyValue) => boolean,
+  ): void {
+    if (queue === undefined || entries === undefined) return;
+    for (const [timestamp, key] of structuredClone(entries)) {
       if (!ownsKey(key as KeyValue)) continue;
       this.backend.setCurrentKey(key as KeyValue);
-      timers.register(timestamp, this.backend.currentKeyId, key as KeyValue);
+      queue.register(timestamp, this.backend.currentKeyId, key as KeyValue);
     }
     this.backend.setCurrentKey(null);
-    const next = timers.peek();
-    if (next !== undefined) this.env.scheduleTimer(next, (now) => this.fireProcessingTimers(now));
   }
 }
 

@@ -27,6 +27,8 @@ export interface OperatorSnapshot {
   readonly operator: Record<string, { readonly redistribution: string; readonly value: unknown }>;
   /** Processing-time timers as [timestamp, key] pairs (keyed operators); they move with their key. */
   readonly timers?: [number, unknown][];
+  /** Event-time timers as [timestamp, key] pairs (functions wrapped by the event-time extension). */
+  readonly eventTimers?: [number, unknown][];
   /** Operator-specific extras (e.g. a source reader's splits). */
   readonly extra?: unknown;
 }

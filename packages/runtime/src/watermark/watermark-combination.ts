@@ -25,7 +25,9 @@ class Combiner {
   constructor(declaration: WatermarkDeclaration, inputs: number) {
     this.declaration = declaration;
     // An input that never said it is idle is active.
-    this.values = new Array(inputs).fill(declaration.identifier === IDLE_STATUS_WATERMARK ? false : undefined);
+    this.values = new Array(inputs).fill(
+      declaration.identifier === IDLE_STATUS_WATERMARK ? false : undefined,
+    );
   }
 
   /** The combined value over active, non-excluded inputs; undefined when there is none yet. */

@@ -1,0 +1,275 @@
+/**
+ * The event-time extension (FLIP-499), built on generalized watermarks: event time is one declared
+ * numeric watermark (MIN over channels, waiting for all), plus a boolean idle-status watermark so
+ * that an idle source stops holding event time back.
+ *
+ * - `newWatermarkGeneratorBuilder(extractor)` builds a process function that stamps each record with
+ *   its event timestamp and emits event-time watermarks (bounded out-of-orderness, periodic or
+ *   per-event) and idle status. At the end of a bounded input it emits event time +Infinity, so
+ *   everything downstream completes.
+ * - `wrapProcessFunction(fn)` gives a function event-time timers (keyed streams), the current event
+ *   time and each record's timestamp.
+ *
+ * Watermark rule (as Flink's `BoundedOutOfOrdernessWatermarks`): after seeing a largest timestamp
+ * `t`, the watermark is `t - maxOutOfOrderness - 1`, i.e. records with timestamps up to
+ * `maxOutOfOrderness` behind the largest seen are still on time.
+ *
+ * Sequence for records with timestamps 5, 3, 9 and maxOutOfOrderness 2, per-event:
+ * ```text
+ * r(5) -> W(2)      r(3) (on time: 3 > 2)      r(9) -> W(6)      end of input -> W(+Infinity)
+ * ```
+ * @module
+ */
+
+import type { Collector, NonPartitionedContext, PartitionedContext } from "../contexts.ts";
+import type { OneInputStreamProcessFunction, WatermarkHandling } from "../functions.ts";
+import type { KeyValue } from "../key.ts";
+import { type Watermark, WatermarkDeclarations } from "../watermark.ts";
+import {
+  type EventTimeHook,
+  type EventTimeManager,
+  ExtensionHooks,
+  type PeriodicHook,
+} from "./extension-hooks.ts";
+
+const EVENT_TIME_WATERMARK_DECLARATION = WatermarkDeclarations.numeric("BUILTIN_API_EVENT_TIME", {
+  combine: "MIN",
+  waitForAllChannels: true,
+  defaultHandling: "FORWARD",
+});
+
+const IDLE_STATUS_WATERMARK_DECLARATION = WatermarkDeclarations.boolean("BUILTIN_API_EVENT_TIME_IDLE", {
+  combine: "AND",
+  waitForAllChannels: false,
+  defaultHandling: "FORWARD",
+});
+
+/** Extracts the event timestamp (milliseconds since the epoch) of a record. @public */
+export type EventTimeExtractor<T> = (record: T) => number;
+
+/**
+ * A one-input function with event-time services. Everything of a plain one-input function applies;
+ * event-time watermarks are turned into `onEventTimeWatermark` calls instead of `onWatermark`.
+ * @public
+ */
+export interface OneInputEventTimeStreamProcessFunction<IN, OUT, K extends KeyValue = KeyValue>
+  extends OneInputStreamProcessFunction<IN, OUT, K> {
+  /** Receives the event-time manager before the first record. */
+  initEventTimeProcessFunction?(manager: EventTimeManager): void;
+  /** Event time advanced to `timestamp` (after the event timers due by then fired). */
+  onEventTimeWatermark?(timestamp: number, output: Collector<OUT>, ctx: NonPartitionedContext<OUT, K>): void;
+  /** An event timer registered for the current key fired. Keyed streams only. */
+  onEventTimer?(timestamp: number, output: Collector<OUT>, ctx: PartitionedContext<OUT, K>): void;
+}
+
+/**
+ * Builds a watermark generator.
+ * @public
+ */
+export interface WatermarkGeneratorBuilder<T> {
+  /** How far behind the largest timestamp seen a record may be and still be on time (default 0). */
+  withMaxOutOfOrderTime(ms: number): WatermarkGeneratorBuilder<T>;
+  /** Declares the input idle after `ms` of processing time without records (default: never). */
+  withIdleness(ms: number): WatermarkGeneratorBuilder<T>;
+  /** Emit the watermark every `intervalMs` of processing time, if it advanced (default, 200 ms). */
+  periodicWatermark(intervalMs?: number): WatermarkGeneratorBuilder<T>;
+  /** Emit the watermark after every record that advances it. */
+  perEventWatermark(): WatermarkGeneratorBuilder<T>;
+  /** Stamp timestamps only; emit no event-time watermarks (event time ends at end of input). */
+  noWatermark(): WatermarkGeneratorBuilder<T>;
+  /** The generator as a process function on the non-keyed stream it stamps. */
+  buildAsProcessFunction(): OneInputStreamProcessFunction<T, T, never>;
+}
+
+type Emission =
+  | { readonly mode: "periodic"; readonly intervalMs: number }
+  | { readonly mode: "per-event" | "none" };
+
+interface GeneratorSettings {
+  readonly maxOutOfOrderness: number;
+  readonly idlenessMs: number | undefined;
+  readonly emission: Emission;
+}
+
+function checkDuration(what: string, ms: number, allowZero: boolean): number {
+  if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0 || (!allowZero && ms === 0)) {
+    throw new RangeError(
+      `${what} must be a ${allowZero ? "non-negative" : "positive"} number of milliseconds, got ${String(ms)}`,
+    );
+  }
+  return ms;
+}
+
+function builder<T>(
+  extractor: EventTimeExtractor<T>,
+  settings: GeneratorSettings,
+): WatermarkGeneratorBuilder<T> {
+  return {
+    withMaxOutOfOrderTime: (ms) =>
+      builder(extractor, {
+        ...settings,
+        maxOutOfOrderness: checkDuration("withMaxOutOfOrderTime", ms, true),
+      }),
+    withIdleness: (ms) =>
+      builder(extractor, { ...settings, idlenessMs: checkDuration("withIdleness", ms, false) }),
+    periodicWatermark: (intervalMs = 200) =>
+      builder(extractor, {
+        ...settings,
+        emission: { mode: "periodic", intervalMs: checkDuration("periodicWatermark", intervalMs, false) },
+      }),
+    perEventWatermark: () => builder(extractor, { ...settings, emission: { mode: "per-event" } }),
+    noWatermark: () => builder(extractor, { ...settings, emission: { mode: "none" } }),
+    buildAsProcessFunction: () => generatorFunction(extractor, settings),
+  };
+}
+
+/** The generator: stamps records, tracks the largest timestamp, emits event time and idle status. */
+function generatorFunction<T>(
+  extractor: EventTimeExtractor<T>,
+  settings: GeneratorSettings,
+): OneInputStreamProcessFunction<T, T, never> {
+  const { maxOutOfOrderness, idlenessMs, emission } = settings;
+  // One function object serves one subtask (every worker rebuilds the graph), so plain fields are
+  // per-subtask state. Generator progress is not checkpointed; it rebuilds from the data (as Flink).
+  let maxTimestamp = Number.NEGATIVE_INFINITY;
+  let emitted = Number.NEGATIVE_INFINITY;
+  let idle = false;
+  /** Processing time of the last record; idleness is measured from the first check otherwise. */
+  let lastRecordAt: number | undefined;
+
+  const current = () => maxTimestamp - maxOutOfOrderness - 1;
+  const emitIfAdvanced = (ctx: NonPartitionedContext<unknown>) => {
+    const watermark = current();
+    if (watermark > emitted) {
+      emitted = watermark;
+      ctx.watermarkManager.emitWatermark(EVENT_TIME_WATERMARK_DECLARATION.newWatermark(watermark));
+    }
+  };
+  const checkInterval =
+    emission.mode === "periodic"
+      ? Math.min(emission.intervalMs, idlenessMs ?? Number.POSITIVE_INFINITY)
+      : idlenessMs;
+
+  const fn: OneInputStreamProcessFunction<T, T, never> & { [ExtensionHooks.periodic]?: PeriodicHook } = {
+    declareWatermarks: () => [EVENT_TIME_WATERMARK_DECLARATION, IDLE_STATUS_WATERMARK_DECLARATION],
+    processRecord(record, output, ctx) {
+      const timestamp = extractor(record);
+      if (typeof timestamp !== "number" || Number.isNaN(timestamp)) {
+        throw new TypeError(
+          `the timestamp extractor returned ${String(timestamp)}, expected milliseconds since the epoch`,
+        );
+      }
+      const np = ctx.nonPartitionedContext;
+      if (idle) {
+        idle = false;
+        np.watermarkManager.emitWatermark(IDLE_STATUS_WATERMARK_DECLARATION.newWatermark(false));
+      }
+      lastRecordAt = ctx.processingTimeManager.currentTime();
+      if (timestamp > maxTimestamp) maxTimestamp = timestamp;
+      output.collectAndOverwriteTimestamp(record, timestamp);
+      if (emission.mode === "per-event") emitIfAdvanced(np as NonPartitionedContext<unknown>);
+    },
+    onWatermark(watermark: Watermark): WatermarkHandling {
+      // This generator defines event time from here on: upstream event time and idleness are dropped.
+      const own =
+        watermark.identifier === EVENT_TIME_WATERMARK_DECLARATION.identifier ||
+        watermark.identifier === IDLE_STATUS_WATERMARK_DECLARATION.identifier;
+      return own ? "POLL" : "PEEK";
+    },
+    endInput(ctx) {
+      emitted = Number.POSITIVE_INFINITY;
+      ctx.watermarkManager.emitWatermark(
+        EVENT_TIME_WATERMARK_DECLARATION.newWatermark(Number.POSITIVE_INFINITY),
+      );
+    },
+  };
+  if (checkInterval !== undefined) {
+    fn[ExtensionHooks.periodic] = {
+      intervalMs: checkInterval,
+      onPeriodic(now, ctx) {
+        if (emission.mode === "periodic") emitIfAdvanced(ctx);
+        lastRecordAt ??= now;
+        if (idlenessMs !== undefined && !idle && now - lastRecordAt >= idlenessMs) {
+          idle = true;
+          ctx.watermarkManager.emitWatermark(IDLE_STATUS_WATERMARK_DECLARATION.newWatermark(true));
+        }
+      },
+    };
+  }
+  return fn;
+}
+
+/** Wraps an event-time function: the runtime drives its timers through the event-time hook. */
+function wrapProcessFunction<IN, OUT, K extends KeyValue>(
+  fn: OneInputEventTimeStreamProcessFunction<IN, OUT, K>,
+): OneInputStreamProcessFunction<IN, OUT, K> {
+  if (fn === null || typeof fn !== "object" || typeof fn.processRecord !== "function") {
+    throw new TypeError("wrapProcessFunction expects a process function with a processRecord() method");
+  }
+  const hook: EventTimeHook = {
+    init: (manager) => fn.initEventTimeProcessFunction?.(manager),
+    onEventTimer: (timestamp, output, ctx) =>
+      fn.onEventTimer?.(timestamp, output as Collector<OUT>, ctx as unknown as PartitionedContext<OUT, K>),
+  };
+  const wrapped: OneInputStreamProcessFunction<IN, OUT, K> & { [ExtensionHooks.eventTime]: EventTimeHook } = {
+    [ExtensionHooks.eventTime]: hook,
+    usesStates: () => fn.usesStates?.() ?? [],
+    declareWatermarks: () => fn.declareWatermarks?.() ?? [],
+    open: (ctx) => fn.open?.(ctx),
+    close: () => fn.close?.(),
+    processRecord: (record, output, ctx) => fn.processRecord(record, output, ctx),
+    endInput: (ctx) => fn.endInput?.(ctx),
+    onProcessingTimer: (timestamp, output, ctx) => fn.onProcessingTimer?.(timestamp, output, ctx),
+    onWatermark(watermark, output, ctx) {
+      if (watermark.identifier === EVENT_TIME_WATERMARK_DECLARATION.identifier) {
+        fn.onEventTimeWatermark?.(watermark.value as number, output, ctx);
+        return "PEEK";
+      }
+      return fn.onWatermark?.(watermark, output, ctx);
+    },
+  };
+  return wrapped;
+}
+
+/**
+ * Entry point of the event-time extension.
+ *
+ * @example
+ * ```ts
+ * const stamped = clicks.process(
+ *   EventTimeExtension.newWatermarkGeneratorBuilder((c: Click) => c.at)
+ *     .withMaxOutOfOrderTime(5_000)
+ *     .withIdleness(30_000)
+ *     .periodicWatermark(200)
+ *     .buildAsProcessFunction(),
+ * );
+ * stamped.keyBy((c) => c.user).process(EventTimeExtension.wrapProcessFunction(sessionizer));
+ * ```
+ * @public
+ */
+export const EventTimeExtension = {
+  /** The event-time watermark: numeric, MIN, waits for all channels, forwarded. */
+  EVENT_TIME_WATERMARK_DECLARATION,
+  /** The idle-status watermark: boolean, AND; an input counts as active until it says otherwise. */
+  IDLE_STATUS_WATERMARK_DECLARATION,
+  /** True for event-time watermarks. */
+  isEventTimeWatermark(watermark: Watermark): boolean {
+    return watermark.identifier === EVENT_TIME_WATERMARK_DECLARATION.identifier;
+  },
+  /** True for idle-status watermarks. */
+  isIdleStatusWatermark(watermark: Watermark): boolean {
+    return watermark.identifier === IDLE_STATUS_WATERMARK_DECLARATION.identifier;
+  },
+  /** Starts a watermark generator that takes each record's timestamp from `extractor`. */
+  newWatermarkGeneratorBuilder<T>(extractor: EventTimeExtractor<T>): WatermarkGeneratorBuilder<T> {
+    if (typeof extractor !== "function")
+      throw new TypeError("newWatermarkGeneratorBuilder expects a timestamp extractor function");
+    return builder(extractor, {
+      maxOutOfOrderness: 0,
+      idlenessMs: undefined,
+      emission: { mode: "periodic", intervalMs: 200 },
+    });
+  },
+  /** Gives `fn` event-time timers and the current event time. */
+  wrapProcessFunction,
+} as const;
