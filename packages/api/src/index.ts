@@ -30,6 +30,7 @@ export {
   EventTimeExtension,
   type EventTimeExtractor,
   type OneInputEventTimeStreamProcessFunction,
+  type TwoInputEventTimeStreamProcessFunction,
   type WatermarkGeneratorBuilder,
 } from "./extensions/event-time.ts";
 export {

@@ -7,8 +7,8 @@
  *   its event timestamp and emits event-time watermarks (bounded out-of-orderness, periodic or
  *   per-event) and idle status. At the end of a bounded input it emits event time +Infinity, so
  *   everything downstream completes.
- * - `wrapProcessFunction(fn)` gives a function event-time timers (keyed streams), the current event
- *   time and each record's timestamp.
+ * - `wrapProcessFunction(fn)` gives a one- or two-input function event-time timers (keyed streams),
+ *   the current event time and each record's timestamp.
  *
  * Watermark rule (as Flink's `BoundedOutOfOrdernessWatermarks`): after seeing a largest timestamp
  * `t`, the watermark is `t - maxOutOfOrderness - 1`, i.e. records with timestamps up to
@@ -22,7 +22,11 @@
  */
 
 import type { Collector, NonPartitionedContext, PartitionedContext } from "../contexts.ts";
-import type { OneInputStreamProcessFunction, WatermarkHandling } from "../functions.ts";
+import type {
+  OneInputStreamProcessFunction,
+  TwoInputNonBroadcastStreamProcessFunction,
+  WatermarkHandling,
+} from "../functions.ts";
 import type { KeyValue } from "../key.ts";
 import { type Watermark, WatermarkDeclarations } from "../watermark.ts";
 import {
@@ -57,6 +61,21 @@ export interface OneInputEventTimeStreamProcessFunction<IN, OUT, K extends KeyVa
   /** Receives the event-time manager before the first record. */
   initEventTimeProcessFunction?(manager: EventTimeManager): void;
   /** Event time advanced to `timestamp` (after the event timers due by then fired). */
+  onEventTimeWatermark?(timestamp: number, output: Collector<OUT>, ctx: NonPartitionedContext<OUT, K>): void;
+  /** An event timer registered for the current key fired. Keyed streams only. */
+  onEventTimer?(timestamp: number, output: Collector<OUT>, ctx: PartitionedContext<OUT, K>): void;
+}
+
+/**
+ * A two-input (non-broadcast) function with event-time services. Event time is the minimum of the
+ * two inputs' event times; event timers are per key on keyed inputs.
+ * @public
+ */
+export interface TwoInputEventTimeStreamProcessFunction<IN1, IN2, OUT, K extends KeyValue = KeyValue>
+  extends TwoInputNonBroadcastStreamProcessFunction<IN1, IN2, OUT, K> {
+  /** Receives the event-time manager before the first record. */
+  initEventTimeProcessFunction?(manager: EventTimeManager): void;
+  /** Event time (the minimum over both inputs) advanced to `timestamp`. */
   onEventTimeWatermark?(timestamp: number, output: Collector<OUT>, ctx: NonPartitionedContext<OUT, K>): void;
   /** An event timer registered for the current key fired. Keyed streams only. */
   onEventTimer?(timestamp: number, output: Collector<OUT>, ctx: PartitionedContext<OUT, K>): void;
@@ -199,34 +218,83 @@ function generatorFunction<T>(
   return fn;
 }
 
-/** Wraps an event-time function: the runtime drives its timers through the event-time hook. */
-function wrapProcessFunction<IN, OUT, K extends KeyValue>(
-  fn: OneInputEventTimeStreamProcessFunction<IN, OUT, K>,
-): OneInputStreamProcessFunction<IN, OUT, K> {
-  if (fn === null || typeof fn !== "object" || typeof fn.processRecord !== "function") {
-    throw new TypeError("wrapProcessFunction expects a process function with a processRecord() method");
-  }
-  const hook: EventTimeHook = {
+/** The hook through which the runtime drives an event-time function's timers and event time. */
+function eventTimeHook<OUT, K extends KeyValue>(fn: {
+  initEventTimeProcessFunction?(manager: EventTimeManager): void;
+  onEventTimeWatermark?(timestamp: number, output: Collector<OUT>, ctx: NonPartitionedContext<OUT, K>): void;
+  onEventTimer?(timestamp: number, output: Collector<OUT>, ctx: PartitionedContext<OUT, K>): void;
+}): EventTimeHook {
+  return {
     init: (manager) => fn.initEventTimeProcessFunction?.(manager),
     onEventTimer: (timestamp, output, ctx) =>
       fn.onEventTimer?.(timestamp, output as Collector<OUT>, ctx as unknown as PartitionedContext<OUT, K>),
+    onEventTimeWatermark: (timestamp, output, ctx) =>
+      fn.onEventTimeWatermark?.(
+        timestamp,
+        output as Collector<OUT>,
+        ctx as unknown as NonPartitionedContext<OUT, K>,
+      ),
   };
-  const wrapped: OneInputStreamProcessFunction<IN, OUT, K> & { [ExtensionHooks.eventTime]: EventTimeHook } = {
-    [ExtensionHooks.eventTime]: hook,
+}
+
+const isEventTime = (watermark: Watermark) =>
+  watermark.identifier === EVENT_TIME_WATERMARK_DECLARATION.identifier;
+
+/**
+ * Gives a function event-time timers and the current event time. Event-time watermarks reach it
+ * as `onEventTimeWatermark` (after the timers they make due), never as `onWatermark`.
+ */
+function wrapProcessFunction<IN, OUT, K extends KeyValue>(
+  fn: OneInputEventTimeStreamProcessFunction<IN, OUT, K>,
+): OneInputStreamProcessFunction<IN, OUT, K>;
+function wrapProcessFunction<IN1, IN2, OUT, K extends KeyValue>(
+  fn: TwoInputEventTimeStreamProcessFunction<IN1, IN2, OUT, K>,
+): TwoInputNonBroadcastStreamProcessFunction<IN1, IN2, OUT, K>;
+function wrapProcessFunction(
+  fn:
+    | OneInputEventTimeStreamProcessFunction<unknown, unknown>
+    | TwoInputEventTimeStreamProcessFunction<unknown, unknown, unknown>,
+): object {
+  if (fn === null || typeof fn !== "object")
+    throw new TypeError("wrapProcessFunction expects a process function");
+  const common = {
+    [ExtensionHooks.eventTime]: eventTimeHook(fn),
     usesStates: () => fn.usesStates?.() ?? [],
     declareWatermarks: () => fn.declareWatermarks?.() ?? [],
-    open: (ctx) => fn.open?.(ctx),
+    open: (ctx: NonPartitionedContext<never>) => fn.open?.(ctx),
     close: () => fn.close?.(),
-    processRecord: (record, output, ctx) => fn.processRecord(record, output, ctx),
-    endInput: (ctx) => fn.endInput?.(ctx),
-    onProcessingTimer: (timestamp, output, ctx) => fn.onProcessingTimer?.(timestamp, output, ctx),
-    onWatermark(watermark, output, ctx) {
-      if (watermark.identifier === EVENT_TIME_WATERMARK_DECLARATION.identifier) {
-        fn.onEventTimeWatermark?.(watermark.value as number, output, ctx);
-        return "PEEK";
-      }
-      return fn.onWatermark?.(watermark, output, ctx);
-    },
+    onProcessingTimer: (timestamp: number, output: Collector<unknown>, ctx: PartitionedContext<unknown>) =>
+      fn.onProcessingTimer?.(timestamp, output, ctx),
+  };
+  if ("processRecordFromFirstInput" in fn && typeof fn.processRecordFromFirstInput === "function") {
+    const two = fn as TwoInputEventTimeStreamProcessFunction<unknown, unknown, unknown>;
+    const wrapped: TwoInputNonBroadcastStreamProcessFunction<unknown, unknown, unknown> = {
+      ...common,
+      processRecordFromFirstInput: (record, output, ctx) =>
+        two.processRecordFromFirstInput(record, output, ctx),
+      processRecordFromSecondInput: (record, output, ctx) =>
+        two.processRecordFromSecondInput(record, output, ctx),
+      endFirstInput: (ctx) => two.endFirstInput?.(ctx),
+      endSecondInput: (ctx) => two.endSecondInput?.(ctx),
+      onWatermarkFromFirstInput: (watermark, output, ctx) =>
+        isEventTime(watermark) ? "PEEK" : two.onWatermarkFromFirstInput?.(watermark, output, ctx),
+      onWatermarkFromSecondInput: (watermark, output, ctx) =>
+        isEventTime(watermark) ? "PEEK" : two.onWatermarkFromSecondInput?.(watermark, output, ctx),
+    };
+    return wrapped;
+  }
+  const one = fn as OneInputEventTimeStreamProcessFunction<unknown, unknown>;
+  if (typeof one.processRecord !== "function") {
+    throw new TypeError(
+      "wrapProcessFunction expects a process function with processRecord() (or the two-input pair)",
+    );
+  }
+  const wrapped: OneInputStreamProcessFunction<unknown, unknown> = {
+    ...common,
+    processRecord: (record, output, ctx) => one.processRecord(record, output, ctx),
+    endInput: (ctx) => one.endInput?.(ctx),
+    onWatermark: (watermark, output, ctx) =>
+      isEventTime(watermark) ? "PEEK" : one.onWatermark?.(watermark, output, ctx),
   };
   return wrapped;
 }

@@ -60,14 +60,18 @@ export class EventTimeService {
     };
   }
 
-  /** Moves event time to `timestamp` and fires the due timers through `fire` (key already current). */
-  advance(timestamp: number, fire: (at: number) => void): void {
-    if (timestamp <= this.#eventTime) return;
+  /**
+   * Moves event time to `timestamp` and fires the due timers through `fire` (key already current).
+   * Returns false when event time did not move.
+   */
+  advance(timestamp: number, fire: (at: number) => void): boolean {
+    if (timestamp <= this.#eventTime) return false;
     this.#eventTime = timestamp;
     const backend = this.#backend;
     this.timers?.fireDue(timestamp, (at, key: KeyValue) => {
       backend.setCurrentKey(key);
       fire(at);
     });
+    return true;
   }
 }

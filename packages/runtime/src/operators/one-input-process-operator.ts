@@ -84,6 +84,15 @@ export class OneInputProcessOperator extends ProcessOperatorBase {
     }
   }
 
+  protected override notifyEventTime(hook: EventTimeHook, timestamp: number): void {
+    this.#collector.timestamp = TIMER_OUTPUT_TIMESTAMP;
+    try {
+      hook.onEventTimeWatermark?.(timestamp, this.#collector, this.contexts.nonPartitioned);
+    } catch (error) {
+      wrapUserError(`${this.name} (onEventTimeWatermark)`, error);
+    }
+  }
+
   protected onWatermark(_input: 0 | 1, watermark: Watermark): WatermarkHandling {
     this.#collector.timestamp = TIMER_OUTPUT_TIMESTAMP;
     return this.#fn.onWatermark?.(watermark, this.#collector, this.contexts.nonPartitioned);

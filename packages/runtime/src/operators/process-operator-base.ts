@@ -65,11 +65,6 @@ export abstract class ProcessOperatorBase implements StreamOperator {
     const eventTimeHook = (options.fn as { [ExtensionHooks.eventTime]?: EventTimeHook })[
       ExtensionHooks.eventTime
     ];
-    if (eventTimeHook !== undefined && options.inputs === 2) {
-      throw new Error(
-        `"${options.name}": event-time wrapping is only supported for one-input functions so far`,
-      );
-    }
     this.#eventTime =
       eventTimeHook === undefined
         ? undefined
@@ -89,8 +84,11 @@ export abstract class ProcessOperatorBase implements StreamOperator {
   protected abstract applyWithCollectors(fn: ApplyPartitionFunction<unknown>): void;
   /** Calls the event-time hook for one fired event timer (the key is already current). */
   protected fireEventTimer(_hook: EventTimeHook, _timestamp: number): void {
-    throw new Error(`${this.name}: event-time timers are only supported on one-input functions`);
+    throw new Error(`${this.name}: event-time timers are not supported for this function shape`);
   }
+
+  /** Tells the event-time hook that event time advanced (after the due timers fired). */
+  protected notifyEventTime(_hook: EventTimeHook, _timestamp: number): void {}
 
   /** Calls the function's watermark hook of `input`; `undefined` means PEEK. */
   protected abstract onWatermark(input: 0 | 1, watermark: Watermark): WatermarkHandling;
@@ -141,11 +139,13 @@ export abstract class ProcessOperatorBase implements StreamOperator {
     });
   }
 
+  /**
+   * Sequence for one watermark: the function's hook for its input (POLL ends it here), the default
+   * handling (IGNORE ends it here), the combination over both inputs (two-input operators), then
+   * for each combined value that changed: event timers due by it fire, the function hears of the
+   * new event time, and the watermark goes downstream.
+   */
   processWatermark(input: 0 | 1, watermark: Watermark): void {
-    const eventTime = this.#eventTime;
-    if (eventTime !== undefined && watermark.identifier === EVENT_TIME_WATERMARK) {
-      eventTime.advance(watermark.value as number, (at) => this.fireEventTimer(eventTime.hook, at));
-    }
     let result: WatermarkHandling;
     try {
       result = this.onWatermark(input, watermark);
@@ -155,16 +155,27 @@ export abstract class ProcessOperatorBase implements StreamOperator {
     if (result === "POLL") return;
     if (this.env.watermarks.get(watermark.identifier)?.defaultHandling === "IGNORE") return;
     if (this.#inputWatermarks === undefined) {
-      this.forwardWatermark(watermark);
+      this.#emitCombined(watermark);
       return;
     }
-    for (const combined of this.#inputWatermarks.update(input, watermark)) this.forwardWatermark(combined);
+    for (const combined of this.#inputWatermarks.update(input, watermark)) this.#emitCombined(combined);
+  }
+
+  #emitCombined(watermark: Watermark): void {
+    const eventTime = this.#eventTime;
+    if (eventTime !== undefined && watermark.identifier === EVENT_TIME_WATERMARK) {
+      const timestamp = watermark.value as number;
+      if (eventTime.advance(timestamp, (at) => this.fireEventTimer(eventTime.hook, at))) {
+        this.notifyEventTime(eventTime.hook, timestamp);
+      }
+    }
+    this.forwardWatermark(watermark);
   }
 
   /** Two-input operators call this when an input ends, so it stops holding back watermarks. */
   protected endInputWatermarks(input: 0 | 1): void {
     if (this.#inputWatermarks === undefined) return;
-    for (const combined of this.#inputWatermarks.endInput(input)) this.forwardWatermark(combined);
+    for (const combined of this.#inputWatermarks.endInput(input)) this.#emitCombined(combined);
   }
 
   endOfBatch(): void {}

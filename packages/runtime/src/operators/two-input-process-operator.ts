@@ -6,6 +6,7 @@
 
 import type {
   ApplyPartitionFunction,
+  EventTimeHook,
   KeySelector,
   KeyValue,
   StateDeclaration,
@@ -52,6 +53,7 @@ export class TwoInputProcessOperator extends ProcessOperatorBase {
     const selector = this.#keySelectors[0];
     if (selector !== undefined) this.setKeyFrom(selector, record);
     this.#collector.timestamp = timestamp;
+    this.recordTimestamp = timestamp;
     try {
       this.#fn.processRecordFromFirstInput(record, this.#collector, this.contexts.partitioned);
     } catch (error) {
@@ -63,6 +65,7 @@ export class TwoInputProcessOperator extends ProcessOperatorBase {
     const selector = this.#keySelectors[1];
     if (selector !== undefined) this.setKeyFrom(selector, record);
     this.#collector.timestamp = timestamp;
+    this.recordTimestamp = timestamp;
     try {
       this.#fn.processRecordFromSecondInput(record, this.#collector, this.contexts.partitioned);
     } catch (error) {
@@ -88,6 +91,24 @@ export class TwoInputProcessOperator extends ProcessOperatorBase {
       this.#fn.onProcessingTimer(timestamp, this.#collector, this.contexts.partitioned);
     } catch (error) {
       wrapUserError(`${this.name} (onProcessingTimer)`, error);
+    }
+  }
+
+  protected override fireEventTimer(hook: EventTimeHook, timestamp: number): void {
+    this.#collector.timestamp = timestamp;
+    try {
+      hook.onEventTimer(timestamp, this.#collector, this.contexts.partitioned);
+    } catch (error) {
+      wrapUserError(`${this.name} (onEventTimer)`, error);
+    }
+  }
+
+  protected override notifyEventTime(hook: EventTimeHook, timestamp: number): void {
+    this.#collector.timestamp = TIMER_OUTPUT_TIMESTAMP;
+    try {
+      hook.onEventTimeWatermark?.(timestamp, this.#collector, this.contexts.nonPartitioned);
+    } catch (error) {
+      wrapUserError(`${this.name} (onEventTimeWatermark)`, error);
     }
   }
 
