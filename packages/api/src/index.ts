@@ -39,6 +39,13 @@ export {
   ExtensionHooks,
   type PeriodicHook,
 } from "./extensions/extension-hooks.ts";
+export {
+  type IntervalJoinBounds,
+  type JoinFunction,
+  Joins,
+  type JoinType,
+  type OuterJoinFunction,
+} from "./extensions/join/index.ts";
 export type {
   OneInputStreamProcessFunction,
   ProcessFunction,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { KeySelector, KeyValue, TwoInputNonBroadcastStreamProcessFunction } from "@weir/api";
+import type { KeySelector, KeyValue, TwoInputNonBroadcastStreamProcessFunction, Watermark } from "@weir/api";
 import { NO_TIMESTAMP, type OperatorSnapshot, TwoInputProcessOperator } from "@weir/runtime/testing";
 import {
   CollectingOutput,
@@ -140,6 +140,16 @@ export class TwoInputHarness<IN1, IN2, OUT, K extends KeyValue = KeyValue> exten
   /** Processes one record of the second input, then fires any timer that became due. */
   processRecord2(record: IN2, timestamp: number = NO_TIMESTAMP): void {
     this.processInput(1, "processRecord2", () => this.#operator.processRecord2(record, timestamp));
+  }
+
+  /** Delivers a (combined) watermark to input 0 or 1, as that input's gate would. */
+  processWatermark(input: 0 | 1, watermark: Watermark): void {
+    this.watermarkInput(input, watermark);
+  }
+
+  /** The watermarks the operator sent downstream (after combining both inputs), in order. */
+  outputWatermarks(): Watermark[] {
+    return [...this.#out.watermarks];
   }
 
   /**
