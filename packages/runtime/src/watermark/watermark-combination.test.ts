@@ -93,3 +93,20 @@ test("property: MIN combination equals the min over the latest value of every ch
     ),
   );
 });
+
+test("when every input is idle, event time moves to the largest watermark any of them reached", () => {
+  const c = new WatermarkCombination(registry(EVENT_TIME_DECLARATION, IDLE_STATUS_DECLARATION), 2);
+  assert.deepEqual(values(c.update(0, EVENT_TIME_DECLARATION.newWatermark(998))), []);
+  // Channel 0 goes idle first: channel 1 (active, silent) still holds event time back; the
+  // combined idle status (false: not all idle) is reported for the first time.
+  assert.deepEqual(values(c.update(0, IDLE_STATUS_DECLARATION.newWatermark(true))), [false]);
+  // Now both are idle: 998 is released.
+  const changes = c.update(1, IDLE_STATUS_DECLARATION.newWatermark(true));
+  assert.deepEqual(
+    changes.map((w) => [w.identifier, w.value]),
+    [
+      [IDLE_STATUS_DECLARATION.identifier, true],
+      [EVENT_TIME_DECLARATION.identifier, 998],
+    ],
+  );
+});

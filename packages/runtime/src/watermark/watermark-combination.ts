@@ -110,6 +110,21 @@ export class WatermarkCombination {
     return this.#combiners.get(IDLE_STATUS_WATERMARK)?.values[input] === true;
   }
 
+  /**
+   * When every active input is idle, event time moves to the largest watermark any of them reached
+   * (Flink's valve does the same): nothing more is coming, so nothing needs to wait for the others.
+   */
+  #allIdleEventTime(combiner: Combiner): number | undefined {
+    let max: number | undefined;
+    for (let i = 0; i < combiner.values.length; i++) {
+      if (!this.#active[i]) continue;
+      if (!this.#isIdle(i)) return undefined;
+      const value = combiner.values[i] as number | undefined;
+      if (value !== undefined && (max === undefined || value > max)) max = value;
+    }
+    return max !== undefined && (combiner.last === undefined || max > (combiner.last as number)) ? max : undefined;
+  }
+
   #recompute(combiner: Combiner): Watermark[] {
     const excluded =
       combiner.declaration.identifier === EVENT_TIME_WATERMARK
@@ -122,7 +137,8 @@ export class WatermarkCombination {
             return value !== undefined && combiner.last !== undefined && value < (combiner.last as number);
           }
         : noneExcluded;
-    const value = combiner.combine(this.#active, excluded);
+    let value = combiner.combine(this.#active, excluded);
+    if (value === undefined && excluded !== noneExcluded) value = this.#allIdleEventTime(combiner);
     if (value === undefined || value === combiner.last) return [];
     combiner.last = value;
     const identifier = combiner.declaration.identifier;
