@@ -150,9 +150,14 @@ export class StreamTask {
       const mail = this.#mailbox.shift();
       if (mail !== undefined) {
         mail();
+        // Timers and async results emit too; ship what they emitted when the task goes idle.
+        this.#unflushed = true;
         return true;
       }
-      if (this.#blockers > 0 || this.#backpressure.blocked) return false;
+      if (this.#blockers > 0 || this.#backpressure.blocked) {
+        this.#flushIfNeeded();
+        return false;
+      }
       return this.#source !== undefined ? this.#pollSource(this.#source) : this.#processInput();
     } catch (error) {
       this.fail(error);
@@ -161,7 +166,10 @@ export class StreamTask {
   }
 
   #pollSource(source: SourceOperator): boolean {
-    if (this.#sourceWaiting) return false;
+    if (this.#sourceWaiting) {
+      this.#flushIfNeeded();
+      return false;
+    }
     const status = source.poll();
     this.#endOfBatch();
     if (status === InputStatus.END_OF_INPUT) {
