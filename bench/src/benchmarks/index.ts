@@ -1,7 +1,8 @@
 /** Every benchmark `npm run bench` knows, in the order they run. @module */
 
 import type { Benchmark } from "../benchmark.ts";
+import { asyncLookup } from "./async-lookup.ts";
 import { chainedMapFilter } from "./chained-map-filter.ts";
 import { keyedCountExchange } from "./keyed-count-exchange.ts";
 
-export const BENCHMARKS: readonly Benchmark[] = [chainedMapFilter, keyedCountExchange];
+export const BENCHMARKS: readonly Benchmark[] = [chainedMapFilter, keyedCountExchange, asyncLookup];

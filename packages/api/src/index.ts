@@ -4,6 +4,15 @@
  * @module
  */
 
+export {
+  ASYNC_PROCESS_DEFAULTS,
+  type AsyncContext,
+  type AsyncProcessFunction,
+  type AsyncProcessOptions,
+  type AsyncRetryOptions,
+  type ResolvedAsyncProcessOptions,
+  resolveAsyncProcessOptions,
+} from "./async.ts";
 export { BuiltinFuncs } from "./builtin/funcs.ts";
 export { type CollectSink, isCollectSink, Sinks } from "./builtin/sinks.ts";
 export {
@@ -34,6 +43,7 @@ export {
   type WatermarkGeneratorBuilder,
 } from "./extensions/event-time.ts";
 export {
+  type AlignmentHook,
   type EventTimeHook,
   type EventTimeManager,
   ExtensionHooks,

@@ -13,6 +13,7 @@
  * @module
  */
 
+import type { AsyncProcessFunction, AsyncProcessOptions } from "./async.ts";
 import type {
   OneInputStreamProcessFunction,
   TwoInputBroadcastStreamProcessFunction,
@@ -110,6 +111,27 @@ export interface NonKeyedPartitionStream<T>
   processTwoOutput<OUT1, OUT2>(
     fn: TwoOutputStreamProcessFunction<T, OUT1, OUT2, never>,
   ): TwoNonKeyedPartitionStreams<OUT1, OUT2>;
+  /**
+   * Runs `fn` asynchronously on every record of this partition: up to `options.capacity` records
+   * are in flight at once; their results come back through the task's mailbox and are emitted in
+   * input order (or, with `ordered: false`, as they complete, never across a watermark), with the
+   * input record's timestamp. A full operator pauses its input (backpressure); attempts that time
+   * out (`timeoutMs`) or reject are retried (`retry`), then the job fails, or `onTimeout` supplies
+   * the outputs. In-flight records are part of the operator's snapshot. The output stays in this
+   * partition (chains with its input). See `AsyncProcessFunction` for the full contract.
+   *
+   * @example
+   * ```ts
+   * const enriched = orders.processAsync(
+   *   { processRecordAsync: async (order) => [{ ...order, customer: await lookup(order.customerId) }] },
+   *   { capacity: 100, timeoutMs: 1_000, retry: { maxAttempts: 3, backoffMs: 100 } },
+   * ).withName("Enrich orders");
+   * ```
+   */
+  processAsync<OUT>(
+    fn: AsyncProcessFunction<T, OUT>,
+    options?: AsyncProcessOptions,
+  ): ConfigurableNonKeyedStream<OUT>;
   connectAndProcess<T2, OUT>(
     other: NonKeyedPartitionStream<T2>,
     fn: TwoInputNonBroadcastStreamProcessFunction<T, T2, OUT, never>,
@@ -139,6 +161,23 @@ export interface KeyedPartitionStream<K extends KeyValue, T>
     fn: OneInputStreamProcessFunction<T, OUT, K>,
     newKeySelector: KeySelector<OUT, K>,
   ): ConfigurableKeyedStream<K, OUT>;
+  /**
+   * Runs `fn` asynchronously on every record (see `NonKeyedPartitionStream.processAsync` for the
+   * contract). The output is non-keyed: results arrive later, when another key is current, so the
+   * async function has no keyed state; use a keyed `process` before or after it for that. Ordered
+   * mode keeps the input order of this subtask, which includes the order of each key's records.
+   *
+   * @example
+   * ```ts
+   * orders
+   *   .keyBy((order) => order.customerId)
+   *   .processAsync({ processRecordAsync: async (order) => [await price(order)] }, { ordered: true });
+   * ```
+   */
+  processAsync<OUT>(
+    fn: AsyncProcessFunction<T, OUT>,
+    options?: AsyncProcessOptions,
+  ): ConfigurableNonKeyedStream<OUT>;
   processTwoOutput<OUT1, OUT2>(
     fn: TwoOutputStreamProcessFunction<T, OUT1, OUT2, K>,
   ): TwoNonKeyedPartitionStreams<OUT1, OUT2>;
@@ -162,6 +201,19 @@ export interface KeyedPartitionStream<K extends KeyValue, T>
 export interface GlobalStream<T> extends PartitioningConversions<T>, RecordExtensions<T, "global"> {
   readonly kind: "global";
   process<OUT>(fn: OneInputStreamProcessFunction<T, OUT, never>): ConfigurableGlobalStream<OUT>;
+  /**
+   * Runs `fn` asynchronously on every record of the single partition (see
+   * `NonKeyedPartitionStream.processAsync` for the contract); the output stays global.
+   *
+   * @example
+   * ```ts
+   * totals.global().processAsync({ processRecordAsync: async (total) => [await publish(total)] });
+   * ```
+   */
+  processAsync<OUT>(
+    fn: AsyncProcessFunction<T, OUT>,
+    options?: AsyncProcessOptions,
+  ): ConfigurableGlobalStream<OUT>;
   processTwoOutput<OUT1, OUT2>(
     fn: TwoOutputStreamProcessFunction<T, OUT1, OUT2, never>,
   ): TwoGlobalStreams<OUT1, OUT2>;

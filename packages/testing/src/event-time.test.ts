@@ -213,3 +213,42 @@ describe("event-time timers", () => {
     assert.throws(() => h.processRecord(1), /event-time timers are only available on keyed streams/);
   });
 });
+
+describe("watermark alignment", () => {
+  test("a generator reports its watermark and pauses its input while it is ahead of its group", async () => {
+    const generator = EventTimeExtension.newWatermarkGeneratorBuilder((n: number) => n)
+      .withWatermarkAlignment("g", 100, 50)
+      .perEventWatermark()
+      .buildAsProcessFunction();
+    await using h = await OneInputHarness.forFunction(generator);
+    assert.deepEqual(
+      h.alignmentReports,
+      [{ group: "g", watermark: Number.NEGATIVE_INFINITY }],
+      "reports at start",
+    );
+    h.processRecord(1_000);
+    h.advanceBy(50);
+    assert.deepEqual(h.alignmentReports.at(-1), { group: "g", watermark: 999 }, "reports on the interval");
+    // The group's slowest member is at 800: at most 900 is allowed, and 999 is ahead.
+    h.announceAlignment("g", 900);
+    assert.equal(h.inputPaused, true);
+    assert.throws(() => h.processRecord(1_001), /paused/);
+    // The group catches up: input resumes.
+    h.announceAlignment("g", 1_200);
+    await Promise.resolve();
+    assert.equal(h.inputPaused, false);
+    h.processRecord(1_001);
+    h.endInput();
+    assert.deepEqual(
+      h.alignmentReports.at(-1),
+      { group: "g", watermark: Number.POSITIVE_INFINITY },
+      "a finished member stops holding the group back",
+    );
+  });
+
+  test("alignment arguments are validated", () => {
+    const b = EventTimeExtension.newWatermarkGeneratorBuilder((n: number) => n);
+    assert.throws(() => b.withWatermarkAlignment("", 10), /non-empty group name/);
+    assert.throws(() => b.withWatermarkAlignment("g", -1), /maxDriftMs must be a non-negative number/);
+  });
+});

@@ -13,6 +13,10 @@
  *   operator has thrown, it is failed: only `close()` is allowed, as a failed task only closes.
  * - Snapshots are deep copies (`structuredClone`), as a serialized checkpoint would be: processing
  *   after `snapshot()` cannot change a snapshot already taken, and restored harnesses share nothing.
+ * - Mails an operator posts (`env.post`: work coming back from outside, e.g. a settled async
+ *   request) queue up and run at the next step, before and after its action, never inside an
+ *   operator call. While the operator has paused its input (`env.blockOn`), input calls throw, as a
+ *   task would deliver nothing; the pause ends when the promise settles (after a microtask).
  * @module
  */
 
@@ -37,8 +41,8 @@ import {
   type OperatorSnapshot,
   type Output,
   operatorIndexForKeyGroup,
-  type ProcessOperatorBase,
   NO_TIMESTAMP as RUNTIME_NO_TIMESTAMP,
+  type StreamOperator,
 } from "@weir/runtime/testing";
 
 /**
@@ -111,6 +115,28 @@ export function subtaskForKey(
   return operatorIndexForKeyGroup(max, options.parallelism, keyGroupForKey(key, max));
 }
 
+/**
+ * The harness's manual clock: after each callback it runs the mails posted so far, as a task's
+ * mailbox runs between timers, so work a timer hands to the mailbox (e.g. an async timeout and the
+ * retry back-off it schedules) happens at the timer's time even within one long clock move.
+ * @internal
+ */
+class MailboxClock extends ManualClock {
+  readonly #afterCallback: () => void;
+
+  constructor(start: number, afterCallback: () => void) {
+    super(start);
+    this.#afterCallback = afterCallback;
+  }
+
+  override schedule(at: number, callback: () => void): () => void {
+    return super.schedule(at, () => {
+      callback();
+      this.#afterCallback();
+    });
+  }
+}
+
 /** Collects what an operator output receives. @internal */
 export class CollectingOutput implements Output {
   records: TimestampedValue<unknown>[] = [];
@@ -174,17 +200,22 @@ export abstract class ProcessFunctionHarness {
   /** This subtask's inclusive key-group range, from `keyGroupRangeForOperator`. */
   readonly keyGroupRange: { readonly start: number; readonly end: number };
   readonly #clock: ManualClock;
-  readonly #operator: ProcessOperatorBase;
+  readonly #operator: StreamOperator;
   readonly #setup: HarnessSetup;
   readonly #ended: boolean[];
   #lifecycle: Lifecycle = "created";
   #failure: unknown;
   #finishing: Promise<void> | undefined;
+  /** Mails posted through `env.post`, run between inputs (see `runMail`). */
+  readonly #mailbox: (() => void)[] = [];
+  /** Promises the operator paused its input on (`env.blockOn`), with what it waits for. */
+  readonly #pauses = new Set<{ readonly what: string }>();
+  /** A rejected `blockOn` promise: like a task, the harness fails with it at the next step. */
+  #pauseFailure: { readonly error: unknown } | undefined;
+  /** Checkpoint ids handed to `snapshotState`, counting from 1. */
+  #checkpointId = 0;
 
-  protected constructor(
-    setup: HarnessSetup,
-    createOperator: (common: OperatorCommon) => ProcessOperatorBase,
-  ) {
+  protected constructor(setup: HarnessSetup, createOperator: (common: OperatorCommon) => StreamOperator) {
     const { fn, options } = setup;
     this.#setup = setup;
     const parallelism = options.parallelism ?? 1;
@@ -199,7 +230,7 @@ export abstract class ProcessFunctionHarness {
     this.operatorId = options.operatorId ?? setup.restoreFrom?.[0]?.operatorId ?? name;
     this.keyed = setup.keyed;
     this.#ended = setup.inputs === 1 ? [false] : [false, false];
-    const clock = new ManualClock(options.startTime ?? 0);
+    const clock = new MailboxClock(options.startTime ?? 0, () => this.#runMail());
     this.#clock = clock;
     this.taskInfo = {
       taskName: name,
@@ -219,12 +250,39 @@ export abstract class ProcessFunctionHarness {
       taskInfo: this.taskInfo,
       clock,
       keyGroupRange: this.keyGroupRange,
-      blockOn: unsupported("blockOn (pausing input on a promise)"),
+      // Input calls throw while a pause is pending; it ends when the promise settles (settle()).
+      blockOn: (promise, what) => {
+        const pause = { what };
+        this.#pauses.add(pause);
+        promise.then(
+          () => this.#pauses.delete(pause),
+          (error: unknown) => {
+            this.#pauses.delete(pause);
+            this.#pauseFailure ??= { error };
+          },
+        );
+      },
+      // Mails queue here and run at the next step (before and after each input, clock move or
+      // drain), never inside an operator call: the harness's version of the task mailbox.
+      post: (mail) => {
+        this.#mailbox.push(mail);
+      },
       // Wake-ups run inside clock.advanceTo, which the harness calls only between inputs (the mailbox).
       scheduleTimer: (at, fire) => {
         clock.schedule(at, () => {
           if (this.#lifecycle === "open" && this.#finishing === undefined) fire(clock.now());
         });
+      },
+      // Alignment reports are recorded; announcements come from the test (announceAlignment).
+      alignment: {
+        report: (group, _maxDriftMs, watermark) => {
+          this.alignmentReports.push({ group, watermark });
+        },
+        subscribe: (group, onAllowed) => {
+          const list = this.#alignmentSubscribers.get(group) ?? [];
+          list.push(onAllowed);
+          this.#alignmentSubscribers.set(group, list);
+        },
       },
       sendCollected: unsupported("sendCollected (collect sinks)"),
       requestSplit: unsupported("requestSplit (sources)"),
@@ -303,7 +361,8 @@ export abstract class ProcessFunctionHarness {
    */
   snapshot(): OperatorSnapshot {
     this.#assertUsable("snapshot");
-    return cloneState(this.#operator.snapshotState(), this.operatorName);
+    this.#checkpointId++;
+    return cloneState(this.#operator.snapshotState(this.#checkpointId), this.operatorName);
   }
 
   /**
@@ -330,6 +389,13 @@ export abstract class ProcessFunctionHarness {
   protected processInput(input: 0 | 1, what: string, call: () => void): void {
     if (this.#ended[input]) {
       throw new Error(`${this.operatorName}: ${what} after input ${input} ended`);
+    }
+    if (this.#pauses.size > 0) {
+      const reasons = [...this.#pauses].map((pause) => pause.what).join("; ");
+      throw new Error(
+        `${this.operatorName}: ${what} while the operator has paused its input (${reasons}); ` +
+          "a task would not deliver input now: let the pending work complete first",
+      );
     }
     this.#drive(what, () => {
       call();
@@ -365,6 +431,54 @@ export abstract class ProcessFunctionHarness {
     });
   }
 
+  /** The watermark-alignment reports the operator sent, in order (as the coordinator would get them). */
+  readonly alignmentReports: { readonly group: string; readonly watermark: number }[] = [];
+  readonly #alignmentSubscribers = new Map<string, ((maxAllowed: number) => void)[]>();
+
+  /**
+   * Announces, as the coordinator would, the largest watermark alignment group `group` allows;
+   * the operator hears it through its mailbox. Await `Promise.resolve()` (or use `settle()`) before
+   * checking `inputPaused`: a pause ends when its promise settles.
+   */
+  announceAlignment(group: string, maxAllowed: number): void {
+    for (const onAllowed of this.#alignmentSubscribers.get(group) ?? [])
+      this.#mailbox.push(() => onAllowed(maxAllowed));
+    this.runMailbox("announceAlignment");
+  }
+
+  /**
+   * Whether the operator has paused its input (`blockOn`, e.g. a full async operator): input
+   * calls throw until the promise it waits on settles.
+   */
+  get inputPaused(): boolean {
+    return this.#pauses.size > 0;
+  }
+
+  /** Whether mails posted by the operator are waiting to run. */
+  protected get hasMail(): boolean {
+    return this.#mailbox.length > 0;
+  }
+
+  /** Runs the mails posted so far (and those they post), as a step of the task would. */
+  protected runMailbox(what: string): void {
+    this.#drive(what, () => {});
+  }
+
+  /** The operator's `finish()` once every input ended; undefined before. */
+  protected get finishing(): Promise<void> | undefined {
+    return this.#finishing;
+  }
+
+  #runMail(): void {
+    const failure = this.#pauseFailure;
+    if (failure !== undefined) {
+      this.#pauseFailure = undefined;
+      throw failure.error;
+    }
+    const mailbox = this.#mailbox;
+    for (let mail = mailbox.shift(); mail !== undefined; mail = mailbox.shift()) mail();
+  }
+
   #runDueTimers(): void {
     this.#clock.advanceTo(this.#clock.now());
   }
@@ -372,7 +486,9 @@ export abstract class ProcessFunctionHarness {
   #drive(what: string, action: () => void): void {
     this.#assertUsable(what);
     try {
+      this.#runMail();
       action();
+      this.#runMail();
     } catch (error) {
       this.#lifecycle = "failed";
       this.#failure = error;

@@ -20,13 +20,22 @@
  * `OperatorSnapshot`: what `snapshot()` returns and `restore` takes (the runtime's snapshot shape).
  * `UserCodeError`: what an exception thrown by user code is rethrown as; its message starts with the
  * operator name, `operatorName` names the operator and `cause` is the original error.
+ * `AsyncProcessingError`: a `UserCodeError` for an async request whose last attempt rejected
+ * (`cause` is the rejection) or timed out without `onTimeout` (`cause` is a TimeoutError).
  *
  * @example
  * ```ts
  * assert.throws(() => h.processRecord(bad), (e) => e instanceof UserCodeError && e.cause instanceof MyError);
  * ```
  */
-export { type OperatorSnapshot, UserCodeError } from "@weir/runtime/testing";
+export { AsyncProcessingError, type OperatorSnapshot, UserCodeError } from "@weir/runtime/testing";
+export {
+  AsyncHarness,
+  type AsyncHarnessOptions,
+  type AsyncOutputElement,
+  type ManualAsyncCall,
+  ManualAsyncFunction,
+} from "./async-harness.ts";
 export { BroadcastHarness } from "./broadcast-harness.ts";
 export {
   type HarnessOptions,

@@ -30,6 +30,7 @@ import type {
 import type { KeyValue } from "../key.ts";
 import { type Watermark, WatermarkDeclarations } from "../watermark.ts";
 import {
+  type AlignmentHook,
   type EventTimeHook,
   type EventTimeManager,
   ExtensionHooks,
@@ -90,6 +91,17 @@ export interface WatermarkGeneratorBuilder<T> {
   withMaxOutOfOrderTime(ms: number): WatermarkGeneratorBuilder<T>;
   /** Declares the input idle after `ms` of processing time without records (default: never). */
   withIdleness(ms: number): WatermarkGeneratorBuilder<T>;
+  /**
+   * Aligns this generator with every other generator of `group`: its input pauses while its
+   * watermark is more than `maxDriftMs` ahead of the group's slowest member (checked every
+   * `updateIntervalMs`, default 1000). Keeps fast sources from racing ahead of slow ones, which
+   * would otherwise make downstream joins and windows buffer without bound.
+   */
+  withWatermarkAlignment(
+    group: string,
+    maxDriftMs: number,
+    updateIntervalMs?: number,
+  ): WatermarkGeneratorBuilder<T>;
   /** Emit the watermark every `intervalMs` of processing time, if it advanced (default, 200 ms). */
   periodicWatermark(intervalMs?: number): WatermarkGeneratorBuilder<T>;
   /** Emit the watermark after every record that advances it. */
@@ -108,6 +120,9 @@ interface GeneratorSettings {
   readonly maxOutOfOrderness: number;
   readonly idlenessMs: number | undefined;
   readonly emission: Emission;
+  readonly alignment:
+    | { readonly group: string; readonly maxDriftMs: number; readonly updateIntervalMs: number }
+    | undefined;
 }
 
 function checkDuration(what: string, ms: number, allowZero: boolean): number {
@@ -131,6 +146,21 @@ function builder<T>(
       }),
     withIdleness: (ms) =>
       builder(extractor, { ...settings, idlenessMs: checkDuration("withIdleness", ms, false) }),
+    withWatermarkAlignment: (group, maxDriftMs, updateIntervalMs = 1000) => {
+      if (typeof group !== "string" || group.length === 0) {
+        throw new TypeError(
+          `withWatermarkAlignment needs a non-empty group name, got ${JSON.stringify(group)}`,
+        );
+      }
+      return builder(extractor, {
+        ...settings,
+        alignment: {
+          group,
+          maxDriftMs: checkDuration("withWatermarkAlignment maxDriftMs", maxDriftMs, true),
+          updateIntervalMs: checkDuration("withWatermarkAlignment updateIntervalMs", updateIntervalMs, false),
+        },
+      });
+    },
     periodicWatermark: (intervalMs = 200) =>
       builder(extractor, {
         ...settings,
@@ -147,7 +177,7 @@ function generatorFunction<T>(
   extractor: EventTimeExtractor<T>,
   settings: GeneratorSettings,
 ): OneInputStreamProcessFunction<T, T, never> {
-  const { maxOutOfOrderness, idlenessMs, emission } = settings;
+  const { maxOutOfOrderness, idlenessMs, emission, alignment } = settings;
   // One function object serves one subtask (every worker rebuilds the graph), so plain fields are
   // per-subtask state. Generator progress is not checkpointed; it rebuilds from the data (as Flink).
   let maxTimestamp = Number.NEGATIVE_INFINITY;
@@ -169,7 +199,10 @@ function generatorFunction<T>(
       ? Math.min(emission.intervalMs, idlenessMs ?? Number.POSITIVE_INFINITY)
       : idlenessMs;
 
-  const fn: OneInputStreamProcessFunction<T, T, never> & { [ExtensionHooks.periodic]?: PeriodicHook } = {
+  const fn: OneInputStreamProcessFunction<T, T, never> & {
+    [ExtensionHooks.periodic]?: PeriodicHook;
+    [ExtensionHooks.alignment]?: AlignmentHook;
+  } = {
     declareWatermarks: () => [EVENT_TIME_WATERMARK_DECLARATION, IDLE_STATUS_WATERMARK_DECLARATION],
     processRecord(record, output, ctx) {
       const timestamp = extractor(record);
@@ -202,6 +235,13 @@ function generatorFunction<T>(
       );
     },
   };
+  if (alignment !== undefined) {
+    fn[ExtensionHooks.alignment] = {
+      ...alignment,
+      // The watermark this generator stands at, emitted or not: what the group must wait for.
+      currentWatermark: () => (emitted === Number.POSITIVE_INFINITY ? emitted : current()),
+    };
+  }
   if (checkInterval !== undefined) {
     fn[ExtensionHooks.periodic] = {
       intervalMs: checkInterval,
@@ -336,6 +376,7 @@ export const EventTimeExtension = {
       maxOutOfOrderness: 0,
       idlenessMs: undefined,
       emission: { mode: "periodic", intervalMs: 200 },
+      alignment: undefined,
     });
   },
   /** Gives `fn` event-time timers and the current event time. */

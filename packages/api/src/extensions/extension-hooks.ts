@@ -3,7 +3,8 @@
  * primitives, but two services cannot be expressed with them: a periodic callback on a non-keyed
  * stream (watermark generators must emit even when no record arrives) and event-time timers (kept
  * per key and fired as event time advances). A process function asks for them by carrying one of
- * these symbol-keyed hooks; every Weir runtime implements both. User code does not need them.
+ * these symbol-keyed hooks; every Weir runtime implements them. User code does not need them.
+ * Watermark alignment also needs coordination across subtasks, which only the runtime has.
  * @module
  */
 
@@ -16,6 +17,8 @@ export const ExtensionHooks = {
   periodic: Symbol.for("weir.extension.periodic"),
   /** {@link EventTimeHook}: per-key event-time timers driven by the event-time watermark. */
   eventTime: Symbol.for("weir.extension.event-time"),
+  /** {@link AlignmentHook}: pause this subtask while its watermark runs ahead of its group. */
+  alignment: Symbol.for("weir.extension.watermark-alignment"),
 } as const;
 
 /** A periodic callback on the function's subtask. @public */
@@ -55,4 +58,19 @@ export interface EventTimeHook {
     output: Collector<unknown>,
     ctx: NonPartitionedContext<unknown>,
   ): void;
+}
+
+/**
+ * Watermark alignment (Flink's `withWatermarkAlignment`): every subtask carrying this hook reports
+ * its current watermark to the coordinator every `updateIntervalMs`; the coordinator announces to
+ * the group the largest watermark allowed, `min over the group + maxDriftMs`; a subtask whose
+ * watermark is above it pauses its input (so its source stops reading) until the group catches up.
+ * @public
+ */
+export interface AlignmentHook {
+  readonly group: string;
+  readonly maxDriftMs: number;
+  readonly updateIntervalMs: number;
+  /** This subtask's current watermark (`-Infinity` before the first, `+Infinity` at the end). */
+  currentWatermark(): number;
 }

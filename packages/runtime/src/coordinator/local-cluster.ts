@@ -25,6 +25,7 @@ import {
 } from "../rpc/messages.ts";
 import { JobCancelledError, JobExecutionError } from "./job-errors.ts";
 import { SourceCoordinator } from "./source-coordinator.ts";
+import { WatermarkAlignment } from "./watermark-alignment.ts";
 
 export interface LocalClusterOptions {
   /** Records per exchange batch (default 1024). */
@@ -66,6 +67,7 @@ class LocalJobRun {
   readonly #workers: Worker[] = [];
   readonly #sources = new Map<number, SourceCoordinator>();
   readonly #collected = new Map<string, unknown[]>();
+  readonly #alignment = new WatermarkAlignment();
   readonly #fingerprint: string;
   readonly #startedAt = Date.now();
   #pendingTasks: number;
@@ -206,6 +208,15 @@ class LocalJobRun {
         const taskName =
           vertex === undefined ? undefined : `${vertex.name} (${message.subtask + 1}/${vertex.parallelism})`;
         this.#fail(message.error, taskName);
+        return;
+      }
+      case "alignment-report": {
+        const maxAllowed = this.#alignment.report(message.group, message.maxDriftMs, message.member, message.watermark);
+        if (maxAllowed !== undefined) {
+          for (let s = 0; s < this.#workers.length; s++) {
+            this.#send(s, { type: "alignment-update", group: message.group, maxAllowed });
+          }
+        }
         return;
       }
       case "cancelled":

@@ -209,6 +209,13 @@ function declaredStates(node: StreamNode): readonly StateDeclaration[] {
 
 /** Declare-first rule (FLIP-433): names unique, broadcast state only where a broadcast input exists. */
 function validateStates(node: StreamNode): void {
+  if (node.kind === "async" && declaredStates(node).length > 0) {
+    // The result of an async call arrives when another record (another key) is current.
+    throw new InvalidJobError(
+      `"${node.name}": an async process function cannot use state (its results arrive later, when ` +
+        "another key is current); keep state in a process function before or after processAsync",
+    );
+  }
   const seen = new Set<string>();
   for (const declaration of declaredStates(node)) {
     if (declaration === null || typeof declaration !== "object" || typeof declaration.name !== "string") {

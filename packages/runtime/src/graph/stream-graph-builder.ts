@@ -6,6 +6,8 @@
  */
 
 import {
+  type AsyncProcessFunction,
+  type AsyncProcessOptions,
   type BroadcastStream,
   BuiltinFuncs,
   type ConfigurableGlobalStream,
@@ -17,6 +19,7 @@ import {
   type KeyValue,
   type NonKeyedPartitionStream,
   type OneInputStreamProcessFunction,
+  resolveAsyncProcessOptions,
   type Sink,
   type SinkHandle,
   type Source,
@@ -157,6 +160,24 @@ class StreamImpl {
         throw new TypeError("process(fn, newKeySelector) needs a keyed input stream");
       return this.#produced(node, "keyed", 0, newKeySelector);
     }
+    return this.#produced(node, this.#outputKind);
+  }
+
+  processAsync(fn: AsyncProcessFunction<unknown, unknown>, options?: AsyncProcessOptions) {
+    checkFunction(fn, "processRecordAsync", "processAsync");
+    if (fn.onTimeout !== undefined && typeof fn.onTimeout !== "function") {
+      throw new TypeError("processAsync: onTimeout must be a function when given");
+    }
+    const resolved = resolveAsyncProcessOptions(options);
+    if (this.kind === "broadcast") throw new TypeError("processAsync cannot run on a broadcast stream");
+    const node = this.#graph.add((id) => ({
+      kind: "async" as const,
+      id,
+      input: this.edge(),
+      fn,
+      options: resolved,
+      ...settings(defaultName(fn, "AsyncProcess"), this.kind === "global"),
+    }));
     return this.#produced(node, this.#outputKind);
   }
 

@@ -10,9 +10,11 @@
  */
 
 import type {
+  AsyncProcessFunction,
   KeySelector,
   KeyValue,
   OneInputStreamProcessFunction,
+  ResolvedAsyncProcessOptions,
   Sink,
   Source,
   TwoInputBroadcastStreamProcessFunction,
@@ -67,6 +69,19 @@ export interface OneInputNode extends NodeSettings {
   readonly fn: OneInputStreamProcessFunction<unknown, unknown, Any>;
 }
 
+/**
+ * An async process function (`processAsync`): one input, one output, chained like a one-input node.
+ * Its records are in flight between the input and the output (see AsyncProcessOperator).
+ */
+export interface AsyncNode extends NodeSettings {
+  readonly kind: "async";
+  readonly id: number;
+  readonly input: InputEdge;
+  readonly fn: AsyncProcessFunction<unknown, unknown>;
+  /** Validated when the node was declared. */
+  readonly options: ResolvedAsyncProcessOptions;
+}
+
 export interface TwoOutputNode extends NodeSettings {
   readonly kind: "two-output";
   readonly id: number;
@@ -99,6 +114,7 @@ export interface SinkNode extends NodeSettings {
 export type StreamNode =
   | SourceNode
   | OneInputNode
+  | AsyncNode
   | TwoOutputNode
   | TwoInputNode
   | BroadcastInputNode
@@ -110,6 +126,7 @@ export function inputsOf(node: StreamNode): readonly InputEdge[] {
     case "source":
       return [];
     case "one-input":
+    case "async":
     case "two-output":
     case "sink":
       return [node.input];

@@ -178,7 +178,15 @@ function variant(key: KeyValue): KeyValue {
   if (Array.isArray(key)) return (key as readonly KeyValue[]).map(variant);
   const record = key as { readonly [f: string]: KeyValue };
   const out: { [f: string]: KeyValue } = {};
-  for (const f of Object.keys(record).reverse()) out[f] = variant(record[f] as KeyValue);
+  // defineProperty, not assignment: a field named "__proto__" must stay a field.
+  for (const f of Object.keys(record).reverse()) {
+    Object.defineProperty(out, f, {
+      value: variant(record[f] as KeyValue),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return out;
 }
 
@@ -313,6 +321,9 @@ describe("hashKey", () => {
   });
 
   test("equal keys built differently hash the same", () => {
+    const proto = { ["__proto__"]: "" } as KeyValue;
+    assert.equal(hashKey(variant(proto)), hashKey(proto), "a field named __proto__ is an ordinary field");
+    assert.notEqual(hashKey(proto), hashKey({}));
     fc.assert(
       fc.property(anyKey, (key) => {
         assert.equal(hashKey(variant(key)), hashKey(key));

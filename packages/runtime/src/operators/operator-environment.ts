@@ -1,7 +1,7 @@
 /**
  * What a task provides to the operators of its chain: job and task facts, the clock, and the few
- * ways an operator may affect its task (pause input on a promise, ask to be woken for timers, send
- * collected records to the job client).
+ * ways an operator may affect its task (pause input on a promise, ask to be woken for timers, run
+ * work through the mailbox, send collected records to the job client).
  * @module
  */
 
@@ -17,6 +17,13 @@ export interface OperatorEnvironment {
   readonly keyGroupRange: { readonly start: number; readonly end: number };
   /** Pauses the task's input until `promise` settles; a rejection fails the task. */
   blockOn(promise: Promise<unknown>, what: string): void;
+  /**
+   * Runs `mail` through the task's mailbox: after the current record or mail, never inside one.
+   * How work that completes outside the task (a settled promise) gets back in. What the mail
+   * emits is handed on at once, as after an input batch (`endOfBatch`, partial batches flushed).
+   * Mails posted after the task stopped running (finishing, failed, cancelled) are dropped.
+   */
+  post(mail: () => void): void;
   /** Calls `fire(now)` through the mailbox once the clock reaches `at`. */
   scheduleTimer(at: number, fire: (now: number) => void): void;
   /** Sends records of a collect sink to the job client. */
@@ -25,6 +32,16 @@ export interface OperatorEnvironment {
   requestSplit(): void;
   /** Every watermark declaration of the job, by identifier. */
   readonly watermarks: ReadonlyMap<string, WatermarkDeclaration>;
+  /** Watermark alignment: report this subtask's watermark, hear what its group allows. */
+  readonly alignment: WatermarkAlignmentService;
   /** The batch size the exchange uses; sources use it as their poll size hint. */
   readonly batchSize: number;
+}
+
+/** The runtime's side of watermark alignment, as one subtask sees it. */
+export interface WatermarkAlignmentService {
+  /** Reports this subtask's current watermark in `group` to the coordinator. */
+  report(group: string, maxDriftMs: number, watermark: number): void;
+  /** `onAllowed` runs through the mailbox whenever the group's maximum allowed watermark changes. */
+  subscribe(group: string, onAllowed: (maxAllowed: number) => void): void;
 }

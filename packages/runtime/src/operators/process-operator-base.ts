@@ -15,13 +15,14 @@ import type {
   Watermark,
   WatermarkHandling,
 } from "@weir/api";
-import { type EventTimeHook, ExtensionHooks, type PeriodicHook } from "@weir/api";
+import { type AlignmentHook, type EventTimeHook, ExtensionHooks, type PeriodicHook } from "@weir/api";
 import { NO_TIMESTAMP } from "../exchange/batch.ts";
 import { keyGroupForKey, validateKey } from "../keys/key-hash.ts";
 import { HeapStateBackend } from "../state/heap-state-backend.ts";
 import { TimerQueue } from "../time/timer-queue.ts";
 import { wrapUserError } from "../user-code-error.ts";
 import { EVENT_TIME_WATERMARK, WatermarkCombination } from "../watermark/watermark-combination.ts";
+import { AlignmentController } from "./alignment-controller.ts";
 import { EventTimeService } from "./event-time-service.ts";
 import type { OperatorEnvironment } from "./operator-environment.ts";
 import { ProcessContexts } from "./process-context.ts";
@@ -40,6 +41,8 @@ export abstract class ProcessOperatorBase implements StreamOperator {
   readonly #inputWatermarks: WatermarkCombination | undefined;
   /** Present when the function was wrapped by the event-time extension. */
   readonly #eventTime: EventTimeService | undefined;
+  /** Present when the function asks for watermark alignment. */
+  readonly #alignment: AlignmentController | undefined;
   /** Timestamp of the record being processed, for `EventTimeManager.recordTimestamp()`. */
   protected recordTimestamp = NO_TIMESTAMP;
 
@@ -65,6 +68,8 @@ export abstract class ProcessOperatorBase implements StreamOperator {
     const eventTimeHook = (options.fn as { [ExtensionHooks.eventTime]?: EventTimeHook })[
       ExtensionHooks.eventTime
     ];
+    const alignmentHook = (options.fn as { [ExtensionHooks.alignment]?: AlignmentHook })[ExtensionHooks.alignment];
+    this.#alignment = alignmentHook === undefined ? undefined : new AlignmentController(alignmentHook, options.env);
     this.#eventTime =
       eventTimeHook === undefined
         ? undefined
@@ -125,6 +130,7 @@ export abstract class ProcessOperatorBase implements StreamOperator {
     }
     const periodic = (this.#fn as { [ExtensionHooks.periodic]?: PeriodicHook })[ExtensionHooks.periodic];
     if (periodic !== undefined) this.#schedulePeriodic(periodic, this.env.clock.now() + periodic.intervalMs);
+    this.#alignment?.start();
   }
 
   /** Runs a periodic hook through the mailbox every `intervalMs` while the task runs. */
@@ -178,9 +184,15 @@ export abstract class ProcessOperatorBase implements StreamOperator {
     for (const combined of this.#inputWatermarks.endInput(input)) this.#emitCombined(combined);
   }
 
-  endOfBatch(): void {}
+  endOfBatch(): void {
+    // Checked per batch, not only per report: keeps the overshoot past the allowed drift to a batch.
+    this.#alignment?.check();
+  }
 
-  finish(): void | Promise<void> {}
+  finish(): void | Promise<void> {
+    // A finished member must not hold its alignment group back.
+    this.#alignment?.stop();
+  }
 
   async close(): Promise<void> {
     try {

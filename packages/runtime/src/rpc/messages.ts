@@ -38,6 +38,8 @@ export type ToSlot =
     }
   | { readonly type: "no-more-splits"; readonly vertex: number; readonly subtask: number }
   | { readonly type: "cancel" }
+  /** A watermark alignment group's maximum allowed watermark changed. */
+  | { readonly type: "alignment-update"; readonly group: string; readonly maxAllowed: number }
   /** The job is over: release ports so the thread ends once its output (stdout included) is flushed. */
   | { readonly type: "shutdown" };
 
@@ -53,7 +55,14 @@ export type ToCoordinator =
       readonly subtask: number;
       readonly error: SerializedError;
     }
-  | { readonly type: "cancelled"; readonly slot: number };
+  | { readonly type: "cancelled"; readonly slot: number }
+  | {
+      readonly type: "alignment-report";
+      readonly group: string;
+      readonly maxDriftMs: number;
+      readonly member: string;
+      readonly watermark: number;
+    };
 
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {

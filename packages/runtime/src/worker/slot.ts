@@ -65,6 +65,8 @@ export class Slot {
   readonly #router = new FrameRouter(() => this.#scheduler.wake());
   readonly #transports = new Map<number, Transport>();
   readonly #tasks = new Map<string, StreamTask>();
+  /** Alignment subscribers by group; each callback already posts to its task's mailbox. */
+  readonly #alignmentSubscribers = new Map<string, ((maxAllowed: number) => void)[]>();
 
   readonly #onShutdown: () => void;
 
@@ -139,6 +141,15 @@ export class Slot {
         keyGroupRange: keyGroupRangeForOperator(vertex.maxParallelism, vertex.parallelism, d.slot),
         batchSize: d.batchSize,
         watermarks: graph.watermarks,
+        alignment: {
+          report: (group, maxDriftMs, watermark) =>
+            this.#send({ type: "alignment-report", group, maxDriftMs, member: `${vertexId}/${d.slot}`, watermark }),
+          subscribe: (group, onAllowed) => {
+            const list = this.#alignmentSubscribers.get(group) ?? [];
+            list.push((maxAllowed) => this.#taskOf(vertexId)?.post(() => onAllowed(maxAllowed)));
+            this.#alignmentSubscribers.set(group, list);
+          },
+        },
         scheduleTimer: (at, fire) => {
           SYSTEM_CLOCK.schedule(at, () => this.#taskOf(vertexId)?.post(() => fire(SYSTEM_CLOCK.now())));
         },
@@ -177,6 +188,9 @@ export class Slot {
         return;
       case "cancel":
         void this.#cancelAll();
+        return;
+      case "alignment-update":
+        for (const notify of this.#alignmentSubscribers.get(message.group) ?? []) notify(message.maxAllowed);
         return;
       case "shutdown":
         this.#closeTransports();

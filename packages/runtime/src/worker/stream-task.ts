@@ -150,8 +150,9 @@ export class StreamTask {
       const mail = this.#mailbox.shift();
       if (mail !== undefined) {
         mail();
-        // Timers and async results emit too; ship what they emitted when the task goes idle.
-        this.#unflushed = true;
+        // A mail (a timer, an async result) is a unit of work like an input batch: sinks write
+        // what it emitted, and partly filled network batches ship when the task goes idle.
+        this.#endOfBatch();
         return true;
       }
       if (this.#blockers > 0 || this.#backpressure.blocked) {

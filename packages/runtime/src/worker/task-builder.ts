@@ -20,6 +20,7 @@ import {
   statesOf,
 } from "../graph/job-graph.ts";
 import { inputsOf } from "../graph/transformation.ts";
+import { AsyncProcessOperator } from "../operators/async-process-operator.ts";
 import { BroadcastProcessOperator } from "../operators/broadcast-process-operator.ts";
 import { CollectSinkOperator } from "../operators/collect-sink-operator.ts";
 import { OneInputProcessOperator } from "../operators/one-input-process-operator.ts";
@@ -75,8 +76,8 @@ export function buildTask(options: {
   vertex: JobVertex;
   subtask: number;
   wiring: ExchangeWiring;
-  /** Everything but `blockOn`, which the task itself provides. */
-  env: Omit<OperatorEnvironment, "blockOn" | "requestSplit"> & {
+  /** Everything but `blockOn` and `post`, which the task itself provides. */
+  env: Omit<OperatorEnvironment, "blockOn" | "post" | "requestSplit"> & {
     requestSplit(vertex: number, subtask: number): void;
   };
   listener: TaskListener;
@@ -86,6 +87,7 @@ export function buildTask(options: {
   const env: OperatorEnvironment = {
     ...options.env,
     blockOn: (promise) => task!.blockOn(promise),
+    post: (mail) => task!.post(mail),
     requestSplit: () => options.env.requestSplit(vertex.id, subtask),
   };
   const backpressure = new Backpressure(() => listener.wake());
@@ -194,6 +196,15 @@ function createOperator(
         ...common,
         fn: node.fn,
         keySelector: keySelectorOf(0),
+        output: outputs[0]!,
+      });
+    case "async":
+      return new AsyncProcessOperator({
+        name: node.name,
+        operatorId: op.operatorId,
+        env,
+        fn: node.fn,
+        options: node.options,
         output: outputs[0]!,
       });
     case "two-output":
