@@ -211,7 +211,12 @@ class LocalJobRun {
         return;
       }
       case "alignment-report": {
-        const maxAllowed = this.#alignment.report(message.group, message.maxDriftMs, message.member, message.watermark);
+        const maxAllowed = this.#alignment.report(
+          message.group,
+          message.maxDriftMs,
+          message.member,
+          message.watermark,
+        );
         if (maxAllowed !== undefined) {
           for (let s = 0; s < this.#workers.length; s++) {
             this.#send(s, { type: "alignment-update", group: message.group, maxAllowed });

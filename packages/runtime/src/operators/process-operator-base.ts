@@ -68,8 +68,11 @@ export abstract class ProcessOperatorBase implements StreamOperator {
     const eventTimeHook = (options.fn as { [ExtensionHooks.eventTime]?: EventTimeHook })[
       ExtensionHooks.eventTime
     ];
-    const alignmentHook = (options.fn as { [ExtensionHooks.alignment]?: AlignmentHook })[ExtensionHooks.alignment];
-    this.#alignment = alignmentHook === undefined ? undefined : new AlignmentController(alignmentHook, options.env);
+    const alignmentHook = (options.fn as { [ExtensionHooks.alignment]?: AlignmentHook })[
+      ExtensionHooks.alignment
+    ];
+    this.#alignment =
+      alignmentHook === undefined ? undefined : new AlignmentController(alignmentHook, options.env);
     this.#eventTime =
       eventTimeHook === undefined
         ? undefined

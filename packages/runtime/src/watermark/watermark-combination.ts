@@ -122,7 +122,9 @@ export class WatermarkCombination {
       const value = combiner.values[i] as number | undefined;
       if (value !== undefined && (max === undefined || value > max)) max = value;
     }
-    return max !== undefined && (combiner.last === undefined || max > (combiner.last as number)) ? max : undefined;
+    return max !== undefined && (combiner.last === undefined || max > (combiner.last as number))
+      ? max
+      : undefined;
   }
 
   #recompute(combiner: Combiner): Watermark[] {

@@ -143,7 +143,13 @@ export class Slot {
         watermarks: graph.watermarks,
         alignment: {
           report: (group, maxDriftMs, watermark) =>
-            this.#send({ type: "alignment-report", group, maxDriftMs, member: `${vertexId}/${d.slot}`, watermark }),
+            this.#send({
+              type: "alignment-report",
+              group,
+              maxDriftMs,
+              member: `${vertexId}/${d.slot}`,
+              watermark,
+            }),
           subscribe: (group, onAllowed) => {
             const list = this.#alignmentSubscribers.get(group) ?? [];
             list.push((maxAllowed) => this.#taskOf(vertexId)?.post(() => onAllowed(maxAllowed)));
