@@ -4,5 +4,11 @@ import type { Benchmark } from "../benchmark.ts";
 import { asyncLookup } from "./async-lookup.ts";
 import { chainedMapFilter } from "./chained-map-filter.ts";
 import { keyedCountExchange } from "./keyed-count-exchange.ts";
+import { tumblingWindowCount } from "./tumbling-window-count.ts";
 
-export const BENCHMARKS: readonly Benchmark[] = [chainedMapFilter, keyedCountExchange, asyncLookup];
+export const BENCHMARKS: readonly Benchmark[] = [
+  chainedMapFilter,
+  keyedCountExchange,
+  asyncLookup,
+  tumblingWindowCount,
+];

@@ -56,6 +56,26 @@ export {
   type JoinType,
   type OuterJoinFunction,
 } from "./extensions/join/index.ts";
+export {
+  type AggregateWindowFunction,
+  type AlignedWindowOptions,
+  type GlobalWindowStrategy,
+  type LateRecordHandler,
+  type ProcessWindowFunction,
+  type SessionWindowOptions,
+  type SessionWindowStrategy,
+  type SlidingWindowStrategy,
+  type TimeType,
+  type TimeWindow,
+  TimeWindows,
+  type TumblingWindowStrategy,
+  type WindowFunction,
+  WindowFunctions,
+  type WindowOptions,
+  type WindowOutput,
+  WindowStrategy,
+  Windows,
+} from "./extensions/window/index.ts";
 export type {
   OneInputStreamProcessFunction,
   ProcessFunction,

@@ -216,7 +216,8 @@ function generatorFunction<T>(
         idle = false;
         np.watermarkManager.emitWatermark(IDLE_STATUS_WATERMARK_DECLARATION.newWatermark(false));
       }
-      lastRecordAt = ctx.processingTimeManager.currentTime();
+      // Reading the clock costs; only idleness needs it.
+      if (idlenessMs !== undefined) lastRecordAt = ctx.processingTimeManager.currentTime();
       if (timestamp > maxTimestamp) maxTimestamp = timestamp;
       output.collectAndOverwriteTimestamp(record, timestamp);
       if (emission.mode === "per-event") emitIfAdvanced(np as NonPartitionedContext<unknown>);

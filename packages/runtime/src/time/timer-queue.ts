@@ -18,16 +18,20 @@ export class TimerQueue {
     return n;
   }
 
-  /** Returns true when `timestamp` is a new earliest time (the caller reschedules its wake-up). */
+  /**
+   * Returns true when `timestamp` is a new earliest time (the caller schedules a wake-up for it);
+   * a timestamp that already had timers already has its wake-up.
+   */
   register(timestamp: number, keyId: KeyId, key: KeyValue): boolean {
     let keys = this.#byTime.get(timestamp);
+    const isNew = keys === undefined;
     if (keys === undefined) {
       keys = new Map();
       this.#byTime.set(timestamp, keys);
       this.#push(timestamp);
     }
     keys.set(keyId, key);
-    return this.#heap[0] === timestamp;
+    return isNew && this.#heap[0] === timestamp;
   }
 
   delete(timestamp: number, keyId: KeyId): void {
