@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { EventTimeExtension, Joins } from "@weir/api";
+import { EventTimeExtension, Joins, WindowStrategy } from "@weir/api";
 import { TwoInputHarness } from "./index.ts";
 
 const EVENT_TIME = EventTimeExtension.EVENT_TIME_WATERMARK_DECLARATION;
@@ -138,5 +138,63 @@ describe("interval join", () => {
     h.processRecord1({ user: "k", item: "L40" }, 40);
     h.processRecord1({ user: "k", item: "L60" }, 60);
     assert.deepEqual(h.output(), ["L60:1"]);
+  });
+});
+
+describe("window join", () => {
+  test("pairs of one key in the same tumbling window are emitted when it fires, then dropped", async () => {
+    await using h = await TwoInputHarness.forFunction(
+      Joins.windowJoin<Order, Payment, string, string>(
+        { processRecord: (o, p, out) => out.collect(`${o.item}:${p.amount}`) },
+        WindowStrategy.tumbling(10),
+      ),
+      keys,
+    );
+    h.processRecord1({ user: "k", item: "L3" }, 3);
+    h.processRecord2({ user: "k", amount: 7 }, 7);
+    h.processRecord2({ user: "k", amount: 12 }, 12);
+    h.processRecord2({ user: "other", amount: 5 }, 5);
+    assert.deepEqual(h.output(), [], "nothing before the window fires");
+    h.processWatermark(0, EVENT_TIME.newWatermark(9));
+    h.processWatermark(1, EVENT_TIME.newWatermark(9));
+    assert.deepEqual(h.outputWithTimestamps(), [{ value: "L3:7", timestamp: 9 }]);
+    h.processRecord1({ user: "k", item: "L5" }, 5); // its window fired: late, dropped
+    h.processRecord1({ user: "k", item: "L15" }, 15);
+    h.processWatermark(0, EVENT_TIME.newWatermark(19));
+    h.processWatermark(1, EVENT_TIME.newWatermark(19));
+    assert.deepEqual(h.output(), ["L3:7", "L15:12"]);
+    assert.deepEqual(h.snapshot().keyed, { "window-join-left": [], "window-join-right": [] });
+  });
+
+  test("sliding windows pair records once per window they share", async () => {
+    await using h = await TwoInputHarness.forFunction(
+      Joins.windowJoin<Order, Payment, string, string>(
+        { processRecord: (o, p, out) => out.collect(`${o.item}:${p.amount}`) },
+        WindowStrategy.sliding(10, 5),
+      ),
+      keys,
+    );
+    h.processRecord1({ user: "k", item: "L6" }, 6); // windows [0,10) and [5,15)
+    h.processRecord2({ user: "k", amount: 8 }, 8); // windows [0,10) and [5,15)
+    h.processRecord2({ user: "k", amount: 12 }, 12); // windows [5,15) and [10,20)
+    h.processWatermark(0, EVENT_TIME.newWatermark(100));
+    h.processWatermark(1, EVENT_TIME.newWatermark(100));
+    assert.deepEqual(h.outputWithTimestamps(), [
+      { value: "L6:8", timestamp: 9 },
+      { value: "L6:8", timestamp: 14 },
+      { value: "L6:12", timestamp: 14 },
+    ]);
+  });
+
+  test("only event-time tumbling and sliding windows can be joined", () => {
+    const fn = { processRecord() {} };
+    assert.throws(
+      () => Joins.windowJoin(fn, WindowStrategy.session(10)),
+      /supports tumbling and sliding windows/,
+    );
+    assert.throws(
+      () => Joins.windowJoin(fn, WindowStrategy.tumbling(10, { timeType: "PROCESSING" })),
+      /joins on event time/,
+    );
   });
 });

@@ -1,15 +1,17 @@
 /**
- * The join extension (FLIP-500, extended): regular keyed joins (inner and outer) and event-time
- * interval joins, each an ordinary two-input process function for `connectAndProcess` on two
+ * The join extension (FLIP-500, extended): regular keyed joins (inner and outer), event-time
+ * interval joins and window joins, each an ordinary two-input process function for `connectAndProcess` on two
  * streams keyed by the same key type.
  * @module
  */
 
 import type { TwoInputNonBroadcastStreamProcessFunction } from "../../functions.ts";
 import type { KeyValue } from "../../key.ts";
+import type { WindowStrategy } from "../window/window-strategy.ts";
 import { type IntervalJoinBounds, intervalJoin } from "./interval-join.ts";
 import type { JoinFunction, JoinType, OuterJoinFunction } from "./join-function.ts";
 import { regularJoin } from "./regular-join.ts";
+import { windowJoin } from "./window-join.ts";
 
 export type { IntervalJoinBounds } from "./interval-join.ts";
 export type { JoinFunction, JoinType, OuterJoinFunction } from "./join-function.ts";
@@ -54,5 +56,15 @@ export const Joins = {
     bounds: IntervalJoinBounds,
   ): TwoInputNonBroadcastStreamProcessFunction<IN1, IN2, OUT, K> {
     return intervalJoin<IN1, IN2, OUT, K>(fn, bounds);
+  },
+  /**
+   * An event-time window join: left and right records of one key in the same tumbling or sliding
+   * window are paired when the window fires (once per shared window).
+   */
+  windowJoin<IN1, IN2, OUT, K extends KeyValue = KeyValue>(
+    fn: JoinFunction<IN1, IN2, OUT>,
+    strategy: WindowStrategy,
+  ): TwoInputNonBroadcastStreamProcessFunction<IN1, IN2, OUT, K> {
+    return windowJoin<IN1, IN2, OUT, K>(fn, strategy);
   },
 } as const;
