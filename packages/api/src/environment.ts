@@ -14,6 +14,10 @@ export interface JobExecutionResult {
   readonly jobName: string;
   /** Wall-clock milliseconds from start to finish. */
   readonly durationMs: number;
+  /** How often the job restarted after failures (0 when it never failed). */
+  readonly restarts: number;
+  /** Checkpoints completed during the run (0 without checkpointing). */
+  readonly completedCheckpoints: number;
   /** Records that reached a collect sink (see `Sinks.collect`), in arrival order per subtask. */
   collected<T>(sink: Sink<T, unknown>): T[];
 }

@@ -4,7 +4,10 @@
  * @module
  */
 
+export type { CheckpointingOptions } from "./coordinator/checkpoint-coordinator.ts";
 export { JobCancelledError, JobExecutionError } from "./coordinator/job-errors.ts";
+export type { LocalClusterOptions } from "./coordinator/local-cluster.ts";
+export type { RestartStrategy } from "./coordinator/restart-strategy.ts";
 export { jobModuleUrl, type RunJobOptions, runJob } from "./coordinator/run-job.ts";
 export { InvalidJobError } from "./graph/job-graph.ts";
 export { JobModuleError } from "./graph/job-module.ts";

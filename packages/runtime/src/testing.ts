@@ -14,12 +14,9 @@ export {
   keyGroupRangeForOperator,
   operatorIndexForKeyGroup,
 } from "./keys/key-hash.ts";
-export {
-  ASYNC_IN_FLIGHT_STATE,
-  type AsyncInFlightElement,
-  AsyncProcessingError,
-  AsyncProcessOperator,
-} from "./operators/async-process-operator.ts";
+export { AsyncProcessingError } from "./operators/async/async-attempts.ts";
+export type { AsyncInFlightElement } from "./operators/async/async-queue.ts";
+export { ASYNC_IN_FLIGHT_STATE, AsyncProcessOperator } from "./operators/async-process-operator.ts";
 export { BroadcastProcessOperator } from "./operators/broadcast-process-operator.ts";
 export { OneInputProcessOperator } from "./operators/one-input-process-operator.ts";
 export type { OperatorEnvironment } from "./operators/operator-environment.ts";

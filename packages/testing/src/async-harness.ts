@@ -29,9 +29,9 @@ import {
   type HarnessOptions,
   type HarnessSetup,
   ProcessFunctionHarness,
-  snapshotList,
   type TimestampedValue,
 } from "./harness-core.ts";
+import { snapshotList } from "./snapshot-redistribution.ts";
 
 /**
  * Options of {@link AsyncHarness}: the harness options plus the `processAsync` options.

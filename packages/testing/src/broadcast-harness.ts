@@ -8,14 +8,10 @@
 
 import type { KeySelector, KeyValue, TwoInputBroadcastStreamProcessFunction } from "@weir/api";
 import { BroadcastProcessOperator, NO_TIMESTAMP, type OperatorSnapshot } from "@weir/runtime/testing";
-import {
-  CollectingOutput,
-  type HarnessSetup,
-  ProcessFunctionHarness,
-  snapshotList,
-  type TimestampedValue,
-} from "./harness-core.ts";
+import { CollectingOutput } from "./collecting-output.ts";
+import { type HarnessSetup, ProcessFunctionHarness, type TimestampedValue } from "./harness-core.ts";
 import type { OneInputHarnessOptions } from "./one-input-harness.ts";
+import { snapshotList } from "./snapshot-redistribution.ts";
 
 /**
  * Drives one {@link TwoInputBroadcastStreamProcessFunction}. Lifecycle as {@link OneInputHarness};

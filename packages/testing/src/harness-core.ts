@@ -24,7 +24,6 @@ import {
   ExecutionMode,
   type KeyValue,
   type ProcessFunction,
-  RedistributionMode,
   type StateDeclaration,
   type TaskInfo,
   type Watermark,
@@ -39,11 +38,12 @@ import {
   ManualClock,
   type OperatorEnvironment,
   type OperatorSnapshot,
-  type Output,
   operatorIndexForKeyGroup,
   NO_TIMESTAMP as RUNTIME_NO_TIMESTAMP,
   type StreamOperator,
 } from "@weir/runtime/testing";
+import { cloneState, stateForSubtask } from "./snapshot-redistribution.ts";
+import { declaredStates } from "./state-declarations.ts";
 
 /**
  * Options every harness accepts. Everything is optional; the defaults describe subtask 0 of a job
@@ -134,20 +134,6 @@ class MailboxClock extends ManualClock {
       callback();
       this.#afterCallback();
     });
-  }
-}
-
-/** Collects what an operator output receives. @internal */
-export class CollectingOutput implements Output {
-  records: TimestampedValue<unknown>[] = [];
-  watermarks: Watermark[] = [];
-
-  collect(record: unknown, timestamp: number): void {
-    this.records.push({ value: record, timestamp });
-  }
-
-  emitWatermark(watermark: Watermark): void {
-    this.watermarks.push(watermark);
   }
 }
 
@@ -512,131 +498,11 @@ export abstract class ProcessFunctionHarness {
   }
 }
 
-/** Deep copy of a snapshot: what serializing it for a checkpoint and reading it back would give. */
-function cloneState(snapshot: OperatorSnapshot, operatorName: string): OperatorSnapshot {
-  try {
-    return structuredClone(snapshot);
-  } catch (error) {
-    throw new Error(
-      `${operatorName}: state is not plain data and cannot be snapshotted (${error instanceof Error ? error.message : String(error)})`,
-      { cause: error },
-    );
-  }
-}
-
 /** A class-based function is named after its class; object literals get the verb's name (as in the graph builder). */
 function defaultName(fn: object, fallback: string): string {
   const ctor = (fn as { constructor?: { name?: string } }).constructor;
   const name = ctor?.name;
   return name !== undefined && name !== "Object" && name !== "" ? name : fallback;
-}
-
-/** `usesStates()`, checked by the same rules the job graph applies (FLIP-433 declare-first). */
-function declaredStates(
-  fn: ProcessFunction,
-  name: string,
-  allowBroadcast: boolean,
-): readonly StateDeclaration[] {
-  const declared = fn.usesStates?.() ?? [];
-  if (!Array.isArray(declared)) {
-    throw new InvalidJobError(`"${name}": usesStates() must return an array of state declarations`);
-  }
-  const seen = new Set<string>();
-  for (const declaration of declared as readonly StateDeclaration[]) {
-    if (declaration === null || typeof declaration !== "object" || typeof declaration.name !== "string") {
-      throw new InvalidJobError(`"${name}": usesStates() returned something that is not a state declaration`);
-    }
-    if (seen.has(declaration.name)) {
-      throw new InvalidJobError(`"${name}": state "${declaration.name}" is declared twice`);
-    }
-    seen.add(declaration.name);
-    if (declaration.kind === "broadcast" && !allowBroadcast) {
-      throw new InvalidJobError(
-        `"${name}": broadcast state "${declaration.name}" needs a function connected to a broadcast stream`,
-      );
-    }
-  }
-  return declared;
-}
-
-/**
- * The state subtask `subtask` of `parallelism` restores from the snapshots of every subtask of the
- * old job (in subtask order). Keyed state is pooled; the operator keeps the key groups of its own
- * range. Non-keyed state follows its redistribution mode (see `RedistributionMode` in @weir/api).
- * @internal
- */
-export function stateForSubtask(
-  snapshots: readonly OperatorSnapshot[],
-  parallelism: number,
-  subtask: number,
-  operatorName: string,
-): OperatorSnapshot {
-  const first = snapshots[0];
-  if (first === undefined) throw new RangeError(`${operatorName}: restore needs at least one snapshot`);
-  for (const s of snapshots) {
-    if (s.operatorId !== first.operatorId) {
-      throw new Error(
-        `${operatorName}: cannot restore from snapshots of different operators ("${first.operatorId}" and "${s.operatorId}")`,
-      );
-    }
-  }
-  const keyed: Record<string, [unknown, unknown][]> = {};
-  for (const s of snapshots) {
-    for (const [name, entries] of Object.entries(s.keyed)) {
-      const pooled = keyed[name] ?? [];
-      keyed[name] = pooled;
-      for (const entry of entries) pooled.push(entry);
-    }
-  }
-  const oldParallelism = snapshots.length;
-  const operator: Record<string, { readonly redistribution: string; readonly value: unknown }> = {};
-  const names = new Set(snapshots.flatMap((s) => Object.keys(s.operator)));
-  for (const name of names) {
-    const parts = snapshots.map((s) => s.operator[name]);
-    const redistribution = parts.find((p) => p !== undefined)!.redistribution;
-    let value: unknown;
-    if (redistribution === RedistributionMode.IDENTICAL) {
-      value = parts.find((p) => p !== undefined && p.value !== undefined)?.value;
-    } else if (oldParallelism === parallelism) {
-      value = parts[subtask]?.value;
-    } else if (redistribution === RedistributionMode.REDISTRIBUTABLE) {
-      const pooled: unknown[] = [];
-      for (const part of parts) {
-        if (part === undefined || part.value === undefined) continue;
-        if (!Array.isArray(part.value)) {
-          throw new Error(`${operatorName}: redistributable state "${name}" is not a list in the snapshot`);
-        }
-        for (const item of part.value) pooled.push(item);
-      }
-      const from = Math.floor((subtask * pooled.length) / parallelism);
-      const to = Math.floor(((subtask + 1) * pooled.length) / parallelism);
-      value = from === to ? undefined : pooled.slice(from, to);
-    } else {
-      if (parts.every((p) => p === undefined || p.value === undefined)) continue;
-      throw new Error(
-        `${operatorName}: non-keyed state "${name}" has redistribution ${redistribution} and cannot be restored at ` +
-          `parallelism ${parallelism} from ${oldParallelism} snapshot(s); declare it REDISTRIBUTABLE or IDENTICAL`,
-      );
-    }
-    operator[name] = { redistribution, value };
-  }
-  // Timers belong to keys: pool them; the operator keeps those of its own key groups.
-  const timers = snapshots.flatMap((s) => s.timers ?? []);
-  const eventTimers = snapshots.flatMap((s) => s.eventTimers ?? []);
-  return {
-    operatorId: first.operatorId,
-    keyed,
-    operator,
-    ...(timers.length > 0 ? { timers } : {}),
-    ...(eventTimers.length > 0 ? { eventTimers } : {}),
-  };
-}
-
-/** The snapshot list a `restore` call receives, normalised. @internal */
-export function snapshotList(
-  snapshot: OperatorSnapshot | readonly OperatorSnapshot[],
-): readonly OperatorSnapshot[] {
-  return Array.isArray(snapshot) ? (snapshot as readonly OperatorSnapshot[]) : [snapshot as OperatorSnapshot];
 }
 
 /**

@@ -8,14 +8,14 @@
 
 import type { KeySelector, KeyValue, OneInputStreamProcessFunction, Watermark } from "@weir/api";
 import { NO_TIMESTAMP, OneInputProcessOperator, type OperatorSnapshot } from "@weir/runtime/testing";
+import { CollectingOutput } from "./collecting-output.ts";
 import {
-  CollectingOutput,
   type HarnessOptions,
   type HarnessSetup,
   ProcessFunctionHarness,
-  snapshotList,
   type TimestampedValue,
 } from "./harness-core.ts";
+import { snapshotList } from "./snapshot-redistribution.ts";
 
 /**
  * Options of {@link OneInputHarness}. With a `keySelector` the input is a keyed stream: state and

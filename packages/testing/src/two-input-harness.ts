@@ -7,14 +7,14 @@
 
 import type { KeySelector, KeyValue, TwoInputNonBroadcastStreamProcessFunction, Watermark } from "@weir/api";
 import { NO_TIMESTAMP, type OperatorSnapshot, TwoInputProcessOperator } from "@weir/runtime/testing";
+import { CollectingOutput } from "./collecting-output.ts";
 import {
-  CollectingOutput,
   type HarnessOptions,
   type HarnessSetup,
   ProcessFunctionHarness,
-  snapshotList,
   type TimestampedValue,
 } from "./harness-core.ts";
+import { snapshotList } from "./snapshot-redistribution.ts";
 
 /**
  * Options of {@link TwoInputHarness}. With `keySelectors` both inputs are keyed by the same key

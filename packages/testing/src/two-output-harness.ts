@@ -7,14 +7,10 @@
 
 import type { KeySelector, KeyValue, TwoOutputStreamProcessFunction } from "@weir/api";
 import { NO_TIMESTAMP, type OperatorSnapshot, TwoOutputProcessOperator } from "@weir/runtime/testing";
-import {
-  CollectingOutput,
-  type HarnessSetup,
-  ProcessFunctionHarness,
-  snapshotList,
-  type TimestampedValue,
-} from "./harness-core.ts";
+import { CollectingOutput } from "./collecting-output.ts";
+import { type HarnessSetup, ProcessFunctionHarness, type TimestampedValue } from "./harness-core.ts";
 import type { OneInputHarnessOptions } from "./one-input-harness.ts";
+import { snapshotList } from "./snapshot-redistribution.ts";
 
 /**
  * Drives one {@link TwoOutputStreamProcessFunction}. Lifecycle as {@link OneInputHarness}: the

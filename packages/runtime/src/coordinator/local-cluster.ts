@@ -1,29 +1,33 @@
 /**
  * The local mini-cluster: the coordinator on the calling thread, one worker thread per slot.
- * It starts the slots, checks that every slot rebuilt the same graph, runs the source
- * enumerators, collects results, and ends the job when every task finished, one failed, or the
- * caller cancelled.
+ * A job run deploys an attempt (a {@link SlotGroup}), checks that every slot rebuilt the same
+ * graph, runs the source enumerators, triggers checkpoints, collects results, and ends the job
+ * when every task finished or the caller cancelled.
  *
- * Failure handling (foundation level): the first task failure fails the job; the other slots are
- * cancelled (operators closed) and the threads stopped. Restarts come with checkpoints.
+ * Failure handling: a task failure cancels the attempt; the restart strategy decides whether and
+ * when a new attempt starts, restored from the latest completed checkpoint (every task, as Flink's
+ * full failover; without a checkpoint, from the beginning). Collect-sink results are committed with
+ * checkpoints, so restarts neither lose nor duplicate them.
  * @module
  */
 
-import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
 import type { JobExecutionResult, Sink } from "@weir/api";
 import { MAX_SUBTASKS } from "../exchange/channel-id.ts";
 import type { ExecutionRequest } from "../graph/environment-impl.ts";
 import { graphFingerprint } from "../graph/graph-fingerprint.ts";
 import { buildJobGraph, type JobGraph } from "../graph/job-graph.ts";
 import type { SourceNode } from "../graph/transformation.ts";
+import type { OperatorSnapshot } from "../operators/stream-operator.ts";
+import { type SerializedError, serializeError, type ToCoordinator } from "../rpc/messages.ts";
 import {
-  type SerializedError,
-  type SlotDeployment,
-  serializeError,
-  type ToCoordinator,
-  type ToSlot,
-} from "../rpc/messages.ts";
+  CheckpointCoordinator,
+  type CheckpointingOptions,
+  type CompletedCheckpoint,
+} from "./checkpoint-coordinator.ts";
+import { CollectedResults } from "./collected-results.ts";
 import { JobCancelledError, JobExecutionError } from "./job-errors.ts";
+import { decideRestart, type RestartStrategy, validateRestartStrategy } from "./restart-strategy.ts";
+import { SlotGroup } from "./slot-group.ts";
 import { SourceCoordinator } from "./source-coordinator.ts";
 import { WatermarkAlignment } from "./watermark-alignment.ts";
 
@@ -34,13 +38,22 @@ export interface LocalClusterOptions {
   readonly buffersPerChannel?: number;
   /** Cancels the job when aborted; `execute()` then rejects with {@link JobCancelledError}. */
   readonly signal?: AbortSignal;
+  /** Periodic aligned checkpoints; off when absent. */
+  readonly checkpointing?: CheckpointingOptions;
+  /**
+   * What a task failure does. Default: no restart without checkpointing; with checkpointing,
+   * exponential delay from 1 s to 60 s, as Flink's default.
+   */
+  readonly restartStrategy?: RestartStrategy;
 }
 
-const SLOT_MAIN = new URL("../worker/slot-main.ts", import.meta.url);
-/** How long cancelled slots get to close their operators before their threads are stopped. */
-const CANCEL_GRACE_MS = 5_000;
-/** How long a finished slot gets to flush its output and exit on its own. */
-const SHUTDOWN_GRACE_MS = 5_000;
+const DEFAULT_RESTARTS_WITH_CHECKPOINTING: RestartStrategy = {
+  kind: "exponential-delay",
+  initialDelayMs: 1_000,
+  maxDelayMs: 60_000,
+  multiplier: 1.5,
+  attempts: Number.POSITIVE_INFINITY,
+};
 
 export async function runOnLocalCluster(
   moduleUrl: string,
@@ -57,27 +70,39 @@ export async function runOnLocalCluster(
       `BATCH execution needs bounded sources; unbounded: ${unbounded.map((n) => `"${n.name}"`).join(", ")}`,
     );
   }
-  const run = new LocalJobRun(moduleUrl, params, request, graph, options);
-  return run.result();
+  const slots = Math.max(...graph.vertices.map((v) => v.parallelism));
+  if (slots > MAX_SUBTASKS) throw new RangeError(`parallelism above ${MAX_SUBTASKS} is not supported`);
+  if (options.restartStrategy !== undefined) validateRestartStrategy(options.restartStrategy);
+  return new LocalJobRun(moduleUrl, params, request, graph, options).result();
 }
 
+type JobState = "RUNNING" | "RESTARTING" | "FINISHED" | "FAILED" | "CANCELED";
+
+const taskKey = (vertex: number, subtask: number) => `${vertex}/${subtask}`;
+
 class LocalJobRun {
+  readonly #moduleUrl: string;
+  readonly #params: unknown;
   readonly #request: ExecutionRequest;
   readonly #graph: JobGraph;
-  readonly #workers: Worker[] = [];
-  readonly #sources = new Map<number, SourceCoordinator>();
-  readonly #collected = new Map<string, unknown[]>();
-  readonly #alignment = new WatermarkAlignment();
+  readonly #options: LocalClusterOptions;
   readonly #fingerprint: string;
   readonly #startedAt = Date.now();
-  #pendingTasks: number;
-  #ready = 0;
-  #cancelled = 0;
-  #state: "DEPLOYING" | "RUNNING" | "FINISHED" | "FAILING" | "FAILED" | "CANCELED" = "DEPLOYING";
+  readonly #collected = new CollectedResults();
+  readonly #alignment = new WatermarkAlignment();
+  readonly #restartStrategy: RestartStrategy;
+  readonly #failureTimes: number[] = [];
+  readonly #checkpoints: CheckpointCoordinator | undefined;
+  readonly #done: Promise<JobExecutionResult>;
   #resolve!: (result: JobExecutionResult) => void;
   #reject!: (error: Error) => void;
-  readonly #done: Promise<JobExecutionResult>;
-  #failure: Error | undefined;
+  #state: JobState = "RUNNING";
+  #attempt = 0;
+  #group!: SlotGroup;
+  #sources = new Map<number, SourceCoordinator>();
+  #ready = 0;
+  #pendingTasks = 0;
+  #started = false;
 
   constructor(
     moduleUrl: string,
@@ -86,64 +111,36 @@ class LocalJobRun {
     graph: JobGraph,
     options: LocalClusterOptions,
   ) {
+    this.#moduleUrl = moduleUrl;
+    this.#params = params;
     this.#request = request;
     this.#graph = graph;
+    this.#options = options;
     this.#fingerprint = graphFingerprint(graph);
+    this.#restartStrategy =
+      options.restartStrategy ??
+      (options.checkpointing !== undefined ? DEFAULT_RESTARTS_WITH_CHECKPOINTING : { kind: "none" });
     this.#done = new Promise((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
     });
-    this.#pendingTasks = graph.vertices.reduce((n, v) => n + v.parallelism, 0);
-    const slots = Math.max(...graph.vertices.map((v) => v.parallelism));
-    if (slots > MAX_SUBTASKS) throw new RangeError(`parallelism above ${MAX_SUBTASKS} is not supported`);
-
-    // One MessageChannel per pair of slots carries every channel between them, in order.
-    const ports: MessagePort[][] = Array.from({ length: slots }, () => []);
-    const peerPorts: [number, number][][] = Array.from({ length: slots }, () => []);
-    for (let a = 0; a < slots; a++) {
-      for (let b = a + 1; b < slots; b++) {
-        const { port1, port2 } = new MessageChannel();
-        peerPorts[a]!.push([b, ports[a]!.length]);
-        ports[a]!.push(port1);
-        peerPorts[b]!.push([a, ports[b]!.length]);
-        ports[b]!.push(port2);
-      }
-    }
-    for (let slot = 0; slot < slots; slot++) {
-      const deployment: SlotDeployment = {
-        slot,
-        moduleUrl,
-        params,
-        jobName: request.jobName,
-        parallelism: request.parallelism,
-        executionMode: request.executionMode,
-        attempt: 0,
-        batchSize: options.batchSize ?? 1024,
-        buffersPerChannel: options.buffersPerChannel ?? 4,
-        peerPorts: peerPorts[slot]!,
-      };
-      const worker = new Worker(SLOT_MAIN, {
-        workerData: { deployment, ports: ports[slot] },
-        transferList: ports[slot]!,
-        name: `weir-slot-${slot}`,
-      });
-      worker.on("message", (message: ToCoordinator) => this.#onMessage(slot, message));
-      worker.on("error", (error) => this.#fail(serializeError(error), `slot ${slot}`));
-      worker.on("exit", (code) => {
-        if (this.#state === "RUNNING" || this.#state === "DEPLOYING") {
-          this.#fail(
-            {
-              name: "Error",
-              message: `worker thread of slot ${slot} exited unexpectedly (code ${code})`,
-              stack: undefined,
-              operatorName: undefined,
+    this.#checkpoints =
+      options.checkpointing === undefined
+        ? undefined
+        : new CheckpointCoordinator(options.checkpointing, {
+            trigger: (checkpointId) => this.#group.broadcast({ type: "trigger-checkpoint", checkpointId }),
+            snapshotEnumerators: (checkpointId) => {
+              const states = new Map<number, unknown>();
+              for (const [vertex, source] of this.#sources)
+                states.set(vertex, source.snapshotState(checkpointId));
+              return states;
             },
-            `slot ${slot}`,
-          );
-        }
-      });
-      this.#workers.push(worker);
-    }
+            completed: (checkpoint) => {
+              this.#collected.checkpointCompleted(checkpoint.checkpointId);
+              this.#group.broadcast({ type: "checkpoint-complete", checkpointId: checkpoint.checkpointId });
+            },
+          });
+    this.#deploy(undefined);
     if (options.signal !== undefined) {
       if (options.signal.aborted) this.cancel();
       else options.signal.addEventListener("abort", () => this.cancel(), { once: true });
@@ -154,19 +151,54 @@ class LocalJobRun {
     return this.#done;
   }
 
-  #send(slot: number, message: ToSlot): void {
-    this.#workers[slot]?.postMessage(message);
+  /** Starts an attempt, restored from `checkpoint` when given. */
+  #deploy(checkpoint: CompletedCheckpoint | undefined): void {
+    const graph = this.#graph;
+    this.#ready = 0;
+    this.#started = false;
+    this.#pendingTasks = graph.vertices.reduce((n, v) => n + v.parallelism, 0);
+    this.#sources = new Map();
+    const slots = Math.max(...graph.vertices.map((v) => v.parallelism));
+    const attempt = this.#attempt;
+    const options = this.#options;
+    this.#group = new SlotGroup(
+      slots,
+      () => ({
+        moduleUrl: this.#moduleUrl,
+        params: this.#params,
+        jobName: this.#request.jobName,
+        parallelism: this.#request.parallelism,
+        executionMode: this.#request.executionMode,
+        attempt,
+        batchSize: options.batchSize ?? 1024,
+        buffersPerChannel: options.buffersPerChannel ?? 4,
+      }),
+      (slot) => {
+        if (checkpoint === undefined) return [];
+        const restore: [number, OperatorSnapshot[]][] = [];
+        for (const vertex of graph.vertices) {
+          const snapshots = checkpoint.tasks.get(taskKey(vertex.id, slot));
+          if (snapshots !== undefined) restore.push([vertex.id, snapshots]);
+        }
+        return restore;
+      },
+      {
+        message: (slot, message) => this.#onMessage(slot, message, checkpoint),
+        crashed: (slot, message) =>
+          this.#fail({ name: "Error", message, stack: undefined, operatorName: undefined }, `slot ${slot}`),
+      },
+    );
   }
 
-  #onMessage(slot: number, message: ToCoordinator): void {
+  #onMessage(slot: number, message: ToCoordinator, checkpoint: CompletedCheckpoint | undefined): void {
     try {
-      this.#dispatch(slot, message);
+      this.#dispatch(slot, message, checkpoint);
     } catch (error) {
       this.#fail(serializeError(error), "coordinator");
     }
   }
 
-  #dispatch(slot: number, message: ToCoordinator): void {
+  #dispatch(slot: number, message: ToCoordinator, checkpoint: CompletedCheckpoint | undefined): void {
     switch (message.type) {
       case "ready":
         if (message.fingerprint !== this.#fingerprint) {
@@ -183,7 +215,7 @@ class LocalJobRun {
           );
           return;
         }
-        if (++this.#ready === this.#workers.length) void this.#start();
+        if (++this.#ready === this.#group.size) void this.#start(checkpoint);
         return;
       case "load-failed":
         this.#fail(message.error, `slot ${slot}`);
@@ -191,16 +223,17 @@ class LocalJobRun {
       case "split-request":
         this.#sources.get(message.vertex)?.handleSplitRequest(message.subtask);
         return;
-      case "collected": {
-        let list = this.#collected.get(message.name);
-        if (list === undefined) {
-          list = [];
-          this.#collected.set(message.name, list);
-        }
-        for (const record of message.records) list.push(record);
+      case "collected":
+        this.#collected.add(taskKey(message.vertex, message.subtask), message.name, message.records);
+        return;
+      case "checkpoint-ack": {
+        const task = taskKey(message.vertex, message.subtask);
+        this.#collected.taskCheckpointed(task, message.checkpointId);
+        this.#checkpoints?.ack(message.checkpointId, task, message.snapshots);
         return;
       }
       case "task-finished":
+        this.#checkpoints?.taskFinished();
         if (--this.#pendingTasks === 0) void this.#finish();
         return;
       case "task-failed": {
@@ -217,30 +250,30 @@ class LocalJobRun {
           message.member,
           message.watermark,
         );
-        if (maxAllowed !== undefined) {
-          for (let s = 0; s < this.#workers.length; s++) {
-            this.#send(s, { type: "alignment-update", group: message.group, maxAllowed });
-          }
-        }
+        if (maxAllowed !== undefined)
+          this.#group.broadcast({ type: "alignment-update", group: message.group, maxAllowed });
         return;
       }
       case "cancelled":
-        if (++this.#cancelled === this.#workers.length) void this.#terminate();
+        this.#group.cancelled();
         return;
     }
   }
 
-  async #start(): Promise<void> {
-    if (this.#state !== "DEPLOYING") return;
+  async #start(checkpoint: CompletedCheckpoint | undefined): Promise<void> {
+    if (this.#state !== "RUNNING" || this.#started) return;
+    this.#started = true;
     try {
       for (const vertex of this.#graph.vertices) {
         const head = vertex.operators[0]!.node;
         if (head.kind !== "source") continue;
+        const group = this.#group;
         const coordinator = new SourceCoordinator({
           vertex: vertex.id,
           node: head as SourceNode,
           parallelism: vertex.parallelism,
-          send: (slot, message) => this.#send(slot, message),
+          send: (slot, message) => group.send(slot, message),
+          restoredState: checkpoint?.enumerators.get(vertex.id),
         });
         this.#sources.set(vertex.id, coordinator);
         await coordinator.start();
@@ -249,67 +282,71 @@ class LocalJobRun {
       this.#fail(serializeError(error), "source enumerator");
       return;
     }
-    if (this.#state !== "DEPLOYING") return;
-    this.#state = "RUNNING";
-    for (let slot = 0; slot < this.#workers.length; slot++) this.#send(slot, { type: "start" });
+    if (this.#state !== "RUNNING") return;
+    this.#group.broadcast({ type: "start" });
+    const tasks: string[] = [];
+    for (const vertex of this.#graph.vertices)
+      for (let s = 0; s < vertex.parallelism; s++) tasks.push(taskKey(vertex.id, s));
+    this.#checkpoints?.start(tasks);
   }
 
   async #finish(): Promise<void> {
     this.#state = "FINISHED";
+    this.#checkpoints?.stop();
     await this.#closeSources();
-    await Promise.all(this.#workers.map((worker, slot) => this.#shutdown(worker, slot)));
+    await this.#group.shutdown();
+    this.#collected.finished();
     const collected = this.#collected;
     this.#resolve({
       jobName: this.#request.jobName,
       durationMs: Date.now() - this.#startedAt,
+      restarts: this.#attempt,
+      completedCheckpoints: this.#checkpoints?.completedCount ?? 0,
       collected<T>(sink: Sink<T, unknown>): T[] {
         const name = (sink as { collectName?: string }).collectName;
         if (name === undefined) throw new TypeError("collected() expects a sink made by Sinks.collect()");
-        return (collected.get(name) ?? []) as T[];
+        return collected.get(name) as T[];
       },
     });
   }
 
-  /** Lets a finished slot's thread end by itself, so its buffered stdout is not cut off. */
-  async #shutdown(worker: Worker, slot: number): Promise<void> {
-    const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
-    this.#send(slot, { type: "shutdown" });
-    const timer = setTimeout(() => void worker.terminate(), SHUTDOWN_GRACE_MS);
-    await exited;
-    clearTimeout(timer);
-  }
-
-  /** True once the job is finishing, failing or over: later failures and cancels change nothing. */
-  #ending(): boolean {
-    return this.#state !== "DEPLOYING" && this.#state !== "RUNNING";
-  }
-
   #fail(error: SerializedError, taskName: string | undefined): void {
-    if (this.#ending()) return;
-    this.#failure = new JobExecutionError(this.#request.jobName, error, taskName);
-    this.#stopAll("FAILING");
+    if (this.#state !== "RUNNING") return;
+    const failure = new JobExecutionError(this.#request.jobName, error, taskName);
+    this.#failureTimes.push(Date.now());
+    const decision = decideRestart(this.#restartStrategy, this.#failureTimes);
+    if (!decision.restart) {
+      void this.#end("FAILED", failure);
+      return;
+    }
+    void this.#restart(decision.delayMs);
   }
 
   cancel(): void {
-    if (this.#ending()) return;
-    this.#failure = new JobCancelledError(this.#request.jobName);
-    this.#stopAll("FAILING");
+    if (this.#state !== "RUNNING" && this.#state !== "RESTARTING") return;
+    void this.#end("CANCELED", new JobCancelledError(this.#request.jobName));
   }
 
-  /** Asks every slot to cancel (closing operators), then stops the threads after a grace period. */
-  #stopAll(state: "FAILING"): void {
-    this.#state = state;
-    for (let slot = 0; slot < this.#workers.length; slot++) this.#send(slot, { type: "cancel" });
-    const timer = setTimeout(() => void this.#terminate(), CANCEL_GRACE_MS);
-    timer.unref();
-  }
-
-  async #terminate(): Promise<void> {
-    if (this.#state !== "FAILING") return;
-    this.#state = this.#failure instanceof JobCancelledError ? "CANCELED" : "FAILED";
+  /** Cancels the attempt and, after `delayMs`, starts the next one from the latest checkpoint. */
+  async #restart(delayMs: number): Promise<void> {
+    this.#state = "RESTARTING";
+    this.#checkpoints?.stop();
+    await this.#group.cancel();
     await this.#closeSources();
-    await Promise.all(this.#workers.map((w) => w.terminate()));
-    this.#reject(this.#failure!);
+    this.#collected.discardUncommitted();
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    if (this.#state !== "RESTARTING") return;
+    this.#attempt++;
+    this.#state = "RUNNING";
+    this.#deploy(this.#checkpoints?.latest);
+  }
+
+  async #end(state: "FAILED" | "CANCELED", error: Error): Promise<void> {
+    this.#state = state;
+    this.#checkpoints?.stop();
+    await this.#group.cancel();
+    await this.#closeSources();
+    this.#reject(error);
   }
 
   async #closeSources(): Promise<void> {

@@ -20,6 +20,8 @@ export class SourceCoordinator {
     node: SourceNode;
     parallelism: number;
     send: (slot: number, message: ToSlot) => void;
+    /** Enumerator state from a checkpoint: restore instead of creating afresh. */
+    restoredState?: unknown;
   }) {
     this.vertex = options.vertex;
     this.#name = options.node.name;
@@ -36,7 +38,12 @@ export class SourceCoordinator {
         send(subtask, { type: "no-more-splits", vertex, subtask });
       },
     };
-    this.#enumerator = options.node.source.createEnumerator(context) as SplitEnumerator<SourceSplit, unknown>;
+    const source = options.node.source;
+    this.#enumerator = (
+      options.restoredState === undefined
+        ? source.createEnumerator(context)
+        : source.restoreEnumerator(context, options.restoredState)
+    ) as SplitEnumerator<SourceSplit, unknown>;
   }
 
   #checkSubtask(subtask: number, parallelism: number): void {
@@ -57,6 +64,10 @@ export class SourceCoordinator {
       this.#enumerator.addReader(subtask);
     }
     this.#enumerator.handleSplitRequest(subtask);
+  }
+
+  snapshotState(checkpointId: number): unknown {
+    return structuredClone(this.#enumerator.snapshotState(checkpointId));
   }
 
   async close(): Promise<void> {

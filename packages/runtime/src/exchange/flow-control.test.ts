@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { NO_TIMESTAMP } from "./batch.ts";
-import { END_OF_PARTITION } from "./channel-event.ts";
+import { barrier, END_OF_PARTITION } from "./channel-event.ts";
 import { InputGate } from "./input-gate.ts";
 import { LocalTransport } from "./local-transport.ts";
 import { Backpressure, OutputChannel } from "./output-channel.ts";
@@ -56,6 +56,7 @@ test("events stay behind the data sent before them, also while held back", () =>
   const b = gate.poll();
   assert.equal(b?.kind, "batch");
   if (b?.kind === "batch") assert.equal(b.batch.timestamps, null, "a batch without timestamps carries none");
+  assert.deepEqual(gate.poll(), { kind: "channel-finished", channel: 0 });
   assert.deepEqual(gate.poll(), { kind: "end-of-input" });
   assert.equal(gate.finished, true);
   assert.equal(gate.poll(), undefined);
@@ -98,4 +99,20 @@ test("property: any interleaving of sends and polls delivers every record once, 
       },
     ),
   );
+});
+
+test("a barrier comes after the records sent before it, and a blocked channel is not read until unblocked", () => {
+  const { gate, output } = pair(4, 8);
+  output.add("before", NO_TIMESTAMP);
+  output.sendEvent(barrier(7));
+  output.add("after", NO_TIMESTAMP);
+  output.flush();
+  const first = gate.poll();
+  assert.deepEqual(first?.kind === "batch" ? first.batch.records : undefined, ["before"]);
+  assert.deepEqual(gate.poll(), { kind: "barrier", checkpointId: 7, channel: 0 });
+  gate.block(0);
+  assert.equal(gate.poll(), undefined, "the aligned channel is not read");
+  gate.unblockAll();
+  const after = gate.poll();
+  assert.deepEqual(after?.kind === "batch" ? after.batch.records : undefined, ["after"]);
 });

@@ -25,6 +25,8 @@ interface InputChannel {
   readonly transport: Transport;
   readonly queue: (Batch | EncodedBatch | ChannelEvent)[];
   finished: boolean;
+  /** Delivered the barrier being aligned; read again after the checkpoint. */
+  blocked: boolean;
 }
 
 /** What {@link InputGate.poll} found. */
@@ -32,6 +34,9 @@ export type GateItem =
   | { readonly kind: "batch"; readonly batch: Batch; readonly channel: number }
   /** A combined watermark changed because a channel ended. */
   | { readonly kind: "watermark"; readonly watermark: Watermark }
+  | { readonly kind: "barrier"; readonly checkpointId: number; readonly channel: number }
+  /** A channel delivered end-of-partition (the task re-checks a pending barrier alignment). */
+  | { readonly kind: "channel-finished"; readonly channel: number }
   | { readonly kind: "end-of-input" };
 
 export class InputGate {
@@ -53,7 +58,14 @@ export class InputGate {
   }
 
   addChannel(id: number, transport: Transport): void {
-    const channel: InputChannel = { id, index: this.#channels.length, transport, queue: [], finished: false };
+    const channel: InputChannel = {
+      id,
+      index: this.#channels.length,
+      transport,
+      queue: [],
+      finished: false,
+      blocked: false,
+    };
     this.#channels.push(channel);
     this.#byId.set(id, channel);
     this.#unfinished++;
@@ -84,30 +96,47 @@ export class InputGate {
   }
 
   /**
-   * The next item in round-robin order: a batch, a combined watermark that changed because a channel
-   * ended, or `end-of-input` once (after every channel delivered end-of-partition); `undefined` when
-   * nothing is queued.
+   * Stops reading `channel` (its index) until `unblockAll()`: it delivered the barrier of the
+   * checkpoint being aligned.
+   */
+  block(channel: number): void {
+    this.#channels[channel]!.blocked = true;
+  }
+
+  unblockAll(): void {
+    for (const channel of this.#channels) channel.blocked = false;
+  }
+
+  /** Channels that have not delivered end-of-partition: the ones a barrier must arrive on. */
+  get openChannels(): number {
+    return this.#unfinished;
+  }
+
+  /**
+   * The next item in round-robin order over unblocked channels: a batch, a barrier, a combined
+   * watermark that changed because a channel ended, or `end-of-input` once (after every channel
+   * delivered end-of-partition); `undefined` when nothing can be read now.
    */
   poll(): GateItem | undefined {
     const pending = this.#pending.shift();
     if (pending !== undefined) return { kind: "watermark", watermark: pending };
     const channels = this.#channels;
-    while (this.#queued > 0) {
+    for (let tried = 0; tried < channels.length && this.#queued > 0; tried++) {
       const channel = channels[this.#cursor]!;
       this.#cursor = this.#cursor + 1 === channels.length ? 0 : this.#cursor + 1;
+      if (channel.blocked) continue;
       const item = channel.queue.shift();
       if (item === undefined) continue;
       this.#queued--;
       if ("kind" in item) {
-        // end-of-partition: the only standalone event so far.
+        if (item.kind === "barrier")
+          return { kind: "barrier", checkpointId: item.checkpointId, channel: channel.index };
         channel.finished = true;
         this.#unfinished--;
         if (this.#unfinished > 0 && this.#combination !== undefined) {
           this.#pending.push(...this.#combination.endInput(channel.index));
-          const changed = this.#pending.shift();
-          if (changed !== undefined) return { kind: "watermark", watermark: changed };
         }
-        continue;
+        return { kind: "channel-finished", channel: channel.index };
       }
       channel.transport.sendCredit(channel.id, 1);
       if ("records" in item) return { kind: "batch", batch: item, channel: channel.index };

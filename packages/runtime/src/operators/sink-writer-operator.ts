@@ -19,6 +19,8 @@ export class SinkWriterOperator implements StreamOperator {
   readonly #committer: Committer<unknown> | undefined;
   #buffer: unknown[] = [];
   #inFlight: Promise<void> | undefined;
+  /** Pre-committed committables by checkpoint id, awaiting the checkpoint's completion. */
+  readonly #pending = new Map<number, unknown[]>();
 
   constructor(options: {
     name: string;
@@ -41,8 +43,6 @@ export class SinkWriterOperator implements StreamOperator {
       wrapUserError(`${this.name} (createWriter)`, error);
     }
   }
-
-  open(): void {}
 
   processRecord1(record: unknown): void {
     this.#buffer.push(record);
@@ -87,7 +87,8 @@ export class SinkWriterOperator implements StreamOperator {
 
   endInput(): void {}
 
-  async finish(): Promise<void> {
+  /** Writes what is buffered, flushes, and returns the writer's committables (pre-commit). */
+  async #flushAndPrepare(endOfInput: boolean): Promise<readonly unknown[]> {
     while (this.#inFlight !== undefined) await this.#inFlight;
     try {
       if (this.#buffer.length > 0) {
@@ -95,13 +96,42 @@ export class SinkWriterOperator implements StreamOperator {
         this.#buffer = [];
         await this.#writer.write(records);
       }
-      await this.#writer.flush(true);
-      const committables = (await this.#writer.prepareCommit?.()) ?? [];
-      if (this.#committer !== undefined && committables.length > 0)
-        await this.#committer.commit(committables);
+      await this.#writer.flush(endOfInput);
+      return (await this.#writer.prepareCommit?.()) ?? [];
     } catch (error) {
       wrapUserError(this.name, error);
     }
+  }
+
+  async #commit(committables: readonly unknown[]): Promise<void> {
+    if (this.#committer === undefined || committables.length === 0) return;
+    try {
+      await this.#committer.commit(committables);
+    } catch (error) {
+      wrapUserError(`${this.name} (commit)`, error);
+    }
+  }
+
+  /** Pre-commit at the barrier: what is flushed now is committed when the checkpoint completes. */
+  async prepareSnapshotPreBarrier(checkpointId: number): Promise<void> {
+    const committables = await this.#flushAndPrepare(false);
+    if (committables.length > 0) this.#pending.set(checkpointId, [...committables]);
+  }
+
+  async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    // A completed checkpoint also covers earlier ones whose notification was lost or skipped.
+    for (const [id, committables] of [...this.#pending]) {
+      if (id > checkpointId) continue;
+      await this.#commit(committables);
+      this.#pending.delete(id);
+    }
+  }
+
+  async finish(): Promise<void> {
+    const committables = await this.#flushAndPrepare(true);
+    for (const pending of this.#pending.values()) await this.#commit(pending);
+    this.#pending.clear();
+    await this.#commit(committables);
   }
 
   async close(): Promise<void> {
@@ -115,9 +145,28 @@ export class SinkWriterOperator implements StreamOperator {
 
   fireProcessingTimers(): void {}
 
+  /** The committables not yet committed (this checkpoint's included): re-committed on restore. */
   snapshotState(): OperatorSnapshot {
-    return { operatorId: this.operatorId, keyed: {}, operator: {} };
+    return {
+      operatorId: this.operatorId,
+      keyed: {},
+      operator: {},
+      extra: structuredClone([...this.#pending]),
+    };
   }
 
-  restoreState(): void {}
+  /**
+   * Committables of a checkpoint that completed but may not have been committed before the failure:
+   * committing them again is safe, since committers must be idempotent.
+   */
+  restoreState(snapshot: OperatorSnapshot): void {
+    const pending = (snapshot.extra ?? []) as [number, unknown[]][];
+    for (const [id, committables] of pending) this.#pending.set(id, committables);
+  }
+
+  async open(): Promise<void> {
+    const restored = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const committables of restored) await this.#commit(committables);
+  }
 }

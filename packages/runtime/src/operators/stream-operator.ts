@@ -36,6 +36,8 @@ export interface OperatorSnapshot {
 export interface StreamOperator {
   /** For errors and metrics. */
   readonly name: string;
+  /** Stable id under which the operator's state is snapshotted and restored. */
+  readonly operatorId: string;
   open(): void | Promise<void>;
   processRecord1(record: unknown, timestamp: number): void;
   processRecord2(record: unknown, timestamp: number): void;
@@ -46,6 +48,13 @@ export interface StreamOperator {
   endInput(input: 0 | 1): void;
   finish(): void | Promise<void>;
   close(): void | Promise<void>;
+  /**
+   * Called at a checkpoint barrier before the snapshot, while input is paused: flush buffers that
+   * must be part of the checkpoint (a sink's pre-commit). May be async; the barrier waits.
+   */
+  prepareSnapshotPreBarrier?(checkpointId: number): void | Promise<void>;
+  /** Checkpoint `checkpointId` completed everywhere: publish what it covers (a sink's commit). */
+  notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
   /** Fires processing-time timers due at `now`. */
   fireProcessingTimers(now: number): void;
   snapshotState(checkpointId: number): OperatorSnapshot;

@@ -5,6 +5,7 @@
  */
 
 import type { ExecutionMode } from "@weir/api";
+import type { OperatorSnapshot } from "../operators/stream-operator.ts";
 
 /** What a worker thread needs to rebuild the job and run its slot's tasks. */
 export interface SlotDeployment {
@@ -17,6 +18,8 @@ export interface SlotDeployment {
   readonly attempt: number;
   readonly batchSize: number;
   readonly buffersPerChannel: number;
+  /** Operator snapshots to restore, by vertex (this slot's subtask of each); empty on a fresh start. */
+  readonly restore: readonly (readonly [number, readonly OperatorSnapshot[]])[];
   /** Peer slot index -> index into the transferred ports list. */
   readonly peerPorts: readonly (readonly [number, number])[];
 }
@@ -38,6 +41,10 @@ export type ToSlot =
     }
   | { readonly type: "no-more-splits"; readonly vertex: number; readonly subtask: number }
   | { readonly type: "cancel" }
+  /** Source tasks: take part in checkpoint `checkpointId`. */
+  | { readonly type: "trigger-checkpoint"; readonly checkpointId: number }
+  /** Every task: checkpoint `checkpointId` completed. */
+  | { readonly type: "checkpoint-complete"; readonly checkpointId: number }
   /** A watermark alignment group's maximum allowed watermark changed. */
   | { readonly type: "alignment-update"; readonly group: string; readonly maxAllowed: number }
   /** The job is over: release ports so the thread ends once its output (stdout included) is flushed. */
@@ -47,7 +54,20 @@ export type ToCoordinator =
   | { readonly type: "ready"; readonly slot: number; readonly fingerprint: string }
   | { readonly type: "load-failed"; readonly slot: number; readonly error: SerializedError }
   | { readonly type: "split-request"; readonly vertex: number; readonly subtask: number }
-  | { readonly type: "collected"; readonly name: string; readonly records: unknown[] }
+  | {
+      readonly type: "collected";
+      readonly vertex: number;
+      readonly subtask: number;
+      readonly name: string;
+      readonly records: unknown[];
+    }
+  | {
+      readonly type: "checkpoint-ack";
+      readonly checkpointId: number;
+      readonly vertex: number;
+      readonly subtask: number;
+      readonly snapshots: OperatorSnapshot[];
+    }
   | { readonly type: "task-finished"; readonly vertex: number; readonly subtask: number }
   | {
       readonly type: "task-failed";

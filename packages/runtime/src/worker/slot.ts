@@ -159,13 +159,22 @@ export class Slot {
         scheduleTimer: (at, fire) => {
           SYSTEM_CLOCK.schedule(at, () => this.#taskOf(vertexId)?.post(() => fire(SYSTEM_CLOCK.now())));
         },
-        sendCollected: (name, records) => this.#send({ type: "collected", name, records }),
+        sendCollected: (name, records) =>
+          this.#send({ type: "collected", vertex: vertexId, subtask: d.slot, name, records }),
         requestSplit: (vertex, subtask) => this.#send({ type: "split-request", vertex, subtask }),
       },
       listener: {
         wake: () => this.#scheduler.wake(),
         onFinished: (task) =>
           this.#send({ type: "task-finished", vertex: task.vertex, subtask: task.subtask }),
+        onCheckpoint: (task, checkpointId, snapshots) =>
+          this.#send({
+            type: "checkpoint-ack",
+            checkpointId,
+            vertex: task.vertex,
+            subtask: task.subtask,
+            snapshots,
+          }),
         onFailed: (task, error) =>
           this.#send({
             type: "task-failed",
@@ -183,8 +192,22 @@ export class Slot {
 
   handle(message: ToSlot): void {
     switch (message.type) {
-      case "start":
-        for (const task of this.#tasks.values()) void task.start();
+      case "start": {
+        const restore = new Map(this.#deployment.restore);
+        for (const task of this.#tasks.values()) {
+          const snapshots = restore.get(task.vertex);
+          void task.start(
+            snapshots === undefined ? undefined : new Map(snapshots.map((s) => [s.operatorId, s])),
+          );
+        }
+        return;
+      }
+      case "trigger-checkpoint":
+        for (const task of this.#tasks.values())
+          if (task.isSource) task.triggerCheckpoint(message.checkpointId);
+        return;
+      case "checkpoint-complete":
+        for (const task of this.#tasks.values()) task.notifyCheckpointComplete(message.checkpointId);
         return;
       case "add-splits":
         this.#taskOf(message.vertex)?.addSplits(message.splits);

@@ -17,7 +17,7 @@
 
 import { InputStatus } from "@weir/api";
 import { type Batch, NO_TIMESTAMP } from "../exchange/batch.ts";
-import { END_OF_PARTITION } from "../exchange/channel-event.ts";
+import { barrier, END_OF_PARTITION } from "../exchange/channel-event.ts";
 import type { InputGate } from "../exchange/input-gate.ts";
 import type { Backpressure } from "../exchange/output-channel.ts";
 import type { RecordWriter } from "../exchange/record-writer.ts";
@@ -28,6 +28,8 @@ export type TaskState = "CREATED" | "RUNNING" | "FINISHING" | "FINISHED" | "FAIL
 
 export interface TaskListener {
   onFinished(task: StreamTask): void;
+  /** The task took its part of checkpoint `checkpointId` (after forwarding the barrier). */
+  onCheckpoint(task: StreamTask, checkpointId: number, snapshots: OperatorSnapshot[]): void;
   onFailed(task: StreamTask, error: unknown): void;
   /** The task has new work; the slot scheduler should run it soon. */
   wake(): void;
@@ -48,6 +50,8 @@ export class StreamTask {
   #blockers = 0;
   #sourceWaiting = false;
   #gateCursor = 0;
+  /** The checkpoint whose barriers are being aligned, and how many channels delivered it. */
+  #aligning: { checkpointId: number; arrived: number } | undefined;
   #unflushed = false;
   /** Records processed (input) by this task; for metrics and tests. */
   recordsIn = 0;
@@ -74,6 +78,10 @@ export class StreamTask {
     this.#listener = options.listener;
   }
 
+  get isSource(): boolean {
+    return this.#source !== undefined;
+  }
+
   get backpressured(): boolean {
     return this.#backpressure.blocked;
   }
@@ -82,7 +90,7 @@ export class StreamTask {
     try {
       if (restore !== undefined) {
         for (const op of this.#operators) {
-          const snapshot = restore.get((op as { operatorId?: string }).operatorId ?? "");
+          const snapshot = restore.get(op.operatorId);
           if (snapshot !== undefined) op.restoreState(snapshot);
         }
       }
@@ -205,6 +213,14 @@ export class StreamTask {
         head.processWatermark(gate.input, item.watermark);
         return true;
       }
+      if (item.kind === "barrier") {
+        this.#onBarrier(gate, item.channel, item.checkpointId);
+        return true;
+      }
+      if (item.kind === "channel-finished") {
+        this.#completeAlignmentIfReady();
+        return true;
+      }
       const { records, timestamps, count, watermarks } = item.batch;
       if (watermarks !== null) this.#processWithWatermarks(gate, item.channel, item.batch);
       else if (gate.input === 0) {
@@ -303,8 +319,69 @@ export class StreamTask {
     await this.#closeOperators().catch(() => {});
   }
 
-  /** Snapshots of every operator of the chain (for savepoints and tests; checkpoints come later). */
+  /** Snapshots of every operator of the chain. */
   snapshotOperators(checkpointId: number): OperatorSnapshot[] {
     return this.#operators.map((op) => op.snapshotState(checkpointId));
+  }
+
+  /** Source tasks: take part in checkpoint `checkpointId` between two polls, then send the barrier. */
+  triggerCheckpoint(checkpointId: number): void {
+    this.post(() => this.blockOn(this.#checkpoint(checkpointId)));
+  }
+
+  /** The coordinator completed `checkpointId`: operators may publish what it covers (2PC commit). */
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.post(() => {
+      const pending = this.#operators.map((op) => op.notifyCheckpointComplete?.(checkpointId));
+      const promises = pending.filter(
+        (p): p is Promise<void> => p !== undefined && typeof p.then === "function",
+      );
+      if (promises.length > 0) this.blockOn(Promise.all(promises));
+    });
+  }
+
+  /**
+   * Aligned barriers: a channel that delivered barrier n is blocked; when every open channel of
+   * every input has delivered it, the task checkpoints and unblocks them all.
+   */
+  #onBarrier(gate: InputGate, channel: number, checkpointId: number): void {
+    const aligning = this.#aligning;
+    if (aligning === undefined || checkpointId > aligning.checkpointId) {
+      // A newer barrier supersedes an unfinished alignment (its checkpoint will expire).
+      if (aligning !== undefined) for (const g of this.#gates) g.unblockAll();
+      this.#aligning = { checkpointId, arrived: 0 };
+    } else if (checkpointId < aligning.checkpointId) {
+      return;
+    }
+    gate.block(channel);
+    this.#aligning!.arrived++;
+    this.#completeAlignmentIfReady();
+  }
+
+  #completeAlignmentIfReady(): void {
+    const aligning = this.#aligning;
+    if (aligning === undefined) return;
+    let open = 0;
+    for (const gate of this.#gates) open += gate.openChannels;
+    if (aligning.arrived < open) return;
+    this.#aligning = undefined;
+    this.blockOn(
+      this.#checkpoint(aligning.checkpointId).finally(() => {
+        for (const gate of this.#gates) gate.unblockAll();
+      }),
+    );
+  }
+
+  /**
+   * This task's part of a checkpoint, while its input is paused: operators prepare (a sink
+   * flushes and pre-commits), snapshot, then the barrier goes downstream after every record
+   * emitted before it, and the coordinator hears of the snapshot.
+   */
+  async #checkpoint(checkpointId: number): Promise<void> {
+    for (const op of this.#operators) await op.prepareSnapshotPreBarrier?.(checkpointId);
+    if (this.state !== "RUNNING") return;
+    const snapshots = this.snapshotOperators(checkpointId);
+    for (const writer of this.#writers) writer.sendEvent(barrier(checkpointId));
+    this.#listener.onCheckpoint(this, checkpointId, snapshots);
   }
 }
