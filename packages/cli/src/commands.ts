@@ -35,7 +35,9 @@ export const RUN_COMMAND: CommandSpec = {
   description:
     "Loads a TypeScript (or JavaScript) job module whose default export is made by defineJob(), and runs it\n" +
     "with one worker thread per slot: a job at parallelism N uses N threads. A bounded job runs until its\n" +
-    "input ends; an unbounded job runs until you press Ctrl-C, which cancels it cleanly.",
+    "input ends; an unbounded job runs until you press Ctrl-C, which cancels it cleanly.\n" +
+    "Without --restart-attempts a failure ends the job, unless checkpoints are on: then, as in Flink, the job\n" +
+    "restarts from its latest checkpoint with exponential delay (1 s growing to 60 s).",
   flags: [
     {
       name: "parallelism",
@@ -65,6 +67,19 @@ export const RUN_COMMAND: CommandSpec = {
       description: "Execution mode: streaming, batch or automatic (default: the job's own).",
     },
     { name: "job-name", type: "string", value: "NAME", description: "Job name (default: the file name)." },
+    {
+      name: "checkpoint-interval",
+      type: "string",
+      value: "MS",
+      description: "Take an aligned checkpoint every MS milliseconds (default: off).",
+    },
+    {
+      name: "restart-attempts",
+      type: "string",
+      value: "N",
+      description:
+        "Restart a failed job up to N times, 1 s apart, from its latest checkpoint (default: see below).",
+    },
     HELP_FLAG,
   ],
 };

@@ -14,6 +14,8 @@ import { UsageError } from "./usage-error.ts";
 
 export interface RunInvocation {
   readonly jobFile: string;
+  readonly checkpointIntervalMs: number | undefined;
+  readonly restartAttempts: number | undefined;
   readonly parallelism: number;
   readonly params: unknown;
   readonly executionMode: ExecutionMode | undefined;
@@ -117,7 +119,19 @@ export function parseRunArgs(args: readonly string[]): RunInvocation | "help" {
     executionMode = mode as ExecutionMode;
   }
   const jobName = values["job-name"] === undefined ? undefined : String(values["job-name"]);
-  return { jobFile, parallelism, params, executionMode, jobName };
+  const checkpointIntervalMs = positiveInteger(values["checkpoint-interval"], "--checkpoint-interval", 1);
+  const restartAttempts = positiveInteger(values["restart-attempts"], "--restart-attempts", 0);
+  return { jobFile, parallelism, params, executionMode, jobName, checkpointIntervalMs, restartAttempts };
+}
+
+function positiveInteger(raw: unknown, flag: string, min: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const text = String(raw);
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) {
+    throw new UsageError(`${flag} must be an integer of at least ${min}, got "${text}"`, "run");
+  }
+  return value;
 }
 
 export async function runCommand(args: readonly string[]): Promise<number> {
@@ -146,8 +160,24 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       signal: abort.signal,
       ...(invocation.executionMode !== undefined ? { executionMode: invocation.executionMode } : {}),
       ...(invocation.jobName !== undefined ? { jobName: invocation.jobName } : {}),
+      ...(invocation.checkpointIntervalMs !== undefined
+        ? { checkpointing: { intervalMs: invocation.checkpointIntervalMs } }
+        : {}),
+      ...(invocation.restartAttempts !== undefined
+        ? {
+            restartStrategy: {
+              kind: "fixed-delay" as const,
+              attempts: invocation.restartAttempts,
+              delayMs: 1_000,
+            },
+          }
+        : {}),
     });
-    process.stderr.write(`weir: job "${result.jobName}" finished in ${result.durationMs} ms\n`);
+    const recovery =
+      result.completedCheckpoints > 0 || result.restarts > 0
+        ? ` (${result.completedCheckpoints} checkpoints, ${result.restarts} restarts)`
+        : "";
+    process.stderr.write(`weir: job "${result.jobName}" finished in ${result.durationMs} ms${recovery}\n`);
     return 0;
   } catch (error) {
     if (error instanceof JobCancelledError) {

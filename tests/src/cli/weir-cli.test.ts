@@ -27,6 +27,8 @@ test("--help documents every command and run's flags", () => {
     "--param KEY=VALUE",
     "--mode MODE",
     "--job-name NAME",
+    "--checkpoint-interval MS",
+    "--restart-attempts N",
     "--help",
   ]) {
     assert.ok(run.stdout.includes(flag), `help for run lists ${flag}`);
@@ -46,6 +48,14 @@ test("bad input gets a clear error and exit code 2", () => {
     [["run", WORD_COUNT, "--params", "{nope"], /--params is not valid JSON/],
     [["run", WORD_COUNT, "--param", "novalue"], /--param expects KEY=VALUE, got "novalue"/],
     [["run", WORD_COUNT, "--mode", "turbo"], /--mode must be streaming, batch or automatic, got "turbo"/],
+    [
+      ["run", WORD_COUNT, "--checkpoint-interval", "0"],
+      /--checkpoint-interval must be an integer of at least 1, got "0"/,
+    ],
+    [
+      ["run", WORD_COUNT, "--restart-attempts", "x"],
+      /--restart-attempts must be an integer of at least 0, got "x"/,
+    ],
     [["run", WORD_COUNT, WORD_COUNT], /expected one job file, got 2/],
     [["help", "nope"], /unknown command "nope"/],
   ];
