@@ -74,6 +74,12 @@ export const RUN_COMMAND: CommandSpec = {
       description: "Take an aligned checkpoint every MS milliseconds (default: off).",
     },
     {
+      name: "checkpoint-dir",
+      type: "string",
+      value: "PATH",
+      description: "Directory for checkpoints (default .weir/checkpoints; deleted when the job finishes).",
+    },
+    {
       name: "restart-attempts",
       type: "string",
       value: "N",

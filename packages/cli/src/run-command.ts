@@ -15,6 +15,7 @@ import { UsageError } from "./usage-error.ts";
 export interface RunInvocation {
   readonly jobFile: string;
   readonly checkpointIntervalMs: number | undefined;
+  readonly checkpointDir: string | undefined;
   readonly restartAttempts: number | undefined;
   readonly parallelism: number;
   readonly params: unknown;
@@ -121,7 +122,24 @@ export function parseRunArgs(args: readonly string[]): RunInvocation | "help" {
   const jobName = values["job-name"] === undefined ? undefined : String(values["job-name"]);
   const checkpointIntervalMs = positiveInteger(values["checkpoint-interval"], "--checkpoint-interval", 1);
   const restartAttempts = positiveInteger(values["restart-attempts"], "--restart-attempts", 0);
-  return { jobFile, parallelism, params, executionMode, jobName, checkpointIntervalMs, restartAttempts };
+  const checkpointDir =
+    values["checkpoint-dir"] === undefined ? undefined : resolve(String(values["checkpoint-dir"]));
+  if (checkpointDir !== undefined && checkpointIntervalMs === undefined) {
+    throw new UsageError(
+      "--checkpoint-dir needs --checkpoint-interval (checkpoints are off without it)",
+      "run",
+    );
+  }
+  return {
+    jobFile,
+    parallelism,
+    params,
+    executionMode,
+    jobName,
+    checkpointIntervalMs,
+    checkpointDir,
+    restartAttempts,
+  };
 }
 
 function positiveInteger(raw: unknown, flag: string, min: number): number | undefined {
@@ -158,10 +176,18 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       parallelism: invocation.parallelism,
       params: invocation.params,
       signal: abort.signal,
+      log: (line) => process.stderr.write(`weir: ${line}\n`),
       ...(invocation.executionMode !== undefined ? { executionMode: invocation.executionMode } : {}),
       ...(invocation.jobName !== undefined ? { jobName: invocation.jobName } : {}),
       ...(invocation.checkpointIntervalMs !== undefined
-        ? { checkpointing: { intervalMs: invocation.checkpointIntervalMs } }
+        ? {
+            checkpointing: {
+              intervalMs: invocation.checkpointIntervalMs,
+              ...(invocation.checkpointDir !== undefined
+                ? { storage: { kind: "directory" as const, path: invocation.checkpointDir } }
+                : {}),
+            },
+          }
         : {}),
       ...(invocation.restartAttempts !== undefined
         ? {

@@ -5,6 +5,11 @@
  * @module
  */
 
+export {
+  S3_TEST_CREDENTIALS,
+  type S3TestServer,
+  startS3TestServer,
+} from "./checkpoint/storage/s3-test-server.ts";
 export { NO_TIMESTAMP } from "./exchange/batch.ts";
 export { defaultMaxParallelism, InvalidJobError } from "./graph/job-graph.ts";
 export {

@@ -7,8 +7,11 @@
  */
 
 import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
-import { runJob } from "@weir/runtime";
+import { type CheckpointStorageOptions, runJob } from "@weir/runtime";
 import { type ExactlyOnceParams, REPORTS } from "../jobs/exactly-once.job.ts";
 
 const JOB = new URL("../jobs/exactly-once.job.ts", import.meta.url);
@@ -27,20 +30,44 @@ function check(reports: ReturnType<typeof Array.prototype.slice>, params: Exactl
     assert.deepEqual({ count: f.count, last: f.last }, { count: perKey, last: perKey - 1 }, `key ${f.key}`);
 }
 
+const storages: [string, (dir: string) => CheckpointStorageOptions][] = [
+  ["memory", () => ({ kind: "memory" })],
+  ["a local directory", (dir) => ({ kind: "directory", path: dir })],
+];
+
 for (const parallelism of [1, 2]) {
-  test(`a failure mid-stream is recovered from a checkpoint with exactly-once state (parallelism ${parallelism})`, async () => {
-    const params: ExactlyOnceParams = { count: 12_000, keys: 12, recordsPerSecond: 12_000, failAt: 7_000 };
-    const result = await runJob(JOB, {
-      parallelism,
-      batchSize: 64,
-      params,
-      checkpointing: { intervalMs: 50 },
-      restartStrategy: { kind: "fixed-delay", attempts: 2, delayMs: 20 },
+  for (const [where, storage] of storages) {
+    test(`a failure mid-stream is recovered from a checkpoint in ${where} with exactly-once state (parallelism ${parallelism})`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), "weir-checkpoints-"));
+      const log: string[] = [];
+      try {
+        const params: ExactlyOnceParams = {
+          count: 12_000,
+          keys: 12,
+          recordsPerSecond: 12_000,
+          failAt: 7_000,
+        };
+        const result = await runJob(JOB, {
+          parallelism,
+          batchSize: 64,
+          params,
+          checkpointing: { intervalMs: 50, storage: storage(dir) },
+          restartStrategy: { kind: "fixed-delay", attempts: 2, delayMs: 20 },
+          log: (line) => log.push(line),
+        });
+        assert.equal(result.restarts, 1, "the injected failure caused one restart");
+        assert.ok(
+          result.completedCheckpoints >= 2,
+          `only ${result.completedCheckpoints} checkpoints completed`,
+        );
+        assert.match(log.join("\n"), /restarting job "exactly-once" \(attempt 1\) from checkpoint \d+/);
+        check(result.collected(REPORTS), params);
+        assert.deepEqual(readdirSync(dir), [], "a finished job deletes its checkpoints");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
-    assert.equal(result.restarts, 1, "the injected failure caused one restart");
-    assert.ok(result.completedCheckpoints >= 2, `only ${result.completedCheckpoints} checkpoints completed`);
-    check(result.collected(REPORTS), params);
-  });
+  }
 }
 
 test("without checkpoints, the same failure fails the job", async () => {

@@ -28,6 +28,7 @@ test("--help documents every command and run's flags", () => {
     "--mode MODE",
     "--job-name NAME",
     "--checkpoint-interval MS",
+    "--checkpoint-dir PATH",
     "--restart-attempts N",
     "--help",
   ]) {

@@ -2,8 +2,10 @@
  * Test job for idleness. Two source subtasks: subtask 0 emits events at times 0..2999, paced, and
  * is never idle; subtask 1 stays silent. Downstream, 100 ms tumbling counts fire from event timers.
  * Event time can only pass 899 if the silent subtask is declared idle; when the window ending at
- * 899 fires, the job flips a shared flag and subtask 1 emits 100 events starting just after what
- * subtask 0 has emitted so far — it rejoins, and its events must be on time.
+ * 899 fires, the job flips a shared flag and subtask 1 emits 100 events at 5000..5099 — it rejoins
+ * while subtask 0 is still running, and its events must be on time. Subtask 0 ends only after the
+ * window operator has seen the rejoined subtask's data, so its end (event time +Infinity) cannot
+ * overtake the rejoin.
  */
 
 import {
@@ -22,11 +24,11 @@ import {
 } from "@weir/api";
 
 export const COUNTS = Sinks.collect<{ windowEnd: number; count: number }>("counts");
-/** Int32 slots: [0] phase (0, then 1 once the window at 899 fired); [1] subtask 0's latest time; [2] first time subtask 1 emitted. */
+/** Int32 slots: [0] phase (0, then 1 once the window at 899 fired); [1] subtask 1's data arrived. */
 export const PHASE = 0;
-export const PROGRESS = 1;
-export const REJOIN_AT = 2;
+export const REJOINED = 1;
 export const LAST = 2999;
+export const REJOIN_AT = 5000;
 
 class PhasedReader implements SourceReader<number, SourceSplit> {
   readonly #ctx: SourceReaderContext;
@@ -44,13 +46,13 @@ class PhasedReader implements SourceReader<number, SourceSplit> {
     if (this.#ctx.indexOfSubtask === 0) {
       // Ten events per poll, then a pause: slow enough that the rejoin happens mid-stream.
       for (let n = 0; n < 10 && this.#next <= LAST; n++) output.collect(this.#next++);
-      Atomics.store(this.#flags, PROGRESS, this.#next - 1);
-      return this.#next > LAST ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
+      if (this.#next <= LAST) return InputStatus.NOTHING_AVAILABLE;
+      return Atomics.load(this.#flags, REJOINED) === 1
+        ? InputStatus.END_OF_INPUT
+        : InputStatus.NOTHING_AVAILABLE;
     }
     if (Atomics.load(this.#flags, PHASE) === 0) return InputStatus.NOTHING_AVAILABLE;
-    const from = Atomics.load(this.#flags, PROGRESS) + 1;
-    Atomics.store(this.#flags, REJOIN_AT, from);
-    for (let t = from; t < from + 100; t++) output.collect(t);
+    for (let t = REJOIN_AT; t < REJOIN_AT + 100; t++) output.collect(t);
     return InputStatus.END_OF_INPUT;
   }
 
@@ -108,6 +110,7 @@ export default defineJob((env, params: { flags: SharedArrayBuffer; idlenessMs: n
         },
         processRecord(n, _out, ctx) {
           if (time.recordTimestamp() <= time.currentTime()) throw new Error(`late record ${n}`);
+          if (n >= REJOIN_AT) Atomics.store(flags, REJOINED, 1);
           const end = Math.floor(n / 100) * 100 + 99;
           const counts = ctx.stateManager.getState(COUNT_BY_END);
           counts.put(end, (counts.get(end) ?? 0) + 1);

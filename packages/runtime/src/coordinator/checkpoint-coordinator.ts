@@ -11,6 +11,7 @@
  * @module
  */
 
+import type { S3BlobStoreOptions } from "../checkpoint/storage/s3-blob-store.ts";
 import type { OperatorSnapshot } from "../operators/stream-operator.ts";
 
 /** Checkpointing settings of a job. @public */
@@ -19,9 +20,20 @@ export interface CheckpointingOptions {
   readonly intervalMs: number;
   /** A checkpoint not complete after this long is abandoned (default 60 000 ms). */
   readonly timeoutMs?: number;
-  /** Completed checkpoints to keep (default 1). */
+  /** Completed checkpoints to keep (default 1; keep 2 or more to survive a damaged newest one). */
   readonly retained?: number;
+  /**
+   * Where completed checkpoints are stored (default: a local directory, `.weir/checkpoints`).
+   * Each run writes under its own `<job name>-<run id>` sub-prefix; a finished job deletes it.
+   */
+  readonly storage?: CheckpointStorageOptions;
 }
+
+/** Checkpoint storage: a local directory, S3-compatible object storage, or memory (tests). @public */
+export type CheckpointStorageOptions =
+  | { readonly kind: "directory"; readonly path?: string }
+  | ({ readonly kind: "s3" } & S3BlobStoreOptions)
+  | { readonly kind: "memory" };
 
 export interface CompletedCheckpoint {
   readonly checkpointId: number;
@@ -38,11 +50,20 @@ export interface CheckpointCallbacks {
   trigger(checkpointId: number): void;
   /** The enumerators' state at the trigger. */
   snapshotEnumerators(checkpointId: number): Map<number, unknown>;
-  /** Every task acknowledged: tell the tasks (sinks commit). */
+  /**
+   * Every task acknowledged: store the checkpoint durably. The checkpoint counts as complete (and
+   * sinks may commit) only once this resolves; a rejection abandons it.
+   */
+  persist(checkpoint: CompletedCheckpoint): Promise<void>;
+  /** The checkpoint is durable: tell the tasks (sinks commit). */
   completed(checkpoint: CompletedCheckpoint): void;
+  /** One line per event worth telling an operator (an abandoned checkpoint). */
+  log(message: string): void;
 }
 
-export function checkCheckpointingOptions(options: CheckpointingOptions): Required<CheckpointingOptions> {
+export function checkCheckpointingOptions(
+  options: CheckpointingOptions,
+): Required<Omit<CheckpointingOptions, "storage">> {
   const positive = (field: string, value: unknown) => {
     if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
       throw new RangeError(`checkpointing.${field} must be a positive number, got ${String(value)}`);
@@ -65,7 +86,7 @@ interface Pending {
 }
 
 export class CheckpointCoordinator {
-  readonly #options: Required<CheckpointingOptions>;
+  readonly #options: Required<Omit<CheckpointingOptions, "storage">>;
   readonly #callbacks: CheckpointCallbacks;
   readonly #completed: CompletedCheckpoint[] = [];
   #expectedTasks: ReadonlySet<string> = new Set();
@@ -73,6 +94,7 @@ export class CheckpointCoordinator {
   #pending: Pending | undefined;
   #timer: NodeJS.Timeout | undefined;
   #running = false;
+  #persisting: Promise<void> | undefined;
   /** Checkpoints abandoned (timed out or cut short by a finishing task). */
   abandoned = 0;
 
@@ -127,11 +149,33 @@ export class CheckpointCoordinator {
       tasks: pending.acks,
       enumerators: pending.enumerators,
     };
-    this.#completed.push(checkpoint);
-    this.#completedTotal++;
-    while (this.#completed.length > this.#options.retained) this.#completed.shift();
-    this.#callbacks.completed(checkpoint);
-    this.#schedule();
+    // Fully acknowledged: it completes once stored, even if a failure stops triggering meanwhile
+    // (as in Flink, completion is the coordinator's decision, not the tasks').
+    this.#persisting = this.#callbacks
+      .persist(checkpoint)
+      .then(
+        () => {
+          this.#completed.push(checkpoint);
+          this.#completedTotal++;
+          while (this.#completed.length > this.#options.retained) this.#completed.shift();
+          this.#callbacks.completed(checkpoint);
+        },
+        (error: unknown) => {
+          this.abandoned++;
+          this.#callbacks.log(
+            `checkpoint ${checkpointId} could not be stored and is abandoned: ${String(error)}`,
+          );
+        },
+      )
+      .finally(() => {
+        this.#persisting = undefined;
+        this.#schedule();
+      });
+  }
+
+  /** Resolves once no checkpoint is being stored (call before choosing a restore point). */
+  async settled(): Promise<void> {
+    await this.#persisting;
   }
 
   #schedule(): void {
@@ -144,7 +188,7 @@ export class CheckpointCoordinator {
   }
 
   #trigger(): void {
-    if (!this.#running || this.#pending !== undefined) return;
+    if (!this.#running || this.#pending !== undefined || this.#persisting !== undefined) return;
     const checkpointId = this.#nextId++;
     const timeout = setTimeout(() => {
       this.#abandon();

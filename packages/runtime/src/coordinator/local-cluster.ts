@@ -12,6 +12,8 @@
  */
 
 import type { JobExecutionResult, Sink } from "@weir/api";
+import { checkpointFromObjects, checkpointToObjects } from "../checkpoint/checkpoint-persistence.ts";
+import { openRunCheckpointStore, type RunCheckpointStore } from "../checkpoint/checkpoint-storage.ts";
 import { MAX_SUBTASKS } from "../exchange/channel-id.ts";
 import type { ExecutionRequest } from "../graph/environment-impl.ts";
 import { graphFingerprint } from "../graph/graph-fingerprint.ts";
@@ -45,6 +47,8 @@ export interface LocalClusterOptions {
    * exponential delay from 1 s to 60 s, as Flink's default.
    */
   readonly restartStrategy?: RestartStrategy;
+  /** Receives one line per event worth telling an operator (restarts, restores, skipped checkpoints). */
+  readonly log?: (message: string) => void;
 }
 
 const DEFAULT_RESTARTS_WITH_CHECKPOINTING: RestartStrategy = {
@@ -93,6 +97,8 @@ class LocalJobRun {
   readonly #restartStrategy: RestartStrategy;
   readonly #failureTimes: number[] = [];
   readonly #checkpoints: CheckpointCoordinator | undefined;
+  readonly #storage: RunCheckpointStore | undefined;
+  readonly #log: (message: string) => void;
   readonly #done: Promise<JobExecutionResult>;
   #resolve!: (result: JobExecutionResult) => void;
   #reject!: (error: Error) => void;
@@ -124,10 +130,23 @@ class LocalJobRun {
       this.#resolve = resolve;
       this.#reject = reject;
     });
+    this.#log = options.log ?? (() => {});
+    this.#storage =
+      options.checkpointing === undefined
+        ? undefined
+        : openRunCheckpointStore(options.checkpointing.storage, request.jobName);
+    const retained = options.checkpointing?.retained ?? 1;
     this.#checkpoints =
       options.checkpointing === undefined
         ? undefined
         : new CheckpointCoordinator(options.checkpointing, {
+            persist: async (checkpoint) => {
+              const storage = this.#storage;
+              if (storage === undefined) return;
+              await storage.store.write(checkpoint.checkpointId, checkpointToObjects(checkpoint));
+              await storage.store.retain(retained);
+            },
+            log: (message) => this.#log(message),
             trigger: (checkpointId) => this.#group.broadcast({ type: "trigger-checkpoint", checkpointId }),
             snapshotEnumerators: (checkpointId) => {
               const states = new Map<number, unknown>();
@@ -293,6 +312,11 @@ class LocalJobRun {
   async #finish(): Promise<void> {
     this.#state = "FINISHED";
     this.#checkpoints?.stop();
+    await this.#checkpoints?.settled();
+    // A finished job needs no checkpoints to restart from (failed or cancelled runs keep theirs).
+    await this.#storage
+      ?.discard()
+      .catch((error: unknown) => this.#log(`could not delete checkpoints: ${String(error)}`));
     await this.#closeSources();
     await this.#group.shutdown();
     this.#collected.finished();
@@ -333,12 +357,36 @@ class LocalJobRun {
     this.#checkpoints?.stop();
     await this.#group.cancel();
     await this.#closeSources();
+    await this.#checkpoints?.settled();
     this.#collected.discardUncommitted();
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     if (this.#state !== "RESTARTING") return;
+    let restoreFrom: CompletedCheckpoint | undefined;
+    try {
+      restoreFrom = await this.#restorePoint();
+    } catch (error) {
+      void this.#end(
+        "FAILED",
+        new JobExecutionError(this.#request.jobName, serializeError(error), "checkpoint restore"),
+      );
+      return;
+    }
+    if (this.#state !== "RESTARTING") return;
     this.#attempt++;
     this.#state = "RUNNING";
-    this.#deploy(this.#checkpoints?.latest);
+    this.#log(
+      restoreFrom === undefined
+        ? `restarting job "${this.#request.jobName}" (attempt ${this.#attempt}) from the beginning: no checkpoint completed`
+        : `restarting job "${this.#request.jobName}" (attempt ${this.#attempt}) from checkpoint ${restoreFrom.checkpointId}`,
+    );
+    this.#deploy(restoreFrom);
+  }
+
+  /** The newest checkpoint that reads back intact from storage (memory when storage is off). */
+  async #restorePoint(): Promise<CompletedCheckpoint | undefined> {
+    if (this.#storage === undefined) return this.#checkpoints?.latest;
+    const stored = await this.#storage.store.latestValid((message) => this.#log(message));
+    return stored === undefined ? undefined : checkpointFromObjects(stored);
   }
 
   async #end(state: "FAILED" | "CANCELED", error: Error): Promise<void> {

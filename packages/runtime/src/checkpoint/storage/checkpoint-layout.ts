@@ -1,0 +1,55 @@
+/**
+ * Where a checkpoint's objects live in a blob store, Flink-style:
+ * ```text
+ * chk-42/data/<name>   data objects, each a checkpoint file
+ * chk-42/_metadata     written last, deleted first
+ * ```
+ * Invariant: the layout maps ids and names to keys one to one, and {@link parseCheckpointListing}
+ * recovers exactly the checkpoints written through it while ignoring foreign keys, so the store
+ * can share a root with other files without misreading them.
+ * @module
+ */
+
+import type { CheckpointListingEntry } from "./restore-decision.ts";
+
+export const METADATA_OBJECT = "_metadata";
+const DATA_DIRECTORY = "data";
+/** Canonical decimal only: `chk-042` is someone else's directory, not checkpoint 42. */
+const CHECKPOINT_DIRECTORY = /^chk-(0|[1-9][0-9]*)$/;
+
+export function checkpointPrefix(checkpointId: number): string {
+  return `chk-${checkpointId}/`;
+}
+
+export function metadataKey(checkpointId: number): string {
+  return `${checkpointPrefix(checkpointId)}${METADATA_OBJECT}`;
+}
+
+export function dataKey(checkpointId: number, name: string): string {
+  return `${checkpointPrefix(checkpointId)}${DATA_DIRECTORY}/${name}`;
+}
+
+/** The checkpoints present among `keys` (a store listing), ascending by id. */
+export function parseCheckpointListing(keys: readonly string[]): CheckpointListingEntry[] {
+  const complete = new Map<number, boolean>();
+  for (const key of keys) {
+    const slash = key.indexOf("/");
+    if (slash < 0) continue;
+    const match = CHECKPOINT_DIRECTORY.exec(key.slice(0, slash));
+    if (match === null) continue;
+    const checkpointId = Number(match[1]);
+    if (!Number.isSafeInteger(checkpointId)) continue;
+    const isMetadata = key.slice(slash + 1) === METADATA_OBJECT;
+    complete.set(checkpointId, (complete.get(checkpointId) ?? false) || isMetadata);
+  }
+  return [...complete]
+    .sort(([a], [b]) => a - b)
+    .map(([checkpointId, isComplete]) => ({ checkpointId, complete: isComplete }));
+}
+
+/** Checks an id before it becomes part of a key. */
+export function checkCheckpointId(checkpointId: number): void {
+  if (!Number.isSafeInteger(checkpointId) || checkpointId < 0) {
+    throw new RangeError(`checkpoint id must be a non-negative safe integer, got ${checkpointId}`);
+  }
+}
