@@ -80,6 +80,17 @@ export const RUN_COMMAND: CommandSpec = {
       description: "Directory for checkpoints (default .weir/checkpoints; deleted when the job finishes).",
     },
     {
+      name: "from-savepoint",
+      type: "string",
+      value: "PATH",
+      description: "Start from the newest checkpoint in PATH (a directory a cancelled or failed run kept).",
+    },
+    {
+      name: "allow-non-restored-state",
+      type: "boolean",
+      description: "With --from-savepoint: drop state of operators the job no longer has instead of failing.",
+    },
+    {
       name: "restart-attempts",
       type: "string",
       value: "N",

@@ -16,6 +16,8 @@ export interface RunInvocation {
   readonly jobFile: string;
   readonly checkpointIntervalMs: number | undefined;
   readonly checkpointDir: string | undefined;
+  readonly fromSavepoint: string | undefined;
+  readonly allowNonRestoredState: boolean;
   readonly restartAttempts: number | undefined;
   readonly parallelism: number;
   readonly params: unknown;
@@ -130,6 +132,15 @@ export function parseRunArgs(args: readonly string[]): RunInvocation | "help" {
       "run",
     );
   }
+  const fromSavepoint =
+    values["from-savepoint"] === undefined ? undefined : resolve(String(values["from-savepoint"]));
+  if (fromSavepoint !== undefined && (!existsSync(fromSavepoint) || !statSync(fromSavepoint).isDirectory())) {
+    throw new UsageError(`--from-savepoint: no such directory: ${String(values["from-savepoint"])}`, "run");
+  }
+  const allowNonRestoredState = values["allow-non-restored-state"] === true;
+  if (allowNonRestoredState && fromSavepoint === undefined) {
+    throw new UsageError("--allow-non-restored-state needs --from-savepoint", "run");
+  }
   return {
     jobFile,
     parallelism,
@@ -138,6 +149,8 @@ export function parseRunArgs(args: readonly string[]): RunInvocation | "help" {
     jobName,
     checkpointIntervalMs,
     checkpointDir,
+    fromSavepoint,
+    allowNonRestoredState,
     restartAttempts,
   };
 }
@@ -177,6 +190,14 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       params: invocation.params,
       signal: abort.signal,
       log: (line) => process.stderr.write(`weir: ${line}\n`),
+      ...(invocation.fromSavepoint !== undefined
+        ? {
+            restoreFrom: {
+              path: invocation.fromSavepoint,
+              allowNonRestoredState: invocation.allowNonRestoredState,
+            },
+          }
+        : {}),
       ...(invocation.executionMode !== undefined ? { executionMode: invocation.executionMode } : {}),
       ...(invocation.jobName !== undefined ? { jobName: invocation.jobName } : {}),
       ...(invocation.checkpointIntervalMs !== undefined

@@ -5,6 +5,7 @@
  * @module
  */
 
+export { redistributeOperatorState } from "./checkpoint/state-redistribution.ts";
 export {
   S3_TEST_CREDENTIALS,
   type S3TestServer,

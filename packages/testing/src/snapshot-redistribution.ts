@@ -1,17 +1,14 @@
 /**
- * Snapshot redistribution for `restore`: how the snapshots of every subtask of an old job become
- * the state one subtask of the new job restores from, at the same or another parallelism.
- *
- * Invariant: the harness never splits keyed state or timers itself: it pools them, and the restored
- * operator keeps the key groups of its own range. Non-keyed state follows its declared
- * `RedistributionMode`; state whose mode cannot be rescaled fails the restore instead of being
- * guessed at. Whatever a harness snapshots or restores is a deep copy (`cloneState`), as a
- * serialized checkpoint would be, so later processing cannot change it.
+ * Snapshot handling of the harness's `restore`: deep copies (as serializing a checkpoint and
+ * reading it back would give) and normalising one snapshot or a list of them. How snapshots are
+ * redistributed over subtasks is the runtime's own `redistributeOperatorState`, so the harness
+ * restores exactly as a job does.
  * @module
  */
 
-import { RedistributionMode } from "@weir/api";
 import type { OperatorSnapshot } from "@weir/runtime/testing";
+
+export { redistributeOperatorState as stateForSubtask } from "@weir/runtime/testing";
 
 /** Deep copy of a snapshot: what serializing it for a checkpoint and reading it back would give. */
 export function cloneState(snapshot: OperatorSnapshot, operatorName: string): OperatorSnapshot {
@@ -23,79 +20,6 @@ export function cloneState(snapshot: OperatorSnapshot, operatorName: string): Op
       { cause: error },
     );
   }
-}
-
-/**
- * The state subtask `subtask` of `parallelism` restores from the snapshots of every subtask of the
- * old job (in subtask order). Keyed state is pooled; the operator keeps the key groups of its own
- * range. Non-keyed state follows its redistribution mode (see `RedistributionMode` in @weir/api).
- * @internal
- */
-export function stateForSubtask(
-  snapshots: readonly OperatorSnapshot[],
-  parallelism: number,
-  subtask: number,
-  operatorName: string,
-): OperatorSnapshot {
-  const first = snapshots[0];
-  if (first === undefined) throw new RangeError(`${operatorName}: restore needs at least one snapshot`);
-  for (const s of snapshots) {
-    if (s.operatorId !== first.operatorId) {
-      throw new Error(
-        `${operatorName}: cannot restore from snapshots of different operators ("${first.operatorId}" and "${s.operatorId}")`,
-      );
-    }
-  }
-  const keyed: Record<string, [unknown, unknown][]> = {};
-  for (const s of snapshots) {
-    for (const [name, entries] of Object.entries(s.keyed)) {
-      const pooled = keyed[name] ?? [];
-      keyed[name] = pooled;
-      for (const entry of entries) pooled.push(entry);
-    }
-  }
-  const oldParallelism = snapshots.length;
-  const operator: Record<string, { readonly redistribution: string; readonly value: unknown }> = {};
-  const names = new Set(snapshots.flatMap((s) => Object.keys(s.operator)));
-  for (const name of names) {
-    const parts = snapshots.map((s) => s.operator[name]);
-    const redistribution = parts.find((p) => p !== undefined)!.redistribution;
-    let value: unknown;
-    if (redistribution === RedistributionMode.IDENTICAL) {
-      value = parts.find((p) => p !== undefined && p.value !== undefined)?.value;
-    } else if (oldParallelism === parallelism) {
-      value = parts[subtask]?.value;
-    } else if (redistribution === RedistributionMode.REDISTRIBUTABLE) {
-      const pooled: unknown[] = [];
-      for (const part of parts) {
-        if (part === undefined || part.value === undefined) continue;
-        if (!Array.isArray(part.value)) {
-          throw new Error(`${operatorName}: redistributable state "${name}" is not a list in the snapshot`);
-        }
-        for (const item of part.value) pooled.push(item);
-      }
-      const from = Math.floor((subtask * pooled.length) / parallelism);
-      const to = Math.floor(((subtask + 1) * pooled.length) / parallelism);
-      value = from === to ? undefined : pooled.slice(from, to);
-    } else {
-      if (parts.every((p) => p === undefined || p.value === undefined)) continue;
-      throw new Error(
-        `${operatorName}: non-keyed state "${name}" has redistribution ${redistribution} and cannot be restored at ` +
-          `parallelism ${parallelism} from ${oldParallelism} snapshot(s); declare it REDISTRIBUTABLE or IDENTICAL`,
-      );
-    }
-    operator[name] = { redistribution, value };
-  }
-  // Timers belong to keys: pool them; the operator keeps those of its own key groups.
-  const timers = snapshots.flatMap((s) => s.timers ?? []);
-  const eventTimers = snapshots.flatMap((s) => s.eventTimers ?? []);
-  return {
-    operatorId: first.operatorId,
-    keyed,
-    operator,
-    ...(timers.length > 0 ? { timers } : {}),
-    ...(eventTimers.length > 0 ? { eventTimers } : {}),
-  };
 }
 
 /** The snapshot list a `restore` call receives, normalised. @internal */

@@ -29,6 +29,8 @@ test("--help documents every command and run's flags", () => {
     "--job-name NAME",
     "--checkpoint-interval MS",
     "--checkpoint-dir PATH",
+    "--from-savepoint PATH",
+    "--allow-non-restored-state",
     "--restart-attempts N",
     "--help",
   ]) {

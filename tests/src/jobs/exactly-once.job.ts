@@ -26,6 +26,8 @@ export interface ExactlyOnceParams {
   readonly recordsPerSecond: number;
   /** Index of the record whose processing throws on the first attempt; -1 for none. */
   readonly failAt: number;
+  /** The checker's uid (default "checker"); a restore maps state to operators by uid. */
+  readonly checkerUid?: string;
 }
 
 const LAST = StateDeclarations.value<number>("last-seq");
@@ -80,6 +82,6 @@ export default defineJob((env, params: ExactlyOnceParams) => {
     .keyBy((record) => record.key)
     .process(checker)
     .withName("Sequence checker")
-    .withUid("checker")
+    .withUid(params.checkerUid ?? "checker")
     .toSink(REPORTS);
 });

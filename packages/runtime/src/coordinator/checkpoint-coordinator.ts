@@ -114,6 +114,11 @@ export class CheckpointCoordinator {
 
   #completedTotal = 0;
 
+  /** The job was restored from checkpoint `checkpointId`: later ids must be larger. */
+  continueAfter(checkpointId: number): void {
+    this.#nextId = Math.max(this.#nextId, checkpointId + 1);
+  }
+
   /** Starts triggering for an attempt whose tasks are `tasks` (`vertex/subtask` keys). */
   start(tasks: readonly string[]): void {
     this.#expectedTasks = new Set(tasks);

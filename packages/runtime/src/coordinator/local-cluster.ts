@@ -14,12 +14,14 @@
 import type { JobExecutionResult, Sink } from "@weir/api";
 import { checkpointFromObjects, checkpointToObjects } from "../checkpoint/checkpoint-persistence.ts";
 import { openRunCheckpointStore, type RunCheckpointStore } from "../checkpoint/checkpoint-storage.ts";
+import { checkNonRestoredState, restoreForSlot } from "../checkpoint/restore-assignment.ts";
+import { CheckpointStore } from "../checkpoint/storage/checkpoint-store.ts";
+import { LocalDirectoryBlobStore } from "../checkpoint/storage/local-directory-blob-store.ts";
 import { MAX_SUBTASKS } from "../exchange/channel-id.ts";
 import type { ExecutionRequest } from "../graph/environment-impl.ts";
 import { graphFingerprint } from "../graph/graph-fingerprint.ts";
 import { buildJobGraph, type JobGraph } from "../graph/job-graph.ts";
 import type { SourceNode } from "../graph/transformation.ts";
-import type { OperatorSnapshot } from "../operators/stream-operator.ts";
 import { type SerializedError, serializeError, type ToCoordinator } from "../rpc/messages.ts";
 import {
   CheckpointCoordinator,
@@ -49,6 +51,11 @@ export interface LocalClusterOptions {
   readonly restartStrategy?: RestartStrategy;
   /** Receives one line per event worth telling an operator (restarts, restores, skipped checkpoints). */
   readonly log?: (message: string) => void;
+  /**
+   * Start from the newest intact checkpoint in this directory (a savepoint: what a cancelled or
+   * failed run kept), at this job's parallelism; operators are matched by uid.
+   */
+  readonly restoreFrom?: { readonly path: string; readonly allowNonRestoredState?: boolean };
 }
 
 const DEFAULT_RESTARTS_WITH_CHECKPOINTING: RestartStrategy = {
@@ -104,7 +111,7 @@ class LocalJobRun {
   #reject!: (error: Error) => void;
   #state: JobState = "RUNNING";
   #attempt = 0;
-  #group!: SlotGroup;
+  #group: SlotGroup | undefined;
   #sources = new Map<number, SourceCoordinator>();
   #ready = 0;
   #pendingTasks = 0;
@@ -147,7 +154,7 @@ class LocalJobRun {
               await storage.store.retain(retained);
             },
             log: (message) => this.#log(message),
-            trigger: (checkpointId) => this.#group.broadcast({ type: "trigger-checkpoint", checkpointId }),
+            trigger: (checkpointId) => this.#group?.broadcast({ type: "trigger-checkpoint", checkpointId }),
             snapshotEnumerators: (checkpointId) => {
               const states = new Map<number, unknown>();
               for (const [vertex, source] of this.#sources)
@@ -156,10 +163,10 @@ class LocalJobRun {
             },
             completed: (checkpoint) => {
               this.#collected.checkpointCompleted(checkpoint.checkpointId);
-              this.#group.broadcast({ type: "checkpoint-complete", checkpointId: checkpoint.checkpointId });
+              this.#group?.broadcast({ type: "checkpoint-complete", checkpointId: checkpoint.checkpointId });
             },
           });
-    this.#deploy(undefined);
+    void this.#begin();
     if (options.signal !== undefined) {
       if (options.signal.aborted) this.cancel();
       else options.signal.addEventListener("abort", () => this.cancel(), { once: true });
@@ -168,6 +175,34 @@ class LocalJobRun {
 
   result(): Promise<JobExecutionResult> {
     return this.#done;
+  }
+
+  /** The first attempt: from scratch, or from the savepoint the caller named. */
+  async #begin(): Promise<void> {
+    const from = this.#options.restoreFrom;
+    if (from === undefined) {
+      this.#deploy(undefined);
+      return;
+    }
+    let checkpoint: CompletedCheckpoint;
+    try {
+      const stored = await new CheckpointStore(new LocalDirectoryBlobStore({ root: from.path })).latestValid(
+        (line) => this.#log(line),
+      );
+      if (stored === undefined) throw new Error(`no intact checkpoint found in ${from.path}`);
+      checkpoint = checkpointFromObjects(stored);
+      checkNonRestoredState(checkpoint, this.#graph, from.allowNonRestoredState === true);
+    } catch (error) {
+      this.#state = "FAILED";
+      this.#reject(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    if (this.#state !== "RUNNING") return;
+    this.#checkpoints?.continueAfter(checkpoint.checkpointId);
+    this.#log(
+      `restoring job "${this.#request.jobName}" from checkpoint ${checkpoint.checkpointId} in ${from.path}`,
+    );
+    this.#deploy(checkpoint);
   }
 
   /** Starts an attempt, restored from `checkpoint` when given. */
@@ -192,15 +227,7 @@ class LocalJobRun {
         batchSize: options.batchSize ?? 1024,
         buffersPerChannel: options.buffersPerChannel ?? 4,
       }),
-      (slot) => {
-        if (checkpoint === undefined) return [];
-        const restore: [number, OperatorSnapshot[]][] = [];
-        for (const vertex of graph.vertices) {
-          const snapshots = checkpoint.tasks.get(taskKey(vertex.id, slot));
-          if (snapshots !== undefined) restore.push([vertex.id, snapshots]);
-        }
-        return restore;
-      },
+      (slot) => (checkpoint === undefined ? [] : restoreForSlot(checkpoint, graph, slot)),
       {
         message: (slot, message) => this.#onMessage(slot, message, checkpoint),
         crashed: (slot, message) =>
@@ -234,7 +261,7 @@ class LocalJobRun {
           );
           return;
         }
-        if (++this.#ready === this.#group.size) void this.#start(checkpoint);
+        if (++this.#ready === this.#group?.size) void this.#start(checkpoint);
         return;
       case "load-failed":
         this.#fail(message.error, `slot ${slot}`);
@@ -270,11 +297,11 @@ class LocalJobRun {
           message.watermark,
         );
         if (maxAllowed !== undefined)
-          this.#group.broadcast({ type: "alignment-update", group: message.group, maxAllowed });
+          this.#group?.broadcast({ type: "alignment-update", group: message.group, maxAllowed });
         return;
       }
       case "cancelled":
-        this.#group.cancelled();
+        this.#group?.cancelled();
         return;
     }
   }
@@ -291,7 +318,7 @@ class LocalJobRun {
           vertex: vertex.id,
           node: head as SourceNode,
           parallelism: vertex.parallelism,
-          send: (slot, message) => group.send(slot, message),
+          send: (slot, message) => group?.send(slot, message),
           restoredState: checkpoint?.enumerators.get(vertex.id),
         });
         this.#sources.set(vertex.id, coordinator);
@@ -302,7 +329,7 @@ class LocalJobRun {
       return;
     }
     if (this.#state !== "RUNNING") return;
-    this.#group.broadcast({ type: "start" });
+    this.#group?.broadcast({ type: "start" });
     const tasks: string[] = [];
     for (const vertex of this.#graph.vertices)
       for (let s = 0; s < vertex.parallelism; s++) tasks.push(taskKey(vertex.id, s));
@@ -318,7 +345,7 @@ class LocalJobRun {
       ?.discard()
       .catch((error: unknown) => this.#log(`could not delete checkpoints: ${String(error)}`));
     await this.#closeSources();
-    await this.#group.shutdown();
+    await this.#group?.shutdown();
     this.#collected.finished();
     const collected = this.#collected;
     this.#resolve({
@@ -355,7 +382,7 @@ class LocalJobRun {
   async #restart(delayMs: number): Promise<void> {
     this.#state = "RESTARTING";
     this.#checkpoints?.stop();
-    await this.#group.cancel();
+    await this.#group?.cancel();
     await this.#closeSources();
     await this.#checkpoints?.settled();
     this.#collected.discardUncommitted();
@@ -392,8 +419,14 @@ class LocalJobRun {
   async #end(state: "FAILED" | "CANCELED", error: Error): Promise<void> {
     this.#state = state;
     this.#checkpoints?.stop();
-    await this.#group.cancel();
+    await this.#group?.cancel();
     await this.#closeSources();
+    await this.#checkpoints?.settled();
+    if (this.#storage !== undefined && (this.#checkpoints?.completedCount ?? 0) > 0) {
+      this.#log(
+        `checkpoints of the run are kept in ${this.#storage.location} (restore with --from-savepoint)`,
+      );
+    }
     this.#reject(error);
   }
 
