@@ -4,7 +4,11 @@
  * @module
  */
 
-export type { CheckpointingOptions, CheckpointStorageOptions } from "./coordinator/checkpoint-coordinator.ts";
+export type {
+  CheckpointingOptions,
+  CheckpointStats,
+  CheckpointStorageOptions,
+} from "./coordinator/checkpoint-coordinator.ts";
 export { JobCancelledError, JobExecutionError } from "./coordinator/job-errors.ts";
 export type { LocalClusterOptions } from "./coordinator/local-cluster.ts";
 export type { RestartStrategy } from "./coordinator/restart-strategy.ts";

@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { type CheckpointStorageOptions, runJob } from "@weir/runtime";
+import { type CheckpointStats, type CheckpointStorageOptions, runJob } from "@weir/runtime";
 import { type ExactlyOnceParams, REPORTS } from "../jobs/exactly-once.job.ts";
 
 const JOB = new URL("../jobs/exactly-once.job.ts", import.meta.url);
@@ -40,6 +40,7 @@ for (const parallelism of [1, 2]) {
     test(`a failure mid-stream is recovered from a checkpoint in ${where} with exactly-once state (parallelism ${parallelism})`, async () => {
       const dir = mkdtempSync(join(tmpdir(), "weir-checkpoints-"));
       const log: string[] = [];
+      const stats: CheckpointStats[] = [];
       try {
         const params: ExactlyOnceParams = {
           count: 12_000,
@@ -54,8 +55,23 @@ for (const parallelism of [1, 2]) {
           checkpointing: { intervalMs: 50, storage: storage(dir) },
           restartStrategy: { kind: "fixed-delay", attempts: 2, delayMs: 20 },
           log: (line) => log.push(line),
+          onCheckpoint: (s) => stats.push(s),
         });
         assert.equal(result.restarts, 1, "the injected failure caused one restart");
+        assert.equal(stats.length, result.completedCheckpoints, "one report per completed checkpoint");
+        const ids = stats.map((s) => s.checkpointId);
+        assert.deepEqual(
+          ids,
+          [...ids].sort((a, b) => a - b),
+          "ids only grow, across the restart too",
+        );
+        // Tasks: the source chain and the checker, each at this parallelism.
+        for (const s of stats) assert.equal(s.tasks.length, 2 * parallelism);
+        if (where !== "memory")
+          assert.ok(
+            stats.every((s) => s.sizeBytes > 0),
+            "stored checkpoints have a size",
+          );
         assert.ok(
           result.completedCheckpoints >= 2,
           `only ${result.completedCheckpoints} checkpoints completed`,

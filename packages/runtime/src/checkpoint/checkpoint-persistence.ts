@@ -68,5 +68,7 @@ export function checkpointFromObjects(stored: RestorableCheckpoint): CompletedCh
     durationMs: manifest.durationMs,
     tasks,
     enumerators,
+    // Figures describe the run that took the checkpoint; they are not restored.
+    taskStats: new Map(),
   };
 }

@@ -13,6 +13,7 @@
 
 import type { S3BlobStoreOptions } from "../checkpoint/storage/s3-blob-store.ts";
 import type { OperatorSnapshot } from "../operators/stream-operator.ts";
+import type { TaskCheckpointStats } from "../rpc/messages.ts";
 
 /** Checkpointing settings of a job. @public */
 export interface CheckpointingOptions {
@@ -43,6 +44,20 @@ export interface CompletedCheckpoint {
   readonly tasks: ReadonlyMap<string, OperatorSnapshot[]>;
   /** Split-enumerator state by source vertex. */
   readonly enumerators: ReadonlyMap<number, unknown>;
+  /** What each task reported about its part, by task. */
+  readonly taskStats: ReadonlyMap<string, TaskCheckpointStats>;
+}
+
+/** Figures of one completed checkpoint, for metrics and logs. @public */
+export interface CheckpointStats {
+  readonly checkpointId: number;
+  /** From trigger to durably stored (ms). */
+  readonly durationMs: number;
+  /** Bytes written to checkpoint storage (0 when checkpoints stay in memory). */
+  readonly sizeBytes: number;
+  /** The longest barrier alignment of any task (ms). */
+  readonly maxAlignmentMs: number;
+  readonly tasks: readonly ({ readonly task: string } & TaskCheckpointStats)[];
 }
 
 export interface CheckpointCallbacks {
@@ -81,6 +96,7 @@ interface Pending {
   readonly checkpointId: number;
   readonly triggeredAt: number;
   readonly acks: Map<string, OperatorSnapshot[]>;
+  readonly stats: Map<string, TaskCheckpointStats>;
   readonly enumerators: Map<number, unknown>;
   readonly timeout: NodeJS.Timeout;
 }
@@ -139,11 +155,12 @@ export class CheckpointCoordinator {
     this.stop();
   }
 
-  ack(checkpointId: number, task: string, snapshots: OperatorSnapshot[]): void {
+  ack(checkpointId: number, task: string, snapshots: OperatorSnapshot[], stats: TaskCheckpointStats): void {
     const pending = this.#pending;
     if (pending === undefined || pending.checkpointId !== checkpointId || !this.#expectedTasks.has(task))
       return;
     pending.acks.set(task, snapshots);
+    pending.stats.set(task, stats);
     if (pending.acks.size < this.#expectedTasks.size) return;
     clearTimeout(pending.timeout);
     this.#pending = undefined;
@@ -153,6 +170,7 @@ export class CheckpointCoordinator {
       durationMs: Date.now() - pending.triggeredAt,
       tasks: pending.acks,
       enumerators: pending.enumerators,
+      taskStats: pending.stats,
     };
     // Fully acknowledged: it completes once stored, even if a failure stops triggering meanwhile
     // (as in Flink, completion is the coordinator's decision, not the tasks').
@@ -204,6 +222,7 @@ export class CheckpointCoordinator {
       checkpointId,
       triggeredAt: Date.now(),
       acks: new Map(),
+      stats: new Map(),
       enumerators: this.#callbacks.snapshotEnumerators(checkpointId),
       timeout,
     };

@@ -26,6 +26,7 @@ import { type SerializedError, serializeError, type ToCoordinator } from "../rpc
 import {
   CheckpointCoordinator,
   type CheckpointingOptions,
+  type CheckpointStats,
   type CompletedCheckpoint,
 } from "./checkpoint-coordinator.ts";
 import { CollectedResults } from "./collected-results.ts";
@@ -51,6 +52,8 @@ export interface LocalClusterOptions {
   readonly restartStrategy?: RestartStrategy;
   /** Receives one line per event worth telling an operator (restarts, restores, skipped checkpoints). */
   readonly log?: (message: string) => void;
+  /** Called with the figures of every completed checkpoint. */
+  readonly onCheckpoint?: (stats: CheckpointStats) => void;
   /**
    * Start from the newest intact checkpoint in this directory (a savepoint: what a cancelled or
    * failed run kept), at this job's parallelism; operators are matched by uid.
@@ -150,7 +153,11 @@ class LocalJobRun {
             persist: async (checkpoint) => {
               const storage = this.#storage;
               if (storage === undefined) return;
-              await storage.store.write(checkpoint.checkpointId, checkpointToObjects(checkpoint));
+              const written = checkpointToObjects(checkpoint);
+              let size = written.manifest?.byteLength ?? 0;
+              for (const bytes of written.objects.values()) size += bytes.byteLength;
+              this.#checkpointSizes.set(checkpoint.checkpointId, size);
+              await storage.store.write(checkpoint.checkpointId, written);
               await storage.store.retain(retained);
             },
             log: (message) => this.#log(message),
@@ -162,6 +169,7 @@ class LocalJobRun {
               return states;
             },
             completed: (checkpoint) => {
+              this.#reportCheckpoint(checkpoint);
               this.#collected.checkpointCompleted(checkpoint.checkpointId);
               this.#group?.broadcast({ type: "checkpoint-complete", checkpointId: checkpoint.checkpointId });
             },
@@ -175,6 +183,26 @@ class LocalJobRun {
 
   result(): Promise<JobExecutionResult> {
     return this.#done;
+  }
+
+  readonly #checkpointSizes = new Map<number, number>();
+
+  #reportCheckpoint(checkpoint: CompletedCheckpoint): void {
+    const tasks = [...checkpoint.taskStats].map(([task, stats]) => ({ task, ...stats }));
+    const sizeBytes = this.#checkpointSizes.get(checkpoint.checkpointId) ?? 0;
+    this.#checkpointSizes.delete(checkpoint.checkpointId);
+    const stats: CheckpointStats = {
+      checkpointId: checkpoint.checkpointId,
+      durationMs: Date.now() - checkpoint.triggeredAt,
+      sizeBytes,
+      maxAlignmentMs: Math.max(0, ...tasks.map((t) => t.alignmentMs)),
+      tasks,
+    };
+    this.#options.onCheckpoint?.(stats);
+    this.#log(
+      `checkpoint ${stats.checkpointId} completed in ${stats.durationMs} ms (${stats.sizeBytes} bytes, ` +
+        `longest alignment ${stats.maxAlignmentMs.toFixed(1)} ms)`,
+    );
   }
 
   /** The first attempt: from scratch, or from the savepoint the caller named. */
@@ -275,7 +303,7 @@ class LocalJobRun {
       case "checkpoint-ack": {
         const task = taskKey(message.vertex, message.subtask);
         this.#collected.taskCheckpointed(task, message.checkpointId);
-        this.#checkpoints?.ack(message.checkpointId, task, message.snapshots);
+        this.#checkpoints?.ack(message.checkpointId, task, message.snapshots, message.stats);
         return;
       }
       case "task-finished":

@@ -24,6 +24,14 @@ export interface SlotDeployment {
   readonly peerPorts: readonly (readonly [number, number])[];
 }
 
+/** How long a task spent on its part of a checkpoint. */
+export interface TaskCheckpointStats {
+  /** From the first barrier to the last one of the alignment (0 for sources). */
+  readonly alignmentMs: number;
+  /** Pre-barrier preparation (sink flushes) plus the synchronous snapshot. */
+  readonly snapshotMs: number;
+}
+
 export interface SerializedError {
   readonly name: string;
   readonly message: string;
@@ -67,6 +75,7 @@ export type ToCoordinator =
       readonly vertex: number;
       readonly subtask: number;
       readonly snapshots: OperatorSnapshot[];
+      readonly stats: TaskCheckpointStats;
     }
   | { readonly type: "task-finished"; readonly vertex: number; readonly subtask: number }
   | {

@@ -167,13 +167,14 @@ export class Slot {
         wake: () => this.#scheduler.wake(),
         onFinished: (task) =>
           this.#send({ type: "task-finished", vertex: task.vertex, subtask: task.subtask }),
-        onCheckpoint: (task, checkpointId, snapshots) =>
+        onCheckpoint: (task, checkpointId, snapshots, stats) =>
           this.#send({
             type: "checkpoint-ack",
             checkpointId,
             vertex: task.vertex,
             subtask: task.subtask,
             snapshots,
+            stats,
           }),
         onFailed: (task, error) =>
           this.#send({

@@ -15,6 +15,7 @@
  * @module
  */
 
+import { performance } from "node:perf_hooks";
 import { InputStatus } from "@weir/api";
 import { type Batch, NO_TIMESTAMP } from "../exchange/batch.ts";
 import { barrier, END_OF_PARTITION } from "../exchange/channel-event.ts";
@@ -23,13 +24,19 @@ import type { Backpressure } from "../exchange/output-channel.ts";
 import type { RecordWriter } from "../exchange/record-writer.ts";
 import type { SourceOperator } from "../operators/source-operator.ts";
 import type { OperatorSnapshot, StreamOperator } from "../operators/stream-operator.ts";
+import type { TaskCheckpointStats } from "../rpc/messages.ts";
 
 export type TaskState = "CREATED" | "RUNNING" | "FINISHING" | "FINISHED" | "FAILED" | "CANCELED";
 
 export interface TaskListener {
   onFinished(task: StreamTask): void;
   /** The task took its part of checkpoint `checkpointId` (after forwarding the barrier). */
-  onCheckpoint(task: StreamTask, checkpointId: number, snapshots: OperatorSnapshot[]): void;
+  onCheckpoint(
+    task: StreamTask,
+    checkpointId: number,
+    snapshots: OperatorSnapshot[],
+    stats: TaskCheckpointStats,
+  ): void;
   onFailed(task: StreamTask, error: unknown): void;
   /** The task has new work; the slot scheduler should run it soon. */
   wake(): void;
@@ -51,7 +58,7 @@ export class StreamTask {
   #sourceWaiting = false;
   #gateCursor = 0;
   /** The checkpoint whose barriers are being aligned, and how many channels delivered it. */
-  #aligning: { checkpointId: number; arrived: number } | undefined;
+  #aligning: { checkpointId: number; arrived: number; startedAt: number } | undefined;
   #unflushed = false;
   /** Records processed (input) by this task; for metrics and tests. */
   recordsIn = 0;
@@ -349,7 +356,7 @@ export class StreamTask {
     if (aligning === undefined || checkpointId > aligning.checkpointId) {
       // A newer barrier supersedes an unfinished alignment (its checkpoint will expire).
       if (aligning !== undefined) for (const g of this.#gates) g.unblockAll();
-      this.#aligning = { checkpointId, arrived: 0 };
+      this.#aligning = { checkpointId, arrived: 0, startedAt: performance.now() };
     } else if (checkpointId < aligning.checkpointId) {
       return;
     }
@@ -366,7 +373,7 @@ export class StreamTask {
     if (aligning.arrived < open) return;
     this.#aligning = undefined;
     this.blockOn(
-      this.#checkpoint(aligning.checkpointId).finally(() => {
+      this.#checkpoint(aligning.checkpointId, performance.now() - aligning.startedAt).finally(() => {
         for (const gate of this.#gates) gate.unblockAll();
       }),
     );
@@ -377,11 +384,15 @@ export class StreamTask {
    * flushes and pre-commits), snapshot, then the barrier goes downstream after every record
    * emitted before it, and the coordinator hears of the snapshot.
    */
-  async #checkpoint(checkpointId: number): Promise<void> {
+  async #checkpoint(checkpointId: number, alignmentMs = 0): Promise<void> {
+    const started = performance.now();
     for (const op of this.#operators) await op.prepareSnapshotPreBarrier?.(checkpointId);
     if (this.state !== "RUNNING") return;
     const snapshots = this.snapshotOperators(checkpointId);
     for (const writer of this.#writers) writer.sendEvent(barrier(checkpointId));
-    this.#listener.onCheckpoint(this, checkpointId, snapshots);
+    this.#listener.onCheckpoint(this, checkpointId, snapshots, {
+      alignmentMs,
+      snapshotMs: performance.now() - started,
+    });
   }
 }
