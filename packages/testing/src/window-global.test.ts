@@ -15,11 +15,7 @@ import {
   Windows,
 } from "@weir/api";
 import { OneInputHarness } from "./index.ts";
-
-interface Click {
-  readonly user: string;
-  readonly at: number;
-}
+import type { Click } from "./window-fixtures.ts";
 
 const SUM_AT: AggregateFunction<Click, number, number> = {
   createAccumulator: () => 0,

@@ -8,20 +8,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   type AggregateFunction,
-  EventTimeExtension,
   WindowFunctions,
   type WindowOutput,
   WindowStrategy,
   Windows,
 } from "@weir/api";
 import { OneInputHarness, TwoOutputHarness } from "./index.ts";
-
-interface Click {
-  readonly user: string;
-  readonly at: number;
-}
-
-const EVENT_TIME = EventTimeExtension.EVENT_TIME_WATERMARK_DECLARATION;
+import { type Click, EVENT_TIME } from "./window-fixtures.ts";
 
 const COUNT: AggregateFunction<unknown, number, number> = {
   createAccumulator: () => 0,

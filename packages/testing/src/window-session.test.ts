@@ -7,46 +7,11 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
-  type AggregateFunction,
-  EventTimeExtension,
-  type ProcessWindowFunction,
-  WindowFunctions,
-  WindowStrategy,
-  Windows,
-} from "@weir/api";
-import { OneInputHarness, type OperatorSnapshot, subtaskForKey } from "./index.ts";
-
-interface Click {
-  readonly user: string;
-  readonly at: number;
-}
-
-const EVENT_TIME = EventTimeExtension.EVENT_TIME_WATERMARK_DECLARATION;
-const byUser = { keySelector: (c: Click) => c.user };
-
-const COUNT: AggregateFunction<unknown, number, number> = {
-  createAccumulator: () => 0,
-  add: (_record, n) => n + 1,
-  getResult: (n) => n,
-  merge: (a, b) => a + b,
-};
-
-const LABEL: ProcessWindowFunction<number, string, string> = {
-  process(user, window, [count], out) {
-    out.collect(`${user}[${window.start},${window.end})=${count}`);
-  },
-};
+import { WindowFunctions, WindowStrategy, Windows } from "@weir/api";
+import { OneInputHarness, subtaskForKey } from "./index.ts";
+import { assertNoWindowState, byUser, type Click, COUNT, EVENT_TIME, LABEL } from "./window-fixtures.ts";
 
 const counts = WindowFunctions.aggregate(COUNT, LABEL);
-
-function assertNoWindowState(snapshot: OperatorSnapshot): void {
-  for (const [name, entries] of Object.entries(snapshot.keyed)) {
-    assert.deepEqual(entries, [], `keyed state "${name}" is not empty`);
-  }
-  assert.deepEqual(snapshot.eventTimers ?? [], [], "event timers are left");
-  assert.deepEqual(snapshot.timers ?? [], [], "processing-time timers are left");
-}
 
 describe("event-time session windows", () => {
   test("sessions grow, and out-of-order records merge sessions; the timer moves to the merged end", async () => {

@@ -6,23 +6,9 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
-  type AggregateFunction,
-  EventTimeExtension,
-  type ProcessWindowFunction,
-  WindowFunctions,
-  WindowStrategy,
-  Windows,
-} from "@weir/api";
-import { OneInputHarness, type OperatorSnapshot } from "./index.ts";
-
-interface Click {
-  readonly user: string;
-  readonly at: number;
-}
-
-const EVENT_TIME = EventTimeExtension.EVENT_TIME_WATERMARK_DECLARATION;
-const byUser = { keySelector: (c: Click) => c.user };
+import { type AggregateFunction, WindowFunctions, WindowStrategy, Windows } from "@weir/api";
+import { OneInputHarness } from "./index.ts";
+import { assertNoWindowState, byUser, type Click, EVENT_TIME, LABEL } from "./window-fixtures.ts";
 
 const SUM_AT: AggregateFunction<Click, number, number> = {
   createAccumulator: () => 0,
@@ -31,21 +17,7 @@ const SUM_AT: AggregateFunction<Click, number, number> = {
   merge: (a, b) => a + b,
 };
 
-const LABEL: ProcessWindowFunction<number, string, string> = {
-  process(user, window, [sum], out) {
-    out.collect(`${user}[${window.start},${window.end})=${sum}`);
-  },
-};
-
 const sums = WindowFunctions.aggregate(SUM_AT, LABEL);
-
-function assertNoWindowState(snapshot: OperatorSnapshot): void {
-  for (const [name, entries] of Object.entries(snapshot.keyed)) {
-    assert.deepEqual(entries, [], `keyed state "${name}" is not empty`);
-  }
-  assert.deepEqual(snapshot.eventTimers ?? [], [], "event timers are left");
-  assert.deepEqual(snapshot.timers ?? [], [], "processing-time timers are left");
-}
 
 describe("event-time sliding windows", () => {
   test("each record counts in size/slide windows; windows fire in end order as event time passes", async () => {

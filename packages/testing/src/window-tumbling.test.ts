@@ -6,37 +6,9 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
-  type AggregateFunction,
-  EventTimeExtension,
-  type ProcessWindowFunction,
-  WindowFunctions,
-  WindowStrategy,
-  Windows,
-} from "@weir/api";
-import { OneInputHarness, type OperatorSnapshot } from "./index.ts";
-
-interface Click {
-  readonly user: string;
-  readonly at: number;
-}
-
-const EVENT_TIME = EventTimeExtension.EVENT_TIME_WATERMARK_DECLARATION;
-const byUser = { keySelector: (c: Click) => c.user };
-
-const COUNT: AggregateFunction<unknown, number, number> = {
-  createAccumulator: () => 0,
-  add: (_record, n) => n + 1,
-  getResult: (n) => n,
-  merge: (a, b) => a + b,
-};
-
-/** Renders each firing as `user[start,end)=count`. */
-const LABEL: ProcessWindowFunction<number, string, string> = {
-  process(user, window, [count], out) {
-    out.collect(`${user}[${window.start},${window.end})=${count}`);
-  },
-};
+import { WindowFunctions, WindowStrategy, Windows } from "@weir/api";
+import { OneInputHarness } from "./index.ts";
+import { assertNoWindowState, byUser, type Click, COUNT, EVENT_TIME, LABEL } from "./window-fixtures.ts";
 
 const countLabels = WindowFunctions.aggregate(COUNT, LABEL);
 
@@ -45,14 +17,6 @@ function feed(h: { processRecord(c: Click, timestamp: number): void }, clicks: r
 }
 
 /** Keyed state and timers of a snapshot are all empty: nothing is left of expired windows. */
-function assertNoWindowState(snapshot: OperatorSnapshot): void {
-  for (const [name, entries] of Object.entries(snapshot.keyed)) {
-    assert.deepEqual(entries, [], `keyed state "${name}" is not empty`);
-  }
-  assert.deepEqual(snapshot.eventTimers ?? [], [], "event timers are left");
-  assert.deepEqual(snapshot.timers ?? [], [], "processing-time timers are left");
-}
-
 describe("event-time tumbling windows", () => {
   test("out-of-order records land in their windows; each window fires once, when event time passes end - 1", async () => {
     await using h = await OneInputHarness.forFunction(

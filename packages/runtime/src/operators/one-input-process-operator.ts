@@ -6,7 +6,6 @@
 
 import type {
   ApplyPartitionFunction,
-  EventTimeHook,
   KeySelector,
   KeyValue,
   OneInputStreamProcessFunction,
@@ -74,23 +73,8 @@ export class OneInputProcessOperator extends ProcessOperatorBase {
     }
   }
 
-  protected override fireEventTimer(hook: EventTimeHook, timestamp: number): void {
-    // Records emitted by an event timer carry the timer's time, as in Flink.
-    this.#collector.timestamp = timestamp;
-    try {
-      hook.onEventTimer(timestamp, this.#collector, this.contexts.partitioned);
-    } catch (error) {
-      wrapUserError(`${this.name} (onEventTimer)`, error);
-    }
-  }
-
-  protected override notifyEventTime(hook: EventTimeHook, timestamp: number): void {
-    this.#collector.timestamp = TIMER_OUTPUT_TIMESTAMP;
-    try {
-      hook.onEventTimeWatermark?.(timestamp, this.#collector, this.contexts.nonPartitioned);
-    } catch (error) {
-      wrapUserError(`${this.name} (onEventTimeWatermark)`, error);
-    }
+  protected override eventTimeCollector(): TimestampedCollector {
+    return this.#collector;
   }
 
   protected onWatermark(_input: 0 | 1, watermark: Watermark): WatermarkHandling {

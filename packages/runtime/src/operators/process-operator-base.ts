@@ -25,7 +25,7 @@ import { EVENT_TIME_WATERMARK, WatermarkCombination } from "../watermark/waterma
 import { AlignmentController } from "./alignment-controller.ts";
 import { EventTimeService } from "./event-time-service.ts";
 import type { OperatorEnvironment } from "./operator-environment.ts";
-import { ProcessContexts } from "./process-context.ts";
+import { ProcessContexts, type TimestampedCollector } from "./process-context.ts";
 import type { OperatorSnapshot, StreamOperator } from "./stream-operator.ts";
 
 export abstract class ProcessOperatorBase implements StreamOperator {
@@ -90,13 +90,39 @@ export abstract class ProcessOperatorBase implements StreamOperator {
 
   /** Runs `fn` for the current partition with this operator's collectors. */
   protected abstract applyWithCollectors(fn: ApplyPartitionFunction<unknown>): void;
+  /**
+   * The collector event-time callbacks emit through; functions shapes without event-time support
+   * (two-output, broadcast) return undefined.
+   */
+  protected eventTimeCollector(): TimestampedCollector | undefined {
+    return undefined;
+  }
+
   /** Calls the event-time hook for one fired event timer (the key is already current). */
-  protected fireEventTimer(_hook: EventTimeHook, _timestamp: number): void {
-    throw new Error(`${this.name}: event-time timers are not supported for this function shape`);
+  #fireEventTimer(hook: EventTimeHook, timestamp: number): void {
+    const collector = this.eventTimeCollector();
+    if (collector === undefined)
+      throw new Error(`${this.name}: event-time timers are not supported for this function shape`);
+    // Records emitted by an event timer carry the timer's time, as in Flink.
+    collector.timestamp = timestamp;
+    try {
+      hook.onEventTimer(timestamp, collector, this.contexts.partitioned);
+    } catch (error) {
+      wrapUserError(`${this.name} (onEventTimer)`, error);
+    }
   }
 
   /** Tells the event-time hook that event time advanced (after the due timers fired). */
-  protected notifyEventTime(_hook: EventTimeHook, _timestamp: number): void {}
+  #notifyEventTime(hook: EventTimeHook, timestamp: number): void {
+    const collector = this.eventTimeCollector();
+    if (collector === undefined) return;
+    collector.timestamp = TIMER_OUTPUT_TIMESTAMP;
+    try {
+      hook.onEventTimeWatermark?.(timestamp, collector, this.contexts.nonPartitioned);
+    } catch (error) {
+      wrapUserError(`${this.name} (onEventTimeWatermark)`, error);
+    }
+  }
 
   /** Calls the function's watermark hook of `input`; `undefined` means PEEK. */
   protected abstract onWatermark(input: 0 | 1, watermark: Watermark): WatermarkHandling;
@@ -174,8 +200,8 @@ export abstract class ProcessOperatorBase implements StreamOperator {
     const eventTime = this.#eventTime;
     if (eventTime !== undefined && watermark.identifier === EVENT_TIME_WATERMARK) {
       const timestamp = watermark.value as number;
-      if (eventTime.advance(timestamp, (at) => this.fireEventTimer(eventTime.hook, at))) {
-        this.notifyEventTime(eventTime.hook, timestamp);
+      if (eventTime.advance(timestamp, (at) => this.#fireEventTimer(eventTime.hook, at))) {
+        this.#notifyEventTime(eventTime.hook, timestamp);
       }
     }
     this.forwardWatermark(watermark);

@@ -6,7 +6,6 @@
 
 import type {
   ApplyPartitionFunction,
-  EventTimeHook,
   KeySelector,
   KeyValue,
   StateDeclaration,
@@ -94,22 +93,8 @@ export class TwoInputProcessOperator extends ProcessOperatorBase {
     }
   }
 
-  protected override fireEventTimer(hook: EventTimeHook, timestamp: number): void {
-    this.#collector.timestamp = timestamp;
-    try {
-      hook.onEventTimer(timestamp, this.#collector, this.contexts.partitioned);
-    } catch (error) {
-      wrapUserError(`${this.name} (onEventTimer)`, error);
-    }
-  }
-
-  protected override notifyEventTime(hook: EventTimeHook, timestamp: number): void {
-    this.#collector.timestamp = TIMER_OUTPUT_TIMESTAMP;
-    try {
-      hook.onEventTimeWatermark?.(timestamp, this.#collector, this.contexts.nonPartitioned);
-    } catch (error) {
-      wrapUserError(`${this.name} (onEventTimeWatermark)`, error);
-    }
+  protected override eventTimeCollector(): TimestampedCollector {
+    return this.#collector;
   }
 
   protected onWatermark(input: 0 | 1, watermark: Watermark): WatermarkHandling {
