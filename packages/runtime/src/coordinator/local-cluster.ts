@@ -108,6 +108,8 @@ class LocalJobRun {
   readonly #failureTimes: number[] = [];
   readonly #checkpoints: CheckpointCoordinator | undefined;
   readonly #storage: RunCheckpointStore | undefined;
+  /** Bytes stored per checkpoint, between its write and its completion report. */
+  readonly #checkpointSizes = new Map<number, number>();
   readonly #log: (message: string) => void;
   readonly #done: Promise<JobExecutionResult>;
   #resolve!: (result: JobExecutionResult) => void;
@@ -184,8 +186,6 @@ class LocalJobRun {
   result(): Promise<JobExecutionResult> {
     return this.#done;
   }
-
-  readonly #checkpointSizes = new Map<number, number>();
 
   #reportCheckpoint(checkpoint: CompletedCheckpoint): void {
     const tasks = [...checkpoint.taskStats].map(([task, stats]) => ({ task, ...stats }));
