@@ -106,6 +106,7 @@ export {
   type BroadcastStateDeclaration,
   type ListState,
   type ListStateDeclaration,
+  type ListStateOptions,
   type MapState,
   type MapStateDeclaration,
   RedistributionMode,
@@ -115,6 +116,8 @@ export {
   StateDeclarations,
   type StateHandleFor,
   type StateManager,
+  type StateOptions,
+  type StateTtlConfig,
   type ValueState,
   type ValueStateDeclaration,
 } from "./state.ts";

@@ -29,12 +29,81 @@ export const RedistributionMode = {
 /** @public */
 export type RedistributionMode = (typeof RedistributionMode)[keyof typeof RedistributionMode];
 
+/**
+ * Time-to-live of keyed state, as Flink's `StateTtlConfig`. Pass it as `{ ttl }` in the options of
+ * a keyed state factory ({@link StateDeclarations}: value, list, map, reducing, aggregating).
+ *
+ * Contract:
+ * - TTL is measured in processing time: the operator's clock (wall-clock time in a job, the manual
+ *   clock in the test harness). Event time plays no part.
+ * - Every stored value carries the time it was last updated: the whole value for value, reducing
+ *   and aggregating state; each element for list state; each entry for map state.
+ * - A value is expired once `now >= lastUpdate + ttlMs`.
+ * - Expired values are removed lazily: by the read that finds them (for list state, any `get()`;
+ *   for map state, a read of the entry or an iteration), or by a write that replaces them. They
+ *   are never part of a snapshot (expired values are dropped when the snapshot is taken). A restore
+ *   keeps the timestamps, so the remaining time to live carries over; a TTL cannot be added to
+ *   state that was snapshotted without one (the restore fails naming the state).
+ * - Writes (`update`, `add`, `addAll`, `put`) set the timestamp of what they write to `now`. A
+ *   write to a value that already expired starts from nothing: an expired reducing or aggregating
+ *   value is not folded into, it is replaced.
+ * - Only keyed state can have a TTL; declaring a TTL state on a non-keyed stream (or on broadcast
+ *   state) fails when the job graph is built.
+ *
+ * A worked sequence, `ttlMs: 100`, processing time in ms:
+ * ```text
+ *  t=0    update(1)      stored 1, last update 0
+ *  t=50   value() -> 1   OnCreateAndWrite: the read does not refresh (expires at 100)
+ *                        OnReadAndWrite: the read refreshes (expires at 150)
+ *  t=99   value() -> 1
+ *  t=100  value()        OnCreateAndWrite: expired -> undefined (NeverReturnExpired), and removed
+ *                        OnReadAndWrite: -> 1, refreshed at 50 and 99, expires at 199
+ * ```
+ * With `ReturnExpiredIfNotCleanedUp`, the read at t=100 (OnCreateAndWrite) returns 1 once, removing
+ * it; the next read returns `undefined`.
+ * @public
+ */
+export interface StateTtlConfig {
+  /** Time to live in milliseconds of processing time; a positive finite number. */
+  readonly ttlMs: number;
+  /**
+   * What refreshes the timestamp: `"OnCreateAndWrite"` (default) only writes;
+   * `"OnReadAndWrite"` reads of unexpired values too (for list and map state: the elements or
+   * entries the read returns).
+   */
+  readonly updateType?: "OnCreateAndWrite" | "OnReadAndWrite";
+  /**
+   * Whether expired values may be read: `"NeverReturnExpired"` (default) reads them as absent;
+   * `"ReturnExpiredIfNotCleanedUp"` returns an expired value that was not removed yet, and removes
+   * it with that read (so the next read does not see it). Writes and snapshots never keep expired
+   * values, whatever the visibility.
+   */
+  readonly stateVisibility?: "NeverReturnExpired" | "ReturnExpiredIfNotCleanedUp";
+}
+
+/** Options of the keyed state factories of {@link StateDeclarations}. @public */
+export interface StateOptions {
+  /** Time-to-live of the state's values; see {@link StateTtlConfig}. No TTL when absent. */
+  readonly ttl?: StateTtlConfig | undefined;
+}
+
+/** Options of {@link StateDeclarations.list}. @public */
+export interface ListStateOptions extends StateOptions {
+  /** How the list moves on rescale on non-keyed streams (default REDISTRIBUTABLE). */
+  readonly redistribution?: RedistributionMode | undefined;
+}
+
 /** Fields every state declaration has. @public */
 interface StateDeclarationBase {
   /** Unique within the process function that declares it; part of the snapshot format. */
   readonly name: string;
   /** Only meaningful for non-keyed state; see {@link RedistributionMode}. */
   readonly redistribution: RedistributionMode;
+  /**
+   * Time-to-live (keyed state only); absent when the state never expires. The factories store it
+   * with its defaults filled in. See {@link StateTtlConfig}.
+   */
+  readonly ttl?: StateTtlConfig;
 }
 
 /** Declares a single value per key (or per subtask on non-keyed streams). @public */
@@ -120,6 +189,60 @@ function checkName(name: string): string {
   return name;
 }
 
+const TTL_KEYS = new Set(["ttlMs", "updateType", "stateVisibility"]);
+const UPDATE_TYPES = new Set(["OnCreateAndWrite", "OnReadAndWrite"]);
+const VISIBILITIES = new Set(["NeverReturnExpired", "ReturnExpiredIfNotCleanedUp"]);
+
+/** Validates the options of a state factory; returns the ttl with defaults filled in (frozen). */
+function checkOptions(
+  name: string,
+  options: StateOptions | undefined,
+  allowed: readonly string[] = ["ttl"],
+): { ttl?: Required<StateTtlConfig> } {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new TypeError(`state "${name}": options must be an object, got ${String(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      throw new TypeError(
+        `state "${name}": unknown option "${key}" (known: ${allowed.map((k) => `"${k}"`).join(", ")})`,
+      );
+    }
+  }
+  const ttl = options.ttl;
+  if (ttl === undefined) return {};
+  if (ttl === null || typeof ttl !== "object" || Array.isArray(ttl)) {
+    throw new TypeError(`state "${name}": ttl must be an object like { ttlMs: 60000 }, got ${String(ttl)}`);
+  }
+  for (const key of Object.keys(ttl)) {
+    if (!TTL_KEYS.has(key)) {
+      throw new TypeError(
+        `state "${name}": unknown ttl option "${key}" (known: "ttlMs", "updateType", "stateVisibility")`,
+      );
+    }
+  }
+  const { ttlMs, updateType = "OnCreateAndWrite", stateVisibility = "NeverReturnExpired" } = ttl;
+  if (typeof ttlMs !== "number" || !Number.isFinite(ttlMs) || ttlMs <= 0) {
+    throw new RangeError(
+      `state "${name}": ttl.ttlMs must be a positive finite number of milliseconds, got ${String(ttlMs)}`,
+    );
+  }
+  if (!UPDATE_TYPES.has(updateType)) {
+    throw new RangeError(
+      `state "${name}": ttl.updateType must be "OnCreateAndWrite" or "OnReadAndWrite", got ${JSON.stringify(updateType)}`,
+    );
+  }
+  if (!VISIBILITIES.has(stateVisibility)) {
+    throw new RangeError(
+      `state "${name}": ttl.stateVisibility must be "NeverReturnExpired" or "ReturnExpiredIfNotCleanedUp", got ${JSON.stringify(stateVisibility)}`,
+    );
+  }
+  return { ttl: Object.freeze({ ttlMs, updateType, stateVisibility }) };
+}
+
+const REDISTRIBUTION_MODES = new Set<unknown>(Object.values(RedistributionMode));
+
 /**
  * Factories for state declarations.
  *
@@ -139,40 +262,77 @@ function checkName(name: string): string {
  * @public
  */
 export const StateDeclarations = {
-  /** A single value; on non-keyed streams it cannot be redistributed. */
-  value<T>(name: string): ValueStateDeclaration<T> {
-    return Object.freeze({ kind: "value", name: checkName(name), redistribution: RedistributionMode.NONE });
-  },
-  /** A list; on non-keyed streams `redistribution` says how it moves on rescale (default REDISTRIBUTABLE). */
-  list<T>(
-    name: string,
-    redistribution: RedistributionMode = RedistributionMode.REDISTRIBUTABLE,
-  ): ListStateDeclaration<T> {
-    return Object.freeze({ kind: "list", name: checkName(name), redistribution });
-  },
-  /** A map from keys to values. */
-  map<K extends KeyValue, V>(name: string): MapStateDeclaration<K, V> {
-    return Object.freeze({ kind: "map", name: checkName(name), redistribution: RedistributionMode.NONE });
-  },
-  /** A value folded with `reduce` on every `add`. */
-  reducing<T>(name: string, reduce: (accumulated: T, value: T) => T): ReducingStateDeclaration<T> {
+  /** A single value; on non-keyed streams it cannot be redistributed. `options.ttl`: see {@link StateTtlConfig}. */
+  value<T>(name: string, options?: StateOptions): ValueStateDeclaration<T> {
+    checkName(name);
     return Object.freeze({
-      kind: "reducing",
-      name: checkName(name),
+      kind: "value",
+      name,
       redistribution: RedistributionMode.NONE,
-      reduce,
+      ...checkOptions(name, options),
     });
   },
-  /** An incremental aggregation. */
+  /**
+   * A list; on non-keyed streams the redistribution mode says how it moves on rescale (default
+   * REDISTRIBUTABLE). The second argument is either that mode or an options object
+   * `{ redistribution?, ttl? }`; with a TTL, each element expires on its own ({@link StateTtlConfig}).
+   */
+  list<T>(
+    name: string,
+    redistributionOrOptions: RedistributionMode | ListStateOptions = RedistributionMode.REDISTRIBUTABLE,
+  ): ListStateDeclaration<T> {
+    checkName(name);
+    const options: ListStateOptions =
+      typeof redistributionOrOptions === "string"
+        ? { redistribution: redistributionOrOptions }
+        : redistributionOrOptions;
+    const checked = checkOptions(name, options, ["redistribution", "ttl"]);
+    const redistribution = options.redistribution ?? RedistributionMode.REDISTRIBUTABLE;
+    if (!REDISTRIBUTION_MODES.has(redistribution)) {
+      throw new RangeError(
+        `state "${name}": redistribution must be one of ${[...REDISTRIBUTION_MODES].join(", ")}, got ${JSON.stringify(redistribution)}`,
+      );
+    }
+    return Object.freeze({ kind: "list", name, redistribution, ...checked });
+  },
+  /** A map from keys to values. With a TTL, each entry expires on its own ({@link StateTtlConfig}). */
+  map<K extends KeyValue, V>(name: string, options?: StateOptions): MapStateDeclaration<K, V> {
+    checkName(name);
+    return Object.freeze({
+      kind: "map",
+      name,
+      redistribution: RedistributionMode.NONE,
+      ...checkOptions(name, options),
+    });
+  },
+  /** A value folded with `reduce` on every `add`. `options.ttl`: see {@link StateTtlConfig}. */
+  reducing<T>(
+    name: string,
+    reduce: (accumulated: T, value: T) => T,
+    options?: StateOptions,
+  ): ReducingStateDeclaration<T> {
+    checkName(name);
+    return Object.freeze({
+      kind: "reducing",
+      name,
+      redistribution: RedistributionMode.NONE,
+      reduce,
+      ...checkOptions(name, options),
+    });
+  },
+  /** An incremental aggregation. `options.ttl` (the accumulator expires): see {@link StateTtlConfig}. */
   aggregating<IN, ACC, OUT>(
     name: string,
     aggregate: AggregateFunction<IN, ACC, OUT>,
+    options?: StateOptions,
   ): AggregatingStateDeclaration<IN, ACC, OUT> {
+    checkName(name);
     return Object.freeze({
       kind: "aggregating",
-      name: checkName(name),
+      name,
       redistribution: RedistributionMode.NONE,
       aggregate,
+      ...checkOptions(name, options),
     });
   },
   /** A broadcast map, identical on every parallel instance. */

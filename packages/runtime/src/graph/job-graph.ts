@@ -8,6 +8,7 @@
  */
 
 import type { KeySelector, KeyValue, StateDeclaration, WatermarkDeclaration } from "@weir/api";
+import { ttlMisuse } from "../state/ttl-state-handles.ts";
 import { buildWatermarkRegistry } from "../watermark/watermark-registry.ts";
 import {
   type InputEdge,
@@ -232,6 +233,9 @@ function validateStates(node: StreamNode): void {
         `"${node.name}": broadcast state "${declaration.name}" needs a function connected to a broadcast stream`,
       );
     }
+    // Flink supports TTL on keyed state only.
+    const ttlError = ttlMisuse(node.name, declaration, isKeyedNode(node));
+    if (ttlError !== undefined) throw new InvalidJobError(ttlError);
   }
 }
 

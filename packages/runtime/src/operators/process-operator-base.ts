@@ -63,7 +63,9 @@ export abstract class ProcessOperatorBase implements StreamOperator {
     this.#maxParallelism = options.maxParallelism;
     this.#inputWatermarks =
       options.inputs === 2 ? new WatermarkCombination(options.env.watermarks, 2) : undefined;
-    this.backend = new HeapStateBackend(options.name, options.keyed, options.states);
+    this.backend = new HeapStateBackend(options.name, options.keyed, options.states, () =>
+      options.env.clock.now(),
+    );
     this.timers = options.keyed ? new TimerQueue() : undefined;
     const eventTimeHook = (options.fn as { [ExtensionHooks.eventTime]?: EventTimeHook })[
       ExtensionHooks.eventTime

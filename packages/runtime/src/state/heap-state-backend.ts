@@ -9,9 +9,11 @@
  */
 
 import type { KeyValue, StateDeclaration } from "@weir/api";
+import { InvalidJobError } from "../graph/job-graph.ts";
 import { canonicalKeyId } from "../keys/key-hash.ts";
 import { misuse } from "../user-code-error.ts";
 import { createStateHandle, type StateTable } from "./state-handles.ts";
+import { createTtlStateHandle, hasTtlShape, ttlMisuse, unexpiredCopy } from "./ttl-state-handles.ts";
 
 /** The partition id used by non-keyed operators. */
 const SUBTASK_PARTITION = "\u0000subtask";
@@ -21,6 +23,8 @@ export type KeyId = string | number | bigint | boolean | null;
 export class HeapStateBackend {
   readonly keyed: boolean;
   readonly #operatorName: string;
+  /** Processing time, for state TTL. */
+  readonly #now: () => number;
   readonly #declarations = new Map<string, StateDeclaration>();
   readonly #tables = new Map<string, StateTable>();
   readonly #handles = new Map<StateDeclaration, unknown>();
@@ -31,11 +35,24 @@ export class HeapStateBackend {
   /** Broadcast state may only be written while the broadcast input is processed. */
   broadcastWritable = false;
 
-  constructor(operatorName: string, keyed: boolean, declarations: readonly StateDeclaration[]) {
+  /**
+   * `now` is the operator's processing-time clock; states with a TTL measure their age with it.
+   * Throws an {@link InvalidJobError} for a TTL on non-keyed or broadcast state (the job graph
+   * rejects these earlier; this covers backends built without it).
+   */
+  constructor(
+    operatorName: string,
+    keyed: boolean,
+    declarations: readonly StateDeclaration[],
+    now: () => number = Date.now,
+  ) {
     this.#operatorName = operatorName;
+    this.#now = now;
     this.keyed = keyed;
     this.currentKeyId = keyed ? null : SUBTASK_PARTITION;
     for (const declaration of declarations) {
+      const ttlError = ttlMisuse(operatorName, declaration, keyed);
+      if (ttlError !== undefined) throw new InvalidJobError(ttlError);
       this.#declarations.set(declaration.name, declaration);
       this.#tables.set(declaration.name, new Map());
     }
@@ -69,7 +86,12 @@ export class HeapStateBackend {
         `state "${declaration?.name}" was not declared in usesStates() (declared: ${names})`,
       );
     }
-    const handle = createStateHandle(declared, this.#tables.get(declared.name)!, this, this.#operatorName);
+    const table = this.#tables.get(declared.name)!;
+    // Chosen once: states without TTL get the plain handles and pay nothing for TTL.
+    const handle =
+      declared.ttl === undefined
+        ? createStateHandle(declared, table, this, this.#operatorName)
+        : createTtlStateHandle(declared, table, this, this.#now);
     this.#handles.set(declaration, handle);
     return handle;
   }
@@ -88,7 +110,8 @@ export class HeapStateBackend {
 
   /**
    * A deep copy of every table as [key, value] pairs per state name, so later updates (including
-   * in-place mutation of accumulators) cannot change a snapshot already taken.
+   * in-place mutation of accumulators) cannot change a snapshot already taken. Expired values of
+   * states with a TTL are left out (they keep their timestamps, so TTL continues after a restore).
    */
   snapshot(): {
     keyed: Record<string, [unknown, unknown][]>;
@@ -96,13 +119,20 @@ export class HeapStateBackend {
   } {
     const keyed: Record<string, [unknown, unknown][]> = {};
     const operator: Record<string, { redistribution: string; value: unknown }> = {};
+    let now: number | undefined;
     for (const [name, table] of this.#tables) {
       const declaration = this.#declarations.get(name)!;
       if (this.keyed && declaration.kind !== "broadcast") {
         const entries: [unknown, unknown][] = [];
+        const ttl = declaration.ttl;
+        if (ttl !== undefined) now ??= this.#now();
         for (const [id, value] of table) {
           const key = typeof id === "string" ? (this.#compositeKeys.get(id) ?? id) : id;
-          entries.push([key, snapshotValue(value)]);
+          if (ttl === undefined) entries.push([key, snapshotValue(value)]);
+          else {
+            const unexpired = unexpiredCopy(declaration.kind, value, ttl, now!);
+            if (unexpired !== undefined) entries.push([key, unexpired]);
+          }
         }
         keyed[name] = entries;
       } else {
@@ -125,8 +155,14 @@ export class HeapStateBackend {
     snapshot = structuredClone(snapshot);
     for (const [name, entries] of Object.entries(snapshot.keyed)) {
       const table = this.#tableFor(name);
+      const declaration = this.#declarations.get(name)!;
       for (const [key, value] of entries) {
         if (!acceptKey(key as KeyValue)) continue;
+        if (declaration.ttl !== undefined && !hasTtlShape(declaration.kind, value)) {
+          throw new Error(
+            `${this.#operatorName}: state "${name}" declares a TTL, but the snapshot holds it without TTL timestamps; a TTL cannot be added to existing state (restore without the TTL, or under a new state name)`,
+          );
+        }
         this.setCurrentKey(key as KeyValue);
         table.set(this.currentKeyId, this.#revive(name, value));
       }
