@@ -303,6 +303,25 @@ describe("TTL details per kind", () => {
       /state "s" declares a TTL, but the snapshot holds it without TTL timestamps/,
     );
   });
+
+  test("restoring state snapshotted with a TTL into a declaration without one fails naming the state", async () => {
+    const plain = StateDeclarations.value<number>("s");
+    const withTtl = StateDeclarations.value<number>("s", { ttl: { ttlMs: 100 } });
+    const fn = (d: StateDeclaration): OneInputStreamProcessFunction<number, never, string> => ({
+      usesStates: () => [d],
+      processRecord(n, _out, ctx) {
+        ctx.stateManager.getState(d as typeof plain).update(n);
+      },
+    });
+    await using h = await OneInputHarness.forFunction(fn(withTtl), { keySelector: () => "k" });
+    h.processRecord(1);
+    const snapshot = h.snapshot();
+    assert.deepEqual(snapshot.ttlStates, ["s"], "the snapshot says which states carry TTL timestamps");
+    await assert.rejects(
+      OneInputHarness.restore(fn(plain), snapshot, { keySelector: () => "k" }),
+      /state "s" was stored with a TTL, but the job declares it without one/,
+    );
+  });
 });
 
 describe("TTL options", () => {

@@ -75,6 +75,7 @@ export function redistributeOperatorState(
     operator[name] = { redistribution, value };
   }
   const extra = redistributeExtra(snapshots, parallelism, subtask, operatorName);
+  const ttlStates = [...new Set(snapshots.flatMap((s) => s.ttlStates ?? []))];
   // Timers belong to keys: pool them; the operator keeps those of its own key groups.
   const timers = snapshots.flatMap((s) => s.timers ?? []);
   const eventTimers = snapshots.flatMap((s) => s.eventTimers ?? []);
@@ -85,6 +86,7 @@ export function redistributeOperatorState(
     ...(timers.length > 0 ? { timers } : {}),
     ...(eventTimers.length > 0 ? { eventTimers } : {}),
     ...(extra !== undefined ? { extra } : {}),
+    ...(ttlStates.length > 0 ? { ttlStates } : {}),
   };
 }
 

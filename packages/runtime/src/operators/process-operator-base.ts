@@ -246,7 +246,7 @@ export abstract class ProcessOperatorBase implements StreamOperator {
   }
 
   snapshotState(): OperatorSnapshot {
-    const { keyed, operator } = this.backend.snapshot();
+    const { keyed, operator, ttlStates } = this.backend.snapshot();
     // Copies: keys in the snapshot must not alias keys in the live timer queues.
     const timers = structuredClone(this.timers?.entries());
     const eventTimers = structuredClone(this.#eventTime?.timers?.entries());
@@ -256,6 +256,7 @@ export abstract class ProcessOperatorBase implements StreamOperator {
       operator,
       ...(timers !== undefined ? { timers } : {}),
       ...(eventTimers !== undefined ? { eventTimers } : {}),
+      ...(ttlStates.length > 0 ? { ttlStates } : {}),
     };
   }
 

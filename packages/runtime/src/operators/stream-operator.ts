@@ -29,6 +29,8 @@ export interface OperatorSnapshot {
   readonly timers?: [number, unknown][];
   /** Event-time timers as [timestamp, key] pairs (functions wrapped by the event-time extension). */
   readonly eventTimers?: [number, unknown][];
+  /** Keyed states whose stored values carry TTL timestamps (a restore must declare them with a TTL). */
+  readonly ttlStates?: readonly string[];
   /** Operator-specific extras (e.g. a source reader's splits). */
   readonly extra?: unknown;
 }

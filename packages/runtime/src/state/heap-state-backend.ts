@@ -116,7 +116,10 @@ export class HeapStateBackend {
   snapshot(): {
     keyed: Record<string, [unknown, unknown][]>;
     operator: Record<string, { redistribution: string; value: unknown }>;
+    /** Keyed states whose values carry TTL timestamps. */
+    ttlStates: string[];
   } {
+    const ttlStates: string[] = [];
     const keyed: Record<string, [unknown, unknown][]> = {};
     const operator: Record<string, { redistribution: string; value: unknown }> = {};
     let now: number | undefined;
@@ -125,7 +128,10 @@ export class HeapStateBackend {
       if (this.keyed && declaration.kind !== "broadcast") {
         const entries: [unknown, unknown][] = [];
         const ttl = declaration.ttl;
-        if (ttl !== undefined) now ??= this.#now();
+        if (ttl !== undefined) {
+          now ??= this.#now();
+          ttlStates.push(name);
+        }
         for (const [id, value] of table) {
           const key = typeof id === "string" ? (this.#compositeKeys.get(id) ?? id) : id;
           if (ttl === undefined) entries.push([key, snapshotValue(value)]);
@@ -140,7 +146,7 @@ export class HeapStateBackend {
         operator[name] = { redistribution: declaration.redistribution, value: snapshotValue(table.get(id)) };
       }
     }
-    return structuredClone({ keyed, operator });
+    return { ...structuredClone({ keyed, operator }), ttlStates };
   }
 
   /**
@@ -148,7 +154,11 @@ export class HeapStateBackend {
    * key groups of this subtask).
    */
   restore(
-    snapshot: { keyed: Record<string, [unknown, unknown][]>; operator: Record<string, { value: unknown }> },
+    snapshot: {
+      keyed: Record<string, [unknown, unknown][]>;
+      operator: Record<string, { value: unknown }>;
+      ttlStates?: readonly string[];
+    },
     acceptKey: (key: KeyValue) => boolean,
   ): void {
     // Copy: two operators restored from one snapshot must not share values.
@@ -156,6 +166,14 @@ export class HeapStateBackend {
     for (const [name, entries] of Object.entries(snapshot.keyed)) {
       const table = this.#tableFor(name);
       const declaration = this.#declarations.get(name)!;
+      if (snapshot.ttlStates !== undefined && entries.length > 0) {
+        const stored = snapshot.ttlStates.includes(name);
+        if (stored && declaration.ttl === undefined) {
+          throw new Error(
+            `${this.#operatorName}: state "${name}" was stored with a TTL, but the job declares it without one; a TTL cannot be removed from existing state (keep the TTL, or use a new state name)`,
+          );
+        }
+      }
       for (const [key, value] of entries) {
         if (!acceptKey(key as KeyValue)) continue;
         if (declaration.ttl !== undefined && !hasTtlShape(declaration.kind, value)) {
