@@ -9,8 +9,10 @@
  * @module
  */
 
+import type { KeyValue } from "@weir/api";
 import type { CompletedCheckpoint } from "../coordinator/checkpoint-coordinator.ts";
 import type { JobGraph } from "../graph/job-graph.ts";
+import { keyGroupForKey, keyGroupRangeForOperator } from "../keys/key-hash.ts";
 import type { OperatorSnapshot } from "../operators/stream-operator.ts";
 import { redistributeOperatorState } from "./state-redistribution.ts";
 
@@ -68,10 +70,29 @@ export function restoreForSlot(
   for (const vertex of graph.vertices) {
     if (slot >= vertex.parallelism) continue;
     const snapshots: OperatorSnapshot[] = [];
+    const { start, end } = keyGroupRangeForOperator(vertex.maxParallelism, vertex.parallelism, slot);
+    const owned = ([key]: readonly [unknown, unknown]) => {
+      const group = keyGroupForKey(key as KeyValue, vertex.maxParallelism);
+      return group >= start && group <= end;
+    };
     for (const op of vertex.operators) {
       const old = byOperator.get(op.operatorId);
       if (old === undefined) continue;
-      snapshots.push(redistributeOperatorState(old, vertex.parallelism, slot, op.node.name));
+      const state = redistributeOperatorState(old, vertex.parallelism, slot, op.node.name);
+      // Send each slot only its own key groups (the operator would drop the rest anyway).
+      const keyed = Object.fromEntries(
+        Object.entries(state.keyed).map(([name, entries]) => [name, entries.filter(owned)]),
+      );
+      snapshots.push({
+        ...state,
+        keyed,
+        ...(state.timers !== undefined
+          ? { timers: state.timers.filter(([, key]) => owned([key, undefined])) }
+          : {}),
+        ...(state.eventTimers !== undefined
+          ? { eventTimers: state.eventTimers.filter(([, key]) => owned([key, undefined])) }
+          : {}),
+      });
     }
     if (snapshots.length > 0) restore.push([vertex.id, snapshots]);
   }
