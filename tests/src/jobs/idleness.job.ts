@@ -9,7 +9,6 @@
  */
 
 import {
-  Boundedness,
   defineJob,
   EventTimeExtension,
   type EventTimeManager,
@@ -22,6 +21,7 @@ import {
   type SourceSplit,
   StateDeclarations,
 } from "@weir/api";
+import { splitlessSource } from "./splitless-source.ts";
 
 export const COUNTS = Sinks.collect<{ windowEnd: number; count: number }>("counts");
 /** Int32 slots: [0] phase (0, then 1 once the window at 899 fired); [1] subtask 1's data arrived. */
@@ -69,21 +69,7 @@ class PhasedReader implements SourceReader<number, SourceSplit> {
 }
 
 function phasedSource(flags: Int32Array): Source<number, SourceSplit, null> {
-  return {
-    boundedness: Boundedness.BOUNDED,
-    createEnumerator: () => ({
-      start() {},
-      addReader() {},
-      handleSplitRequest() {},
-      addSplitsBack() {},
-      snapshotState: () => null,
-      close() {},
-    }),
-    restoreEnumerator() {
-      throw new Error("not used");
-    },
-    createReader: (ctx) => new PhasedReader(ctx, flags),
-  };
+  return splitlessSource((ctx) => new PhasedReader(ctx, flags));
 }
 
 const COUNT_BY_END = StateDeclarations.map<number, number>("count-by-window-end");

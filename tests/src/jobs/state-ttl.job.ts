@@ -7,7 +7,6 @@
  */
 
 import {
-  Boundedness,
   defineJob,
   InputStatus,
   type KeyValue,
@@ -18,6 +17,7 @@ import {
   type SourceSplit,
   StateDeclarations,
 } from "@weir/api";
+import { splitlessSource } from "./splitless-source.ts";
 
 export interface Cmd {
   readonly key: string;
@@ -32,41 +32,27 @@ function pacedSource(
   after: readonly Cmd[],
   waitMs: number,
 ): Source<Cmd, SourceSplit, null> {
-  return {
-    boundedness: Boundedness.BOUNDED,
-    createEnumerator: () => ({
+  return splitlessSource(() => {
+    let startedAt: number | undefined;
+    return {
       start() {},
-      addReader() {},
-      handleSplitRequest() {},
-      addSplitsBack() {},
-      snapshotState: () => null,
+      pollNext(output: ReaderOutput<Cmd>): InputStatus {
+        if (startedAt === undefined) {
+          startedAt = Date.now();
+          for (const cmd of before) output.collect(cmd);
+          return InputStatus.NOTHING_AVAILABLE;
+        }
+        if (Date.now() < startedAt + waitMs) return InputStatus.NOTHING_AVAILABLE;
+        for (const cmd of after) output.collect(cmd);
+        return InputStatus.END_OF_INPUT;
+      },
+      isAvailable: () => new Promise<void>((resolve) => setTimeout(resolve, 5)),
+      addSplits() {},
+      notifyNoMoreSplits() {},
+      snapshotState: () => [],
       close() {},
-    }),
-    restoreEnumerator() {
-      throw new Error("not used");
-    },
-    createReader: () => {
-      let startedAt: number | undefined;
-      return {
-        start() {},
-        pollNext(output: ReaderOutput<Cmd>): InputStatus {
-          if (startedAt === undefined) {
-            startedAt = Date.now();
-            for (const cmd of before) output.collect(cmd);
-            return InputStatus.NOTHING_AVAILABLE;
-          }
-          if (Date.now() < startedAt + waitMs) return InputStatus.NOTHING_AVAILABLE;
-          for (const cmd of after) output.collect(cmd);
-          return InputStatus.END_OF_INPUT;
-        },
-        isAvailable: () => new Promise<void>((resolve) => setTimeout(resolve, 5)),
-        addSplits() {},
-        notifyNoMoreSplits() {},
-        snapshotState: () => [],
-        close() {},
-      };
-    },
-  };
+    };
+  });
 }
 
 export default defineJob(

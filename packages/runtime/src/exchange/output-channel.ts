@@ -47,8 +47,6 @@ export class OutputChannel {
   #hasTimestamps = false;
   #watermarks: BatchWatermark[] | null = null;
   #backlog: (Batch | ChannelEvent)[] = [];
-  /** Batches sent; for metrics and tests. */
-  batchesSent = 0;
 
   constructor(
     id: number,
@@ -116,7 +114,6 @@ export class OutputChannel {
         if (this.#credits === 0) return;
         this.#credits--;
         this.#transport.sendBatch(this.id, next);
-        this.batchesSent++;
       } else {
         this.#transport.sendEvent(this.id, next);
       }
@@ -129,7 +126,6 @@ export class OutputChannel {
     if (this.#credits > 0 && this.#backlog.length === 0) {
       this.#credits--;
       this.#transport.sendBatch(this.id, batch);
-      this.batchesSent++;
       return;
     }
     if (this.#backlog.length === 0) this.#backpressure.block();

@@ -60,8 +60,6 @@ export class StreamTask {
   /** The checkpoint whose barriers are being aligned, and how many channels delivered it. */
   #aligning: { checkpointId: number; arrived: number; startedAt: number } | undefined;
   #unflushed = false;
-  /** Records processed (input) by this task; for metrics and tests. */
-  recordsIn = 0;
 
   constructor(options: {
     vertex: number;
@@ -87,10 +85,6 @@ export class StreamTask {
 
   get isSource(): boolean {
     return this.#source !== undefined;
-  }
-
-  get backpressured(): boolean {
-    return this.#backpressure.blocked;
   }
 
   async start(restore?: ReadonlyMap<string, OperatorSnapshot>): Promise<void> {
@@ -237,7 +231,6 @@ export class StreamTask {
         for (let i = 0; i < count; i++)
           head.processRecord2(records[i], timestamps === null ? NO_TIMESTAMP : timestamps[i]!);
       }
-      this.recordsIn += count;
       this.#endOfBatch();
       return true;
     }

@@ -12,7 +12,8 @@ import type { IntervalQualifier, TimeUnit } from "../ast/types.ts";
 import type { TokenCursor } from "./cursor.ts";
 import { expectInteger } from "./numbers.ts";
 
-const ALL_UNITS: readonly TimeUnit[] = [
+/** Every unit EXTRACT and friends accept, in Calcite's order. */
+export const ALL_UNITS: readonly TimeUnit[] = [
   "MILLENNIUM",
   "CENTURY",
   "DECADE",

@@ -11,34 +11,12 @@ import fc from "fast-check";
 import type { CallArgument, CallExpression, Expression } from "../ast/expressions.ts";
 import type { RowPattern } from "../ast/match-recognize.ts";
 import type { Identifier } from "../ast/names.ts";
-import type { TimeUnit } from "../ast/types.ts";
 import type { FrameBound, OrderItem, WindowSpec } from "../ast/windows.ts";
 import { parseQuery } from "../parse.ts";
+import { ALL_UNITS } from "../parser/time-units.ts";
 import { dataType, identifier, intervalQualifier, qualifiedName, SPAN } from "./name-and-type-arbitraries.ts";
 
 // --- Expressions. ---
-
-const ALL_UNITS: readonly TimeUnit[] = [
-  "MILLENNIUM",
-  "CENTURY",
-  "DECADE",
-  "YEAR",
-  "QUARTER",
-  "MONTH",
-  "WEEK",
-  "DAY",
-  "HOUR",
-  "MINUTE",
-  "SECOND",
-  "MILLISECOND",
-  "MICROSECOND",
-  "NANOSECOND",
-  "DOW",
-  "DOY",
-  "ISODOW",
-  "ISOYEAR",
-  "EPOCH",
-];
 
 const SUBQUERIES = [
   "SELECT a FROM t",
