@@ -1,0 +1,49 @@
+/**
+ * How SQL values are held in JavaScript. Every operator, compiled expression, function and
+ * connector uses exactly this mapping, keyed by the value's static {@link LogicalType}; nothing
+ * inspects a value to guess its type. All representations are plain data, so rows cross threads and
+ * processes through the runtime's batch codec (msgpackr) unchanged, and can be keys.
+ *
+ * | Logical type                    | JavaScript value                                             |
+ * |---------------------------------|--------------------------------------------------------------|
+ * | any type, SQL NULL              | `null` (never `undefined`)                                   |
+ * | BOOLEAN                         | `boolean`                                                    |
+ * | TINYINT, SMALLINT, INT          | `number` (an integer in the type's range; overflow wraps)     |
+ * | BIGINT                          | `bigint` (in the signed 64-bit range; overflow wraps)        |
+ * | FLOAT, DOUBLE                   | `number` (FLOAT rounded with `Math.fround`)                  |
+ * | DECIMAL(p, s)                   | `bigint`: the unscaled value, i.e. value × 10^s, exact       |
+ * | CHAR, VARCHAR, STRING           | `string`                                                     |
+ * | BINARY, VARBINARY, BYTES        | `Uint8Array`                                                 |
+ * | DATE                            | `number`: days since 1970-01-01                              |
+ * | TIME(p)                         | `number`: milliseconds of the day (sub-millis dropped)       |
+ * | TIMESTAMP(p), p ≤ 3             | `number`: epoch milliseconds of the wall-clock read as UTC   |
+ * | TIMESTAMP(p), p > 3             | `number` as above; sub-millisecond digits are not kept yet   |
+ * | TIMESTAMP_LTZ(p)                | `number`: epoch milliseconds of the instant                  |
+ * | INTERVAL YEAR TO MONTH family   | `number`: months                                             |
+ * | INTERVAL DAY TO SECOND family   | `number`: milliseconds                                       |
+ * | ARRAY<T>                        | `SqlValue[]`                                                 |
+ * | MULTISET<T>                     | `Map<SqlValue, number>` (element → count)                    |
+ * | MAP<K, V>                       | `Map<SqlValue, SqlValue>`                                    |
+ * | ROW<...>                        | `SqlValue[]`, positional                                     |
+ *
+ * Why bigint for BIGINT and DECIMAL: Flink's results are exact; a JavaScript number loses digits
+ * past 2^53, which sums and ids reach. Why numbers for time: comparisons and window arithmetic on
+ * the hot path stay on small integers.
+ * @module
+ */
+
+import type { LogicalType } from "../types/logical-type.ts";
+
+/** One SQL value, as described in the table above. */
+export type SqlValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | Uint8Array
+  | readonly SqlValue[]
+  | ReadonlyMap<SqlValue, SqlValue>;
+
+/** Re-exported for modules that document a value together with its type. */
+export type { LogicalType };
