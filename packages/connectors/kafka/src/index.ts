@@ -1,0 +1,5 @@
+/**
+ * `@weir/connector-kafka`: work in progress.
+ * @module
+ */
+export {};

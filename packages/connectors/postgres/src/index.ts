@@ -1,0 +1,5 @@
+/**
+ * `@weir/connector-postgres`: work in progress.
+ * @module
+ */
+export {};
