@@ -22,3 +22,37 @@ export { printExpression } from "./printer/expressions.ts";
 export { printQuery } from "./printer/queries.ts";
 export { printStatement, printStatements } from "./printer/statements.ts";
 export { printDataType } from "./printer/types.ts";
+
+// Engine contracts shared by the planner, operators, functions and connectors.
+export type * from "./catalog/catalog-table.ts";
+export { ConnectorOptionError } from "./connectors/table-connector.ts";
+export type * from "./connectors/table-connector.ts";
+export type { ChangelogMode, Row, RowData } from "./data/row.ts";
+export { formatChangelogMode, INSERT_ONLY, isAccumulate, RETRACT, ROW_KIND_SHORT, RowKind } from "./data/row.ts";
+export type { SqlValue } from "./data/values.ts";
+export { FunctionTypeError } from "./functions/function-definition.ts";
+export type * from "./functions/function-definition.ts";
+export type * from "./plan/rex.ts";
+export type * from "./session/session-contract.ts";
+export { MAX_LENGTH } from "./types/logical-type.ts";
+export type {
+  ApproximateType,
+  ArrayType as LogicalArrayType,
+  BinaryType,
+  BooleanType,
+  CharacterType,
+  DateType,
+  DecimalType,
+  IntegerType,
+  IntervalType as LogicalIntervalType,
+  LogicalType,
+  LogicalTypeKind,
+  MapType as LogicalMapType,
+  MultisetType as LogicalMultisetType,
+  NullType,
+  RowField as LogicalRowField,
+  RowType as LogicalRowType,
+  TimeAttribute,
+  TimestampType,
+  TimeType,
+} from "./types/logical-type.ts";
