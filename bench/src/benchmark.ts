@@ -5,8 +5,7 @@
  */
 
 import type { JobExecutionResult } from "@weir/api";
-import { runJob } from "@weir/runtime";
-import { type BenchmarkResult, computeResult, timeRun } from "./measure.ts";
+import { type BenchmarkResult, computeResult, runJob, timeRun } from "@weir/runtime";
 
 export interface Benchmark {
   readonly name: string;

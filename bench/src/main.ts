@@ -5,10 +5,10 @@
  */
 
 import { availableParallelism } from "node:os";
+import { toJsonLine } from "@weir/runtime";
 import { type BenchArgs, parseArgs, UsageError, usage } from "./args.ts";
 import { type Benchmark, measureStartup, runBenchmark } from "./benchmark.ts";
 import { BENCHMARKS } from "./benchmarks/index.ts";
-import { toJsonLine } from "./measure.ts";
 
 const COLUMNS = [
   ["benchmark", 22],

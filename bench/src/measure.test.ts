@@ -9,10 +9,10 @@ import { spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { type BenchmarkResult, computeResult, timeRun, toJsonLine } from "@weir/runtime";
 import { runBenchmark } from "./benchmark.ts";
 import { chainedMapFilter } from "./benchmarks/chained-map-filter.ts";
 import { keyedCountExchange } from "./benchmarks/keyed-count-exchange.ts";
-import { type BenchmarkResult, computeResult, timeRun, toJsonLine } from "./measure.ts";
 
 const FIELDS = ["name", "events", "seconds", "events_per_second", "cores", "events_per_second_per_core"];
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));

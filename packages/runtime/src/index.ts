@@ -16,4 +16,11 @@ export { jobModuleUrl, type RunJobOptions, runJob } from "./coordinator/run-job.
 export { InvalidJobError } from "./graph/job-graph.ts";
 export { JobModuleError } from "./graph/job-module.ts";
 export { hashKey, keyGroupForKey } from "./keys/key-hash.ts";
+export {
+  type BenchmarkResult,
+  computeResult,
+  type Timed,
+  timeRun,
+  toJsonLine,
+} from "./metrics/run-measurement.ts";
 export { ManualClock, type ProcessingClock, SYSTEM_CLOCK } from "./time/processing-clock.ts";

@@ -1,5 +1,5 @@
 /**
- * Measurement: times one run (wall clock and the CPU time of the whole process, every thread
+ * Run measurement for benchmarks (bench/, `weir nexmark`): times one run (wall clock and the CPU time of the whole process, every thread
  * included) and turns it into the benchmark result shape. events/s per core divides by the cores the
  * run actually kept busy, not by the cores the machine has, so a run that idles half its threads is
  * not flattered.
