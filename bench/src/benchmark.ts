@@ -18,6 +18,8 @@ export interface Benchmark {
   readonly defaultEvents: number;
   /** The target from the issue, in events/s per core. */
   readonly targetPerCore: number;
+  /** Makes the input of a run of `events` events (e.g. writes a data file); not timed. */
+  readonly prepare?: (events: number) => void | Promise<void>;
   /**
    * Checks the result of a verifying run (`verify: true`) and returns the number of records that
    * reached the counting end of the pipeline; throws when that is not what `events` source records
@@ -42,6 +44,7 @@ export interface BenchmarkRun {
 /** Runs the benchmark's job once, timing it from before `runJob` until it resolves. */
 export async function runBenchmark(benchmark: Benchmark, options: RunOptions): Promise<BenchmarkRun> {
   const verify = options.verify === true;
+  await benchmark.prepare?.(options.events);
   const timed = await timeRun(() =>
     runJob(benchmark.job, {
       parallelism: benchmark.parallelism,

@@ -8,7 +8,10 @@ import { availableParallelism } from "node:os";
 import { toJsonLine } from "@weir/runtime";
 import { type BenchArgs, parseArgs, UsageError, usage } from "./args.ts";
 import { type Benchmark, measureStartup, runBenchmark } from "./benchmark.ts";
-import { BENCHMARKS } from "./benchmarks/index.ts";
+import { BENCHMARKS as CORE_BENCHMARKS } from "./benchmarks/index.ts";
+import { KAFKA_BENCHMARKS } from "./kafka/kafka-benchmarks.ts";
+
+const BENCHMARKS = [...CORE_BENCHMARKS, ...KAFKA_BENCHMARKS];
 
 const COLUMNS = [
   ["benchmark", 22],

@@ -149,3 +149,5 @@ export {
   WatermarkHandlingResult,
   type WatermarkManager,
 } from "./watermark.ts";
+// nats part (issue 8): the bad-record policy shared by source connectors.
+export { type BadRecordPolicy, DroppedRecordLog, validateBadRecordPolicy } from "./bad-record-policy.ts";

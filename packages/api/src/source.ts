@@ -94,6 +94,12 @@ export interface SourceReader<T, SplitT extends SourceSplit> {
   notifyNoMoreSplits(): void;
   /** The reader's current splits with their positions, for a checkpoint. */
   snapshotState(checkpointId: number): readonly SplitT[];
+  /**
+   * The checkpoint `checkpointId` (and every earlier one) completed everywhere: positions it
+   * recorded will never be replayed again, so a reader may now acknowledge them to the external
+   * system (e.g. a Postgres slot's confirmed LSN). Best effort: a failure may skip a notification.
+   */
+  notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
   /** Releases resources; called also after failure or cancellation. */
   close(): void | Promise<void>;
 }

@@ -4,29 +4,18 @@
  * @module
  */
 
-export interface FlagSpec {
-  readonly name: string;
-  readonly type: "string" | "boolean";
-  readonly short?: string;
-  readonly multiple?: boolean;
-  readonly value?: string;
-  readonly description: string;
-}
+import {
+  CLUSTER_COMMAND,
+  JOBMANAGER_COMMAND,
+  JOBS_COMMAND,
+  TASKMANAGER_COMMAND,
+} from "./cluster/cluster-command-specs.ts";
+import { type CommandSpec, type FlagSpec, HELP_FLAG } from "./command-spec.ts";
+import { NEXMARK_COMMAND } from "./nexmark/nexmark-command-spec.ts";
+import { SQL_COMMAND } from "./sql/sql-command-spec.ts";
 
-export interface CommandSpec {
-  readonly name: string;
-  readonly usage: string;
-  readonly summary: string;
-  readonly description: string;
-  readonly flags: readonly FlagSpec[];
-}
-
-export const HELP_FLAG: FlagSpec = {
-  name: "help",
-  type: "boolean",
-  short: "h",
-  description: "Show help for the command.",
-};
+export type { CommandSpec, FlagSpec } from "./command-spec.ts";
+export { HELP_FLAG } from "./command-spec.ts";
 
 export const RUN_COMMAND: CommandSpec = {
   name: "run",
@@ -101,7 +90,15 @@ export const RUN_COMMAND: CommandSpec = {
   ],
 };
 
-export const COMMANDS: readonly CommandSpec[] = [RUN_COMMAND];
+export const COMMANDS: readonly CommandSpec[] = [
+  RUN_COMMAND,
+  SQL_COMMAND,
+  NEXMARK_COMMAND,
+  JOBMANAGER_COMMAND,
+  TASKMANAGER_COMMAND,
+  CLUSTER_COMMAND,
+  JOBS_COMMAND,
+];
 
 function formatFlags(flags: readonly FlagSpec[]): string {
   const rows = flags.map((flag) => {

@@ -39,6 +39,19 @@ export async function main(args: readonly string[]): Promise<number> {
       }
       case "run":
         return await runCommand(rest);
+      case "sql":
+        return await (await import("./sql/sql-command.ts")).sqlCommand(rest);
+      case "nexmark":
+        return await (await import("./nexmark/nexmark-command.ts")).nexmarkCommand(rest);
+      // Cluster commands load the cluster runtime only when used, to keep other commands' start fast.
+      case "jobmanager":
+        return await (await import("./cluster/jobmanager-command.ts")).jobManagerCommand(rest);
+      case "taskmanager":
+        return await (await import("./cluster/taskmanager-command.ts")).taskManagerCommand(rest);
+      case "cluster":
+        return await (await import("./cluster/cluster-start-command.ts")).clusterCommand(rest);
+      case "jobs":
+        return await (await import("./cluster/jobs-command.ts")).jobsCommand(rest);
       default:
         if (command.startsWith("-"))
           throw new UsageError(`unknown flag ${command}; flags go after the command`);

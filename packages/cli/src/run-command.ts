@@ -155,12 +155,18 @@ export function parseRunArgs(args: readonly string[]): RunInvocation | "help" {
   };
 }
 
-function positiveInteger(raw: unknown, flag: string, min: number): number | undefined {
+/** A flag's value as an integer ≥ `min`; undefined when the flag is absent. */
+export function positiveInteger(
+  raw: unknown,
+  flag: string,
+  min: number,
+  command = "run",
+): number | undefined {
   if (raw === undefined) return undefined;
   const text = String(raw);
   const value = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) {
-    throw new UsageError(`${flag} must be an integer of at least ${min}, got "${text}"`, "run");
+    throw new UsageError(`${flag} must be an integer of at least ${min}, got "${text}"`, command);
   }
   return value;
 }

@@ -27,8 +27,11 @@ async function cancelledRun(dir: string): Promise<string> {
     checkpointing: { intervalMs: 40, retained: 2, storage: { kind: "directory", path: dir } },
     signal: abort.signal,
     log: (line) => log.push(line),
+    // Cancel midway once a few checkpoints are in, however slowly a loaded machine gets there.
+    onCheckpoint: (stats) => {
+      if (stats.checkpointId >= 3) abort.abort();
+    },
   });
-  setTimeout(() => abort.abort(), 500);
   await assert.rejects(run, JobCancelledError);
   const kept = /checkpoints of the run are kept in (\S+)/.exec(log.join("\n"))?.[1];
   assert.ok(kept !== undefined, `the cancelled run keeps its checkpoints; log: ${log.join(" | ")}`);
@@ -66,6 +69,37 @@ for (const parallelism of [1, 3, 4]) {
     }
   });
 }
+
+test("a failure before the restored run's first checkpoint restarts from the savepoint, not from scratch", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "weir-savepoint-"));
+  try {
+    const savepoint = await cancelledRun(dir);
+    const log: string[] = [];
+    const result = await runJob(JOB, {
+      parallelism: 2,
+      batchSize: 64,
+      // Fails near the end, before any checkpoint of this run (the interval is far too long).
+      params: { ...params, recordsPerSecond: 1_000_000, failAt: params.count - 100 },
+      restoreFrom: { path: savepoint },
+      checkpointing: { intervalMs: 600_000, storage: { kind: "directory", path: join(dir, "second") } },
+      restartStrategy: { kind: "fixed-delay", attempts: 1, delayMs: 10 },
+      log: (line) => log.push(line),
+    });
+    assert.equal(result.restarts, 1);
+    assert.match(log.join("\n"), /restarting job "exactly-once" \(attempt 1\) from checkpoint \d+/);
+    const reports = result.collected(REPORTS) as Report[];
+    assert.deepEqual(
+      reports.filter((r) => r.kind === "anomaly"),
+      [],
+      "nothing replayed from the beginning",
+    );
+    for (const f of reports.filter((r) => r.kind === "final")) {
+      assert.equal(f.kind === "final" && f.count, params.count / params.keys);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test("state of an operator the new job lacks is refused unless allowed", async () => {
   const dir = mkdtempSync(join(tmpdir(), "weir-savepoint-"));

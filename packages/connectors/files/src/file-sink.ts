@@ -56,6 +56,13 @@ export interface FileSinkOptions<T> {
   readonly bucketAssigner?: (record: T) => string;
   /** The start of part file names (default `"part"`). */
   readonly partPrefix?: string;
+  /**
+   * Custom text of one record, without its line end (e.g. a SQL row format); replaces the built-in
+   * encoding of `format`, which then only names the file extension unless `extension` is given.
+   */
+  readonly encode?: (record: T) => string;
+  /** The part files' extension (default: the format's). */
+  readonly extension?: string;
 }
 
 /** A pre-committed part file: paths relative to the sink's directory. @public */
@@ -308,6 +315,19 @@ function resolveOptions<T>(options: FileSinkOptions<T>): ResolvedOptions<T> {
     Number.POSITIVE_INFINITY,
   );
   const assign = options.bucketAssigner ?? (() => "");
+  const custom = options.encode;
+  if (custom !== undefined) {
+    const extension = options.extension ?? options.format;
+    return {
+      encode: (record) => `${custom(record)}\n`,
+      header: undefined,
+      maxPartBytes,
+      maxRecords,
+      assign,
+      prefix,
+      extension,
+    };
+  }
   if (options.format === "jsonl") {
     if (options.columns !== undefined || options.header !== undefined)
       throw new Error("FileSink: columns and header are CSV options");

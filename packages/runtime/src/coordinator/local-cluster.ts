@@ -31,8 +31,9 @@ import {
 } from "./checkpoint-coordinator.ts";
 import { CollectedResults } from "./collected-results.ts";
 import { JobCancelledError, JobExecutionError } from "./job-errors.ts";
+import type { JobRun, JobRunObserver, JobRunSeams, JobState } from "./job-run.ts";
 import { decideRestart, type RestartStrategy, validateRestartStrategy } from "./restart-strategy.ts";
-import { SlotGroup } from "./slot-group.ts";
+import { type AttemptSlots, launchWorkerThreads, type SlotLauncher } from "./slot-group.ts";
 import { SourceCoordinator } from "./source-coordinator.ts";
 import { WatermarkAlignment } from "./watermark-alignment.ts";
 
@@ -75,6 +76,20 @@ export async function runOnLocalCluster(
   request: ExecutionRequest,
   options: LocalClusterOptions = {},
 ): Promise<JobExecutionResult> {
+  return startJobRun(moduleUrl, params, request, options).result();
+}
+
+/**
+ * Starts a job run and returns at once. Throws (synchronously) on a job that cannot run: an
+ * unbounded source in BATCH mode, parallelism above the maximum, a bad restart strategy.
+ */
+export function startJobRun(
+  moduleUrl: string,
+  params: unknown,
+  request: ExecutionRequest,
+  options: LocalClusterOptions = {},
+  seams: JobRunSeams = {},
+): JobRun {
   const graph = buildJobGraph(request.graph.nodes, request.parallelism);
   if (request.executionMode === "BATCH" && !graph.bounded) {
     const unbounded = request.graph.nodes.filter(
@@ -87,24 +102,26 @@ export async function runOnLocalCluster(
   const slots = Math.max(...graph.vertices.map((v) => v.parallelism));
   if (slots > MAX_SUBTASKS) throw new RangeError(`parallelism above ${MAX_SUBTASKS} is not supported`);
   if (options.restartStrategy !== undefined) validateRestartStrategy(options.restartStrategy);
-  return new LocalJobRun(moduleUrl, params, request, graph, options).result();
+  return new LocalJobRun(moduleUrl, params, request, graph, options, seams);
 }
-
-type JobState = "RUNNING" | "RESTARTING" | "FINISHED" | "FAILED" | "CANCELED";
 
 const taskKey = (vertex: number, subtask: number) => `${vertex}/${subtask}`;
 
-class LocalJobRun {
+class LocalJobRun implements JobRun {
   readonly #moduleUrl: string;
   readonly #params: unknown;
   readonly #request: ExecutionRequest;
   readonly #graph: JobGraph;
   readonly #options: LocalClusterOptions;
+  readonly #launchSlots: SlotLauncher;
+  readonly #observer: JobRunObserver;
   readonly #fingerprint: string;
   readonly #startedAt = Date.now();
   readonly #collected = new CollectedResults();
   readonly #alignment = new WatermarkAlignment();
   readonly #restartStrategy: RestartStrategy;
+  /** The checkpoint the run started from (`restoreFrom`), if any. */
+  #savepoint: CompletedCheckpoint | undefined;
   readonly #failureTimes: number[] = [];
   readonly #checkpoints: CheckpointCoordinator | undefined;
   readonly #storage: RunCheckpointStore | undefined;
@@ -116,7 +133,7 @@ class LocalJobRun {
   #reject!: (error: Error) => void;
   #state: JobState = "RUNNING";
   #attempt = 0;
-  #group: SlotGroup | undefined;
+  #group: AttemptSlots | undefined;
   #sources = new Map<number, SourceCoordinator>();
   #ready = 0;
   #pendingTasks = 0;
@@ -128,7 +145,10 @@ class LocalJobRun {
     request: ExecutionRequest,
     graph: JobGraph,
     options: LocalClusterOptions,
+    seams: JobRunSeams,
   ) {
+    this.#launchSlots = seams.launchSlots ?? launchWorkerThreads;
+    this.#observer = seams.observer ?? {};
     this.#moduleUrl = moduleUrl;
     this.#params = params;
     this.#request = request;
@@ -171,7 +191,8 @@ class LocalJobRun {
               return states;
             },
             completed: (checkpoint) => {
-              this.#reportCheckpoint(checkpoint);
+              const stats = this.#reportCheckpoint(checkpoint);
+              this.#observer.checkpointCompleted?.(checkpoint, stats);
               this.#collected.checkpointCompleted(checkpoint.checkpointId);
               this.#group?.broadcast({ type: "checkpoint-complete", checkpointId: checkpoint.checkpointId });
             },
@@ -187,7 +208,24 @@ class LocalJobRun {
     return this.#done;
   }
 
-  #reportCheckpoint(checkpoint: CompletedCheckpoint): void {
+  get graph(): JobGraph {
+    return this.#graph;
+  }
+
+  get state(): JobState {
+    return this.#state;
+  }
+
+  get attempt(): number {
+    return this.#attempt;
+  }
+
+  #setState(state: JobState): void {
+    this.#state = state;
+    this.#observer.stateChanged?.(state, this.#attempt);
+  }
+
+  #reportCheckpoint(checkpoint: CompletedCheckpoint): CheckpointStats {
     const tasks = [...checkpoint.taskStats].map(([task, stats]) => ({ task, ...stats }));
     const sizeBytes = this.#checkpointSizes.get(checkpoint.checkpointId) ?? 0;
     this.#checkpointSizes.delete(checkpoint.checkpointId);
@@ -203,6 +241,7 @@ class LocalJobRun {
       `checkpoint ${stats.checkpointId} completed in ${stats.durationMs} ms (${stats.sizeBytes} bytes, ` +
         `longest alignment ${stats.maxAlignmentMs.toFixed(1)} ms)`,
     );
+    return stats;
   }
 
   /** The first attempt: from scratch, or from the savepoint the caller named. */
@@ -221,11 +260,13 @@ class LocalJobRun {
       checkpoint = checkpointFromObjects(stored);
       checkNonRestoredState(checkpoint, this.#graph, from.allowNonRestoredState === true);
     } catch (error) {
-      this.#state = "FAILED";
-      this.#reject(error instanceof Error ? error : new Error(String(error)));
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.#setState("FAILED");
+      this.#reject(failure);
       return;
     }
     if (this.#state !== "RUNNING") return;
+    this.#savepoint = checkpoint;
     this.#checkpoints?.continueAfter(checkpoint.checkpointId);
     this.#log(
       `restoring job "${this.#request.jobName}" from checkpoint ${checkpoint.checkpointId} in ${from.path}`,
@@ -243,7 +284,7 @@ class LocalJobRun {
     const slots = Math.max(...graph.vertices.map((v) => v.parallelism));
     const attempt = this.#attempt;
     const options = this.#options;
-    this.#group = new SlotGroup(
+    this.#group = this.#launchSlots(
       slots,
       () => ({
         moduleUrl: this.#moduleUrl,
@@ -329,7 +370,7 @@ class LocalJobRun {
         return;
       }
       case "cancelled":
-        this.#group?.cancelled();
+        this.#group?.cancelled(slot);
         return;
     }
   }
@@ -365,7 +406,7 @@ class LocalJobRun {
   }
 
   async #finish(): Promise<void> {
-    this.#state = "FINISHED";
+    this.#setState("FINISHED");
     this.#checkpoints?.stop();
     await this.#checkpoints?.settled();
     // A finished job needs no checkpoints to restart from (failed or cancelled runs keep theirs).
@@ -394,6 +435,7 @@ class LocalJobRun {
     const failure = new JobExecutionError(this.#request.jobName, error, taskName);
     this.#failureTimes.push(Date.now());
     const decision = decideRestart(this.#restartStrategy, this.#failureTimes);
+    this.#observer.failed?.(failure, decision.restart);
     if (!decision.restart) {
       void this.#end("FAILED", failure);
       return;
@@ -408,7 +450,7 @@ class LocalJobRun {
 
   /** Cancels the attempt and, after `delayMs`, starts the next one from the latest checkpoint. */
   async #restart(delayMs: number): Promise<void> {
-    this.#state = "RESTARTING";
+    this.#setState("RESTARTING");
     this.#checkpoints?.stop();
     await this.#group?.cancel();
     await this.#closeSources();
@@ -428,7 +470,7 @@ class LocalJobRun {
     }
     if (this.#state !== "RESTARTING") return;
     this.#attempt++;
-    this.#state = "RUNNING";
+    this.#setState("RUNNING");
     this.#log(
       restoreFrom === undefined
         ? `restarting job "${this.#request.jobName}" (attempt ${this.#attempt}) from the beginning: no checkpoint completed`
@@ -437,15 +479,19 @@ class LocalJobRun {
     this.#deploy(restoreFrom);
   }
 
-  /** The newest checkpoint that reads back intact from storage (memory when storage is off). */
+  /**
+   * The newest checkpoint that reads back intact from storage (memory when storage is off); before
+   * this run's first checkpoint, the savepoint it started from — restarting from the beginning
+   * would replay what the savepoint's sinks already committed.
+   */
   async #restorePoint(): Promise<CompletedCheckpoint | undefined> {
-    if (this.#storage === undefined) return this.#checkpoints?.latest;
+    if (this.#storage === undefined) return this.#checkpoints?.latest ?? this.#savepoint;
     const stored = await this.#storage.store.latestValid((message) => this.#log(message));
-    return stored === undefined ? undefined : checkpointFromObjects(stored);
+    return stored === undefined ? this.#savepoint : checkpointFromObjects(stored);
   }
 
   async #end(state: "FAILED" | "CANCELED", error: Error): Promise<void> {
-    this.#state = state;
+    this.#setState(state);
     this.#checkpoints?.stop();
     await this.#group?.cancel();
     await this.#closeSources();

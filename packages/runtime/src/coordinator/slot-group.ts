@@ -21,7 +21,35 @@ export interface SlotGroupEvents {
   crashed(slot: number, message: string): void;
 }
 
-export class SlotGroup {
+/**
+ * The slots of one attempt as the job run sees them, wherever they run: worker threads of this
+ * process ({@link SlotGroup}) or slots on TaskManagers (the cluster's remote slot group).
+ * Slot `s` runs subtask `s` of every vertex; messages to a slot keep their order.
+ */
+export interface AttemptSlots {
+  readonly size: number;
+  send(slot: number, message: ToSlot): void;
+  broadcast(message: ToSlot): void;
+  /** The job is over: lets the slots end by themselves. */
+  shutdown(): Promise<void>;
+  /** Cancels every slot, waits for confirmations (see `cancelled`) or a grace period, then stops them. */
+  cancel(): Promise<void>;
+  /** Slot `slot` confirmed its cancellation. */
+  cancelled(slot: number): void;
+}
+
+/** Starts the slots of an attempt; the default starts worker threads in this process. */
+export type SlotLauncher = (
+  slots: number,
+  deployment: (slot: number) => Omit<SlotDeployment, "slot" | "peerPorts" | "restore">,
+  restore: (slot: number) => SlotDeployment["restore"],
+  events: SlotGroupEvents,
+) => AttemptSlots;
+
+export const launchWorkerThreads: SlotLauncher = (slots, deployment, restore, events) =>
+  new SlotGroup(slots, deployment, restore, events);
+
+export class SlotGroup implements AttemptSlots {
   readonly #workers: Worker[] = [];
   #live = true;
 
@@ -62,6 +90,9 @@ export class SlotGroup {
           events.crashed(slot, error instanceof Error ? (error.stack ?? error.message) : String(error));
       });
       worker.on("exit", (code) => {
+        this.#exited.add(slot);
+        // A thread that is gone cannot confirm a cancellation: it counts as done (no grace wait).
+        this.#onSettled(slot);
         if (this.#live)
           events.crashed(slot, `worker thread of slot ${slot} exited unexpectedly (code ${code})`);
       });
@@ -101,11 +132,13 @@ export class SlotGroup {
    */
   async cancel(): Promise<void> {
     if (!this.#live) return;
-    let remaining = this.#workers.length;
+    const settled = new Set(this.#exited);
     const allConfirmed = new Promise<void>((resolve) => {
-      this.#onCancelled = () => {
-        if (--remaining === 0) resolve();
+      this.#onSettled = (slot) => {
+        settled.add(slot);
+        if (settled.size === this.#workers.length) resolve();
       };
+      if (settled.size === this.#workers.length) resolve();
     });
     this.broadcast({ type: "cancel" });
     const grace = new Promise<void>((resolve) => setTimeout(resolve, CANCEL_GRACE_MS).unref());
@@ -114,11 +147,14 @@ export class SlotGroup {
     await Promise.all(this.#workers.map((worker) => worker.terminate()));
   }
 
-  #onCancelled: () => void = () => {};
+  /** Slots whose thread has exited (crashed or killed). */
+  readonly #exited = new Set<number>();
+  /** During a cancel: a slot confirmed, or its thread is gone. */
+  #onSettled: (slot: number) => void = () => {};
 
-  /** A slot confirmed its cancellation. */
-  cancelled(): void {
-    this.#onCancelled();
+  /** Slot `slot` confirmed its cancellation. */
+  cancelled(slot: number): void {
+    this.#onSettled(slot);
   }
 }
 

@@ -47,6 +47,8 @@ export class OutputChannel {
   #hasTimestamps = false;
   #watermarks: BatchWatermark[] | null = null;
   #backlog: (Batch | ChannelEvent)[] = [];
+  /** Records shipped or queued so far: counted per batch, read by metrics on scrape. */
+  recordsSent = 0;
 
   constructor(
     id: number,
@@ -89,6 +91,7 @@ export class OutputChannel {
       count,
       watermarks: this.#watermarks,
     };
+    this.recordsSent += count;
     this.#records = [];
     this.#watermarks = null;
     if (this.#hasTimestamps) {

@@ -37,6 +37,13 @@ export class RecordWriter implements Output {
     this.#next = options.subtask % Math.max(1, options.channels.length);
   }
 
+  /** Records sent on every channel of the edge (a broadcast record counts once per channel). */
+  get recordsSent(): number {
+    let sum = 0;
+    for (const channel of this.#channels) sum += channel.recordsSent;
+    return sum;
+  }
+
   collect(record: unknown, timestamp: number): void {
     const channels = this.#channels;
     switch (this.#partitioning) {

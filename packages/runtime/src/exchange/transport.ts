@@ -23,6 +23,8 @@ export interface Transport {
   sendBatch(channel: number, batch: Batch): void;
   sendEvent(channel: number, event: ChannelEvent): void;
   sendCredit(channel: number, credits: number): void;
+  /** Releases the connection to the peer (cross-thread and cross-process transports). */
+  close?(): void;
 }
 
 /** Where a transport delivers what arrives for this slot. */

@@ -149,6 +149,14 @@ export class SourceOperator implements StreamOperator, ReaderOutput<unknown> {
     };
   }
 
+  async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    try {
+      await this.#reader.notifyCheckpointComplete?.(checkpointId);
+    } catch (error) {
+      wrapUserError(`${this.name} (notifyCheckpointComplete)`, error);
+    }
+  }
+
   restoreState(snapshot: OperatorSnapshot): void {
     const splits = snapshot.extra as readonly SourceSplit[] | undefined;
     if (splits !== undefined && splits.length > 0) this.#reader.addSplits(splits);

@@ -5,6 +5,8 @@
  */
 
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
+import { MessagePortTransport } from "../exchange/message-port-transport.ts";
+import type { Transport } from "../exchange/transport.ts";
 import type { SlotDeployment, ToCoordinator, ToSlot } from "../rpc/messages.ts";
 import { Slot } from "./slot.ts";
 
@@ -12,7 +14,12 @@ const { deployment, ports } = workerData as { deployment: SlotDeployment; ports:
 const coordinator = parentPort!;
 const slot = new Slot(
   deployment,
-  ports,
+  (sink, onError) => {
+    const transports = new Map<number, Transport>();
+    for (const [peer, portIndex] of deployment.peerPorts)
+      transports.set(peer, new MessagePortTransport(ports[portIndex]!, sink, onError));
+    return transports;
+  },
   (message: ToCoordinator) => coordinator.postMessage(message),
   () => coordinator.close(),
 );

@@ -6,13 +6,11 @@
  * @module
  */
 
-import type { MessagePort } from "node:worker_threads";
 import type { Batch } from "../exchange/batch.ts";
 import type { ChannelEvent } from "../exchange/channel-event.ts";
 import { describeChannel, MAX_SUBTASKS } from "../exchange/channel-id.ts";
 import type { InputGate } from "../exchange/input-gate.ts";
 import { LocalTransport } from "../exchange/local-transport.ts";
-import { MessagePortTransport } from "../exchange/message-port-transport.ts";
 import type { OutputChannel } from "../exchange/output-channel.ts";
 import type { EncodedBatch, FrameSink, Transport } from "../exchange/transport.ts";
 import { graphFingerprint } from "../graph/graph-fingerprint.ts";
@@ -24,6 +22,15 @@ import { SYSTEM_CLOCK } from "../time/processing-clock.ts";
 import { SlotScheduler } from "./slot-scheduler.ts";
 import type { StreamTask } from "./stream-task.ts";
 import { buildTask } from "./task-builder.ts";
+
+/** What a task has done so far, for metrics. */
+export interface TaskCounters {
+  readonly vertex: number;
+  readonly subtask: number;
+  readonly recordsIn: number;
+  readonly recordsOut: number;
+  readonly backpressured: boolean;
+}
 
 /** Routes frames that arrive for this slot to the gate or output channel that owns the channel. */
 class FrameRouter implements FrameSink {
@@ -70,9 +77,14 @@ export class Slot {
 
   readonly #onShutdown: () => void;
 
+  /**
+   * `connectPeers` makes the transport to every other slot of the attempt (MessagePorts between
+   * threads of one process, TCP between TaskManagers); frames arriving on them go to `sink`, and a
+   * broken connection is reported to `onError`, which fails this slot's tasks.
+   */
   constructor(
     deployment: SlotDeployment,
-    ports: readonly MessagePort[],
+    connectPeers: (sink: FrameSink, onError: (error: unknown) => void) => ReadonlyMap<number, Transport>,
     send: (message: ToCoordinator) => void,
     onShutdown: () => void,
   ) {
@@ -80,12 +92,19 @@ export class Slot {
     this.#send = send;
     this.#onShutdown = onShutdown;
     this.#transports.set(deployment.slot, new LocalTransport(this.#router));
-    for (const [peer, portIndex] of deployment.peerPorts) {
-      this.#transports.set(
-        peer,
-        new MessagePortTransport(ports[portIndex]!, this.#router, (error) => this.#failAll(error)),
-      );
-    }
+    for (const [peer, transport] of connectPeers(this.#router, (error) => this.#failAll(error)))
+      this.#transports.set(peer, transport);
+  }
+
+  /** Per-task counters for metrics: read on demand, never pushed per record. */
+  taskCounters(): TaskCounters[] {
+    return [...this.#tasks.values()].map((task) => ({
+      vertex: task.vertex,
+      subtask: task.subtask,
+      recordsIn: task.recordsIn,
+      recordsOut: task.recordsOut,
+      backpressured: task.backpressured,
+    }));
   }
 
   /** Loads the job module, rebuilds the graph and creates this slot's tasks. */
@@ -236,9 +255,7 @@ export class Slot {
   }
 
   #closeTransports(): void {
-    for (const transport of this.#transports.values()) {
-      if (transport instanceof MessagePortTransport) transport.close();
-    }
+    for (const transport of this.#transports.values()) transport.close?.();
   }
 
   #failAll(error: unknown): void {

@@ -60,6 +60,8 @@ export class StreamTask {
   /** The checkpoint whose barriers are being aligned, and how many channels delivered it. */
   #aligning: { checkpointId: number; arrived: number; startedAt: number } | undefined;
   #unflushed = false;
+  /** Records taken from the network inputs: counted per batch, read by metrics on scrape. */
+  recordsIn = 0;
 
   constructor(options: {
     vertex: number;
@@ -81,6 +83,18 @@ export class StreamTask {
     this.#writers = options.writers;
     this.#backpressure = options.backpressure;
     this.#listener = options.listener;
+  }
+
+  /** Records sent to the network outputs (sinks send none). */
+  get recordsOut(): number {
+    let sum = 0;
+    for (const writer of this.#writers) sum += writer.recordsSent;
+    return sum;
+  }
+
+  /** Whether an output channel is waiting for credit right now. */
+  get backpressured(): boolean {
+    return this.#backpressure.blocked;
   }
 
   get isSource(): boolean {
@@ -223,6 +237,7 @@ export class StreamTask {
         return true;
       }
       const { records, timestamps, count, watermarks } = item.batch;
+      this.recordsIn += count;
       if (watermarks !== null) this.#processWithWatermarks(gate, item.channel, item.batch);
       else if (gate.input === 0) {
         for (let i = 0; i < count; i++)

@@ -12,7 +12,7 @@ import type { Identifier, QualifiedName } from "./names.ts";
 import type { Query } from "./queries.ts";
 import type { Span } from "./span.ts";
 import type { DataType, IntervalQualifier, TimeUnit } from "./types.ts";
-import type { WindowSpec } from "./windows.ts";
+import type { OrderItem, WindowSpec } from "./windows.ts";
 
 /** `'text'`; `value` has the quotes removed and each `''` turned into `'`. */
 export interface StringLiteral {
@@ -137,6 +137,60 @@ export interface CallExpression {
   /** `OVER (spec)` or `OVER name`. */
   readonly over: WindowSpec | Identifier | null;
   readonly parenthesized: boolean;
+  /**
+   * Present exactly on calls written with a SQL/JSON function's own syntax (an unquoted
+   * JSON_VALUE, JSON_QUERY, JSON_EXISTS, JSON_OBJECT, JSON_ARRAY, JSON_OBJECTAGG or JSON_ARRAYAGG);
+   * absent on every other call, including a backquoted `JSON_VALUE`(a, b).
+   */
+  readonly json?: JsonCallClauses;
+  readonly span: Span;
+}
+
+/**
+ * What a JSON function does in a situation (`… ON EMPTY`, `… ON ERROR`): return NULL, raise an
+ * error, return a default value (`DEFAULT expr`, JSON_VALUE only), return an empty array or object
+ * (JSON_QUERY only), or return a truth value (JSON_EXISTS only).
+ */
+export interface JsonBehavior {
+  readonly kind: "json-behavior";
+  readonly behavior:
+    | "NULL"
+    | "ERROR"
+    | "DEFAULT"
+    | "EMPTY ARRAY"
+    | "EMPTY OBJECT"
+    | "TRUE"
+    | "FALSE"
+    | "UNKNOWN";
+  /** The value of `DEFAULT value`; null for every other behavior. */
+  readonly value: Expression | null;
+  readonly span: Span;
+}
+
+/**
+ * The clauses that follow the arguments of the SQL/JSON functions; each is null (or empty) when
+ * not written, which means the function's documented default.
+ *
+ * - JSON_VALUE(j, path [RETURNING type] [behavior ON EMPTY] [behavior ON ERROR])
+ * - JSON_QUERY(j, path [RETURNING type] [wrapper] [behavior ON EMPTY] [behavior ON ERROR])
+ * - JSON_EXISTS(j, path [behavior ON ERROR])
+ * - JSON_OBJECT([KEY] k VALUE v, … [NULL | ABSENT ON NULL]) and JSON_OBJECTAGG([KEY] k VALUE v …):
+ *   the call's arguments are k1, v1, k2, v2, …
+ * - JSON_ARRAY(v, … [NULL | ABSENT ON NULL]), JSON_ARRAYAGG(v [ORDER BY …] [… ON NULL]).
+ *
+ * Example: `JSON_QUERY(j, '$' WITH ARRAY WRAPPER EMPTY ARRAY ON EMPTY)` is the call
+ * JSON_QUERY(j, '$') with `wrapper: "WITH UNCONDITIONAL"` and `onEmpty` EMPTY ARRAY; the optional
+ * words (`ARRAY` in a wrapper, `KEY`) leave no trace, and `WITH WRAPPER` is the standard's
+ * unconditional wrapper.
+ */
+export interface JsonCallClauses {
+  readonly kind: "json-clauses";
+  readonly returning: DataType | null;
+  readonly wrapper: "WITHOUT" | "WITH CONDITIONAL" | "WITH UNCONDITIONAL" | null;
+  readonly onEmpty: JsonBehavior | null;
+  readonly onError: JsonBehavior | null;
+  readonly onNull: "NULL" | "ABSENT" | null;
+  readonly orderBy: readonly OrderItem[];
   readonly span: Span;
 }
 
@@ -179,6 +233,18 @@ export interface IsExpression {
   readonly kind: "is";
   readonly operand: Expression;
   readonly test: "NULL" | "TRUE" | "FALSE" | "UNKNOWN";
+  readonly negated: boolean;
+  readonly span: Span;
+}
+
+/**
+ * `x IS [NOT] JSON [VALUE | SCALAR | ARRAY | OBJECT]`; a bare `IS JSON` means `IS JSON VALUE`, so
+ * `jsonType` is always set.
+ */
+export interface IsJsonExpression {
+  readonly kind: "is-json";
+  readonly operand: Expression;
+  readonly jsonType: "VALUE" | "SCALAR" | "ARRAY" | "OBJECT";
   readonly negated: boolean;
   readonly span: Span;
 }
@@ -246,9 +312,14 @@ export interface ScalarSubquery {
   readonly span: Span;
 }
 
+/**
+ * `WHEN condition THEN result`; in a simple CASE one WHEN may list several values
+ * (`CASE k WHEN 1, 3 THEN 'odd' END`), which match when any equals the operand, so `conditions`
+ * holds at least one expression and more only in a simple CASE.
+ */
 export interface WhenClause {
   readonly kind: "when-clause";
-  readonly condition: Expression;
+  readonly conditions: readonly Expression[];
   readonly result: Expression;
   readonly span: Span;
 }
@@ -358,6 +429,7 @@ export type Expression =
   | UnaryExpression
   | BinaryExpression
   | IsExpression
+  | IsJsonExpression
   | IsDistinctFromExpression
   | BetweenExpression
   | LikeExpression

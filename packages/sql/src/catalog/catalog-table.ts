@@ -55,5 +55,7 @@ export interface ResolvedView {
   readonly query: Query;
   /** The view's SQL text, for SHOW CREATE VIEW and error messages. */
   readonly text: string;
+  /** Column names of `CREATE VIEW v (a, b) AS …`, renaming the query's columns. */
+  readonly columns?: readonly string[];
   readonly temporary: boolean;
 }

@@ -12,7 +12,8 @@
 
 import type { ConfigurableNonKeyedStream, ExecutionEnvironment, NonKeyedPartitionStream } from "@weir/api";
 import type { ResolvedTable } from "../catalog/catalog-table.ts";
-import type { ChangelogMode, RowData } from "../data/row.ts";
+import type { ChangelogMode, Row, RowData } from "../data/row.ts";
+import type { SqlValue } from "../data/values.ts";
 import type { LogicalType, RowType } from "../types/logical-type.ts";
 
 /** Thrown for bad connector options; the message names the table and option. */
@@ -56,6 +57,36 @@ export interface TableSink {
   consume(stream: NonKeyedPartitionStream<RowData>): void;
 }
 
+/**
+ * What a lookup join asks of a table (Flink's LookupTableSource): the rows whose `keyIndices`
+ * columns equal given values. Created in every worker when the job is built; the lookup should open
+ * its resources lazily, on the first call.
+ */
+export interface LookupContext {
+  readonly table: ResolvedTable;
+  /** The physical columns as a row type; looked-up rows have exactly these fields. */
+  readonly physicalType: RowType;
+  /** Physical column indices the join looks up by, in the order `lookup(keys)` gets their values. */
+  readonly keyIndices: readonly number[];
+  readonly config: ReadonlyMap<string, string>;
+}
+
+/**
+ * A table read by key, for `JOIN t FOR SYSTEM_TIME AS OF l.proctime ON l.k = t.k`.
+ *
+ * Contract: `lookup(keys)` resolves to the table's current rows (physical columns, declaration
+ * order) whose key columns equal `keys` under SQL equality, so a NULL key matches nothing and
+ * the join never calls it with one. Calls may overlap (the join keeps many in flight) and may be
+ * repeated after a restart: a lookup must not change the table. Example, `keyIndices = [0]` over
+ * `rates(currency STRING, rate INT)` holding `('EUR', 114), ('USD', 102)`:
+ * `lookup(['EUR'])` → `[['EUR', 114]]`; `lookup(['JPY'])` → `[]`.
+ */
+export interface TableLookup {
+  lookup(keys: readonly SqlValue[]): Promise<readonly Row[]>;
+  /** Releases what the lookup opened (connections, caches). */
+  close?(): Promise<void> | void;
+}
+
 export interface TableConnectorFactory {
   /** The `'connector'` option value, e.g. `datagen`. */
   readonly identifier: string;
@@ -64,4 +95,10 @@ export interface TableConnectorFactory {
   readonly optionalOptions: readonly string[];
   createSource?(context: SourceContext): TableSource;
   createSink?(context: SinkContext): TableSink;
+  /**
+   * Present when the table can be read by key (lookup joins). Validates the table's options and
+   * throws {@link ConnectorOptionError} like `createSource`; the generic `lookup.cache` options
+   * (see `exec/lookup/lookup-cache-options.ts`) are the planner's, not the factory's, to check.
+   */
+  createLookup?(context: LookupContext): TableLookup;
 }

@@ -21,6 +21,16 @@ export class FunctionTypeError extends Error {
 export interface FunctionContext {
   /** IANA zone from `table.local-time-zone` (Flink's default is the system zone). */
   readonly timeZone: string;
+  /**
+   * Where the expression compiler looks up the functions a rex names (built-ins plus the session's
+   * user functions); the built-in catalog when absent.
+   */
+  readonly functions?: FunctionCatalog;
+  /**
+   * Epoch millis that CURRENT_TIMESTAMP / NOW / CURRENT_DATE … return for the whole query in
+   * batch mode (Flink evaluates them once per query there); per record (the wall clock) when absent.
+   */
+  readonly queryStartMillis?: number;
 }
 
 export interface ScalarFunctionDefinition {
@@ -42,6 +52,16 @@ export interface ScalarFunctionDefinition {
   ): { readonly result: LogicalType; readonly operands?: readonly LogicalType[] };
   /** The implementation, called with operands in their runtime representation. */
   readonly implementation: (context: FunctionContext, ...operands: SqlValue[]) => SqlValue;
+  /**
+   * For functions whose behaviour depends on the resolved types of a call site (DECIMAL scales,
+   * integer widths, the session zone for TIMESTAMP_LTZ): returns the implementation for these
+   * operand and result types. The expression compiler prefers it over `implementation`, which then
+   * only covers the common case. Example: `+` on DECIMAL(10, 2) and DECIMAL(5, 1) aligns scales.
+   */
+  specialize?(
+    operands: readonly LogicalType[],
+    result: LogicalType,
+  ): (context: FunctionContext, ...operands: SqlValue[]) => SqlValue;
 }
 
 /**
@@ -57,8 +77,22 @@ export interface AggregateFunctionDefinition<ACC = unknown> {
     readonly result: LogicalType;
     readonly operands?: readonly LogicalType[];
   };
-  /** Builds the accumulator functions for one call site with its resolved types. */
-  create(operands: readonly LogicalType[], result: LogicalType): AggregateImplementation<ACC>;
+  /**
+   * Builds the accumulator functions for one call site with its resolved types. `options` lets the
+   * planner say the input is insert-only (`retraction: false`), so MIN/MAX/FIRST_VALUE/LAST_VALUE
+   * keep one value instead of every value they may have to take back; retraction is assumed when
+   * absent.
+   */
+  create(
+    operands: readonly LogicalType[],
+    result: LogicalType,
+    options?: AggregateCreateOptions,
+  ): AggregateImplementation<ACC>;
+}
+
+export interface AggregateCreateOptions {
+  /** False when the input never retracts; `retract` may then be absent. Default true. */
+  readonly retraction?: boolean;
 }
 
 export interface AggregateImplementation<ACC> {

@@ -97,7 +97,7 @@ function parseColumnOrList(c: TokenCursor): Identifier[] {
   return [c.expectIdentifier("column name")];
 }
 
-function parseFilter(c: TokenCursor): Expression | null {
+export function parseFilter(c: TokenCursor): Expression | null {
   if (!c.acceptKeyword("FILTER")) return null;
   c.expectSymbol("(");
   c.expectKeyword("WHERE");
@@ -106,7 +106,7 @@ function parseFilter(c: TokenCursor): Expression | null {
   return condition;
 }
 
-function parseOver(c: TokenCursor): WindowSpec | Identifier | null {
+export function parseOver(c: TokenCursor): WindowSpec | Identifier | null {
   if (!c.acceptKeyword("OVER")) return null;
   if (c.isSymbol("(")) return parseWindowSpec(c);
   c.expecting("'('");

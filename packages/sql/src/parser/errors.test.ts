@@ -191,7 +191,7 @@ const CASES: readonly Case[] = [
     sql: "SELECT * FROM t WHERE a IS b",
     line: 1,
     column: 28,
-    expected: ["'NOT'", "'NULL'", "'TRUE'", "'FALSE'", "'UNKNOWN'", "'DISTINCT'"],
+    expected: ["'NOT'", "'NULL'", "'TRUE'", "'FALSE'", "'UNKNOWN'", "'JSON'", "'DISTINCT'"],
   },
   {
     mistake: "an unterminated string",

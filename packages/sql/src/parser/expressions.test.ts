@@ -340,15 +340,15 @@ describe("special syntax", () => {
       kind: "case",
       operand: null,
       whens: [
-        { kind: "when-clause", condition: ref("a"), result: int("1") },
-        { kind: "when-clause", condition: ref("b"), result: int("2") },
+        { kind: "when-clause", conditions: [ref("a")], result: int("1") },
+        { kind: "when-clause", conditions: [ref("b")], result: int("2") },
       ],
       elseResult: int("3"),
     });
     assert.deepEqual(tree("CASE event_type WHEN 0 THEN 'p' END"), {
       kind: "case",
       operand: ref("event_type"),
-      whens: [{ kind: "when-clause", condition: int("0"), result: str("p") }],
+      whens: [{ kind: "when-clause", conditions: [int("0")], result: str("p") }],
       elseResult: null,
     });
   });

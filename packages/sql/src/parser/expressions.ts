@@ -120,11 +120,24 @@ function parseInfix(c: TokenCursor, left: Expression, start: Position): Expressi
   }
 }
 
-/** After `x IS`: `[NOT] NULL | TRUE | FALSE | UNKNOWN | DISTINCT FROM y`. */
+/**
+ * After `x IS`: `[NOT] NULL | TRUE | FALSE | UNKNOWN | DISTINCT FROM y | JSON [VALUE | SCALAR |
+ * ARRAY | OBJECT]`.
+ */
 function parseIsTail(c: TokenCursor, operand: Expression, start: Position): Expression {
   const negated = c.acceptKeyword("NOT") !== null;
   for (const test of ["NULL", "TRUE", "FALSE", "UNKNOWN"] as const) {
     if (c.acceptKeyword(test)) return { kind: "is", operand, test, negated, span: c.spanFrom(start) };
+  }
+  if (c.acceptKeyword("JSON")) {
+    let jsonType: "VALUE" | "SCALAR" | "ARRAY" | "OBJECT" = "VALUE";
+    for (const type of ["VALUE", "SCALAR", "ARRAY", "OBJECT"] as const) {
+      if (c.acceptKeyword(type)) {
+        jsonType = type;
+        break;
+      }
+    }
+    return { kind: "is-json", operand, jsonType, negated, span: c.spanFrom(start) };
   }
   if (c.acceptKeyword("DISTINCT")) {
     c.expectKeyword("FROM");

@@ -23,6 +23,7 @@ import { isReserved, isReservedFunctionName } from "../lexer/reserved-words.ts";
 import { parseCall } from "./calls.ts";
 import type { TokenCursor } from "./cursor.ts";
 import { Power, parseExpression, parseExpressionList } from "./expressions.ts";
+import { JSON_SYNTAX_FUNCTIONS, parseJsonCall } from "./json-calls.ts";
 import { isQueryStart, parseQuery } from "./queries.ts";
 import { expectTimeUnit, parseIntervalQualifier } from "./time-units.ts";
 import { parseDataType } from "./types.ts";
@@ -166,6 +167,10 @@ function parseWord(c: TokenCursor, start: Position): Expression {
       span: c.spanFrom(start),
     };
   }
+  if (callFollows && JSON_SYNTAX_FUNCTIONS.has(word)) {
+    const token = c.advance();
+    return parseJsonCall(c, singleName(token.value, token.span), start);
+  }
   if (isReserved(word)) {
     if (callFollows && isReservedFunctionName(word)) {
       const token = c.advance();
@@ -220,10 +225,11 @@ function parseCase(c: TokenCursor, start: Position): CaseExpression {
   do {
     const whenStart = c.start;
     c.expectKeyword("WHEN");
-    const condition = parseExpression(c);
+    // Only a simple CASE may list several values; in a searched CASE a comma is an error at THEN.
+    const conditions = operand === null ? [parseExpression(c)] : parseExpressionList(c);
     c.expectKeyword("THEN");
     const result = parseExpression(c);
-    whens.push({ kind: "when-clause", condition, result, span: c.spanFrom(whenStart) });
+    whens.push({ kind: "when-clause", conditions, result, span: c.spanFrom(whenStart) });
   } while (c.atKeyword("WHEN"));
   const elseResult = c.acceptKeyword("ELSE") ? parseExpression(c) : null;
   c.expectKeyword("END");

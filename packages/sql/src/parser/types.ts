@@ -71,7 +71,8 @@ function acceptNullability(c: TokenCursor): boolean {
     return true;
   }
   if (!c.isKeyword("NOT")) c.expecting("'NOT NULL'");
-  c.acceptKeyword("NULL");
+  // `RETURNING INT NULL ON EMPTY`: a NULL that starts a SQL/JSON behavior belongs to it.
+  if (!c.isKeyword("ON", 1)) c.acceptKeyword("NULL");
   return false;
 }
 

@@ -18,6 +18,8 @@ import type {
 } from "../ast/expressions.ts";
 import type { FrameBound, OrderItem, WindowSpec } from "../ast/windows.ts";
 import { isReserved, isReservedFunctionName } from "../lexer/reserved-words.ts";
+import { JSON_SYNTAX_FUNCTIONS } from "../parser/json-calls.ts";
+import { printJsonArguments } from "./json-calls.ts";
 import { printIdentifier, printIdentifierList, printQualifiedName, quoteName, quoteString } from "./names.ts";
 import { printQuery } from "./queries.ts";
 import { printDataType, printIntervalQualifier } from "./types.ts";
@@ -29,6 +31,7 @@ const OPERATOR_KINDS: ReadonlySet<Expression["kind"]> = new Set([
   "unary",
   "binary",
   "is",
+  "is-json",
   "is-distinct-from",
   "between",
   "like",
@@ -116,6 +119,8 @@ export function printExpression(e: Expression): string {
       return printBinary(e);
     case "is":
       return `${operand(e.operand)} IS ${e.negated ? "NOT " : ""}${e.test}`;
+    case "is-json":
+      return `${operand(e.operand)} IS ${e.negated ? "NOT " : ""}JSON ${e.jsonType}`;
     case "is-distinct-from":
       return `${operand(e.left)} IS ${e.negated ? "NOT " : ""}DISTINCT FROM ${operand(e.right)}`;
     case "between":
@@ -136,7 +141,9 @@ export function printExpression(e: Expression): string {
       const parts = ["CASE"];
       if (e.operand !== null) parts.push(printExpression(e.operand));
       for (const when of e.whens) {
-        parts.push(`WHEN ${printExpression(when.condition)} THEN ${printExpression(when.result)}`);
+        parts.push(
+          `WHEN ${when.conditions.map(printExpression).join(", ")} THEN ${printExpression(when.result)}`,
+        );
       }
       if (e.elseResult !== null) parts.push(`ELSE ${printExpression(e.elseResult)}`);
       parts.push("END");
@@ -182,6 +189,8 @@ function printCall(call: CallExpression): string {
   if (!call.parenthesized) return single ?? printQualifiedName(call.name);
   const upper = single?.toUpperCase() ?? "";
   const args = call.args;
+  if (call.json !== undefined)
+    return withFilterAndOver(call, `${single}(${printJsonArguments(call, call.json)})`);
   // POSITION, OVERLAY and SUBSTRING have special forms only for plain calls of expressions.
   const plain =
     call.quantifier === null && call.filter === null && call.over === null && args.every(isExpression);
@@ -196,9 +205,12 @@ function printCall(call: CallExpression): string {
     inner = `${printArgument(args[0]!)} FROM ${printArgument(args[1]!)}`;
     if (args.length === 3) inner += ` FOR ${printArgument(args[2]!)}`;
   } else if (args.length === 2 && args[1]!.kind === "time-unit-argument") {
-    // `FLOOR(INTERVAL '1' DAY TO HOUR)` would read DAY TO HOUR as one qualifier.
+    // `FLOOR(INTERVAL '1' DAY TO HOUR)` would read DAY TO HOUR as one qualifier, also when the
+    // interval ends a larger operand (`x LIKE y ESCAPE INTERVAL '1' YEAR TO …`).
     const first =
-      args[0]!.kind === "interval-literal" ? `(${printArgument(args[0]!)})` : printArgument(args[0]!);
+      args[0]!.kind === "interval-literal" || OPERATOR_KINDS.has(args[0]!.kind as Expression["kind"])
+        ? `(${printArgument(args[0]!)})`
+        : printArgument(args[0]!);
     inner = `${first} TO ${args[1].unit}`;
   }
   // The special forms keep the bare keyword; a plain call of such a name needs quotes.
@@ -207,7 +219,11 @@ function printCall(call: CallExpression): string {
     const quantifier = call.quantifier === null ? "" : `${call.quantifier} `;
     inner = `${quantifier}${args.map(printArgument).join(", ")}`;
   }
-  let text = `${name}(${inner})`;
+  return withFilterAndOver(call, `${name}(${inner})`);
+}
+
+function withFilterAndOver(call: CallExpression, head: string): string {
+  let text = head;
   if (call.filter !== null) text += ` FILTER (WHERE ${printExpression(call.filter)})`;
   if (call.over !== null) {
     text +=
@@ -239,6 +255,7 @@ const SPECIAL_CALLS: ReadonlySet<string> = new Set([
   "POSITION",
   "OVERLAY",
   "SUBSTRING",
+  ...JSON_SYNTAX_FUNCTIONS,
 ]);
 
 /** Reserved function names (COUNT, HOUR) stay bare; other reserved or special names are quoted. */
@@ -247,7 +264,8 @@ function printFunctionName(call: CallExpression): string {
   if (parts.length === 1) {
     const value = parts[0]!.value;
     const upper = value.toUpperCase();
-    if (PLAIN.test(value) && isReserved(upper) && isReservedFunctionName(upper)) return value;
+    if (PLAIN.test(value) && isReserved(upper) && isReservedFunctionName(upper) && !SPECIAL_CALLS.has(upper))
+      return value;
     return quoteName(value, (u) => SPECIAL_CALLS.has(u));
   }
   return printQualifiedName(call.name);

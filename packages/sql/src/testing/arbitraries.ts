@@ -14,6 +14,7 @@ import type { Identifier } from "../ast/names.ts";
 import type { FrameBound, OrderItem, WindowSpec } from "../ast/windows.ts";
 import { parseQuery } from "../parse.ts";
 import { ALL_UNITS } from "../parser/time-units.ts";
+import { jsonCall } from "./json-call-arbitraries.ts";
 import { dataType, identifier, intervalQualifier, qualifiedName, SPAN } from "./name-and-type-arbitraries.ts";
 
 // --- Expressions. ---
@@ -218,6 +219,18 @@ export const expression: fc.Arbitrary<Expression> = fc.letrec<{ expr: Expression
           })
           .map((r) => ({ kind: "is" as const, ...r, span: SPAN })),
         fc
+          .record({
+            operand: expr,
+            jsonType: fc.constantFrom(
+              "VALUE" as const,
+              "SCALAR" as const,
+              "ARRAY" as const,
+              "OBJECT" as const,
+            ),
+            negated: fc.boolean(),
+          })
+          .map((r) => ({ kind: "is-json" as const, ...r, span: SPAN })),
+        fc
           .record({ left: expr, right: expr, negated: fc.boolean() })
           .map((r) => ({ kind: "is-distinct-from" as const, ...r, span: SPAN })),
         fc
@@ -248,13 +261,22 @@ export const expression: fc.Arbitrary<Expression> = fc.letrec<{ expr: Expression
             operand: fc.option(expr),
             whens: fc.array(
               fc
-                .record({ condition: expr, result: expr })
+                .record({ conditions: exprs(1, 3), result: expr })
                 .map((w) => ({ kind: "when-clause" as const, ...w, span: SPAN })),
               { minLength: 1, maxLength: 2 },
             ),
             elseResult: fc.option(expr),
           })
-          .map((r) => ({ kind: "case" as const, ...r, span: SPAN })),
+          // Only a simple CASE may list several values in one WHEN.
+          .map((r) => ({
+            kind: "case" as const,
+            ...r,
+            whens:
+              r.operand === null
+                ? r.whens.map((w) => ({ ...w, conditions: w.conditions.slice(0, 1) }))
+                : r.whens,
+            span: SPAN,
+          })),
         fc
           .record({ operand: expr, type: dataType, safe: fc.boolean() })
           .map((r) => ({ kind: "cast" as const, ...r, span: SPAN })),
@@ -288,6 +310,7 @@ export const expression: fc.Arbitrary<Expression> = fc.letrec<{ expr: Expression
           .record({ target: expr, field: identifier })
           .map((r) => ({ kind: "field-access" as const, ...r, span: SPAN })),
         call,
+        jsonCall(expr, orderItem, window),
         expr.map((operand) => ({
           kind: "match-semantics" as const,
           semantics: "RUNNING" as const,

@@ -1,0 +1,126 @@
+/**
+ * Kafka records ↔ SQL rows: value and key formats at their column positions, metadata appended,
+ * tombstones as deletes for upsert-kafka, skipped records when a format ignores parse errors.
+ */
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { type LogicalRowType, RowKind } from "@weir/sql";
+import type { KafkaConsumerRecord } from "../kafka-consumer-record.ts";
+import { metadataReaders, rowDeserializer, rowLayout, rowSerializer } from "./kafka-row-codec.ts";
+import type { KafkaTableConfig } from "./kafka-table-options.ts";
+
+const STRING = { kind: "VARCHAR", nullable: true, length: 2147483647 } as const;
+const INT = { kind: "INT", nullable: true } as const;
+const BIGINT = { kind: "BIGINT", nullable: true } as const;
+const PHYSICAL = {
+  kind: "ROW",
+  nullable: false,
+  fields: [
+    { name: "k", type: STRING },
+    { name: "v", type: INT },
+  ],
+} as unknown as LogicalRowType;
+
+function config(extra: Partial<KafkaTableConfig>): KafkaTableConfig {
+  return {
+    topics: ["t"],
+    bootstrapServers: "h:1",
+    groupId: undefined,
+    readCommitted: false,
+    startingOffsets: "earliest",
+    bounded: true,
+    partitionDiscoveryIntervalMs: 0,
+    deliveryGuarantee: "at-least-once",
+    transactionalIdPrefix: undefined,
+    transactionTimeoutMs: undefined,
+    keyFormat: "raw",
+    valueFormat: "json",
+    keyFormatOptions: {},
+    valueFormatOptions: {},
+    keyFields: ["k"],
+    keyFieldsPrefix: "",
+    valueFieldsInclude: "EXCEPT_KEY",
+    sinkParallelism: undefined,
+    scanParallelism: undefined,
+    ...extra,
+  };
+}
+
+const record = (key: string | null, value: string | null): KafkaConsumerRecord => ({
+  topic: "t",
+  partition: 2,
+  offset: 7,
+  timestamp: 1_700_000_000_000,
+  timestampType: "CreateTime",
+  leaderEpoch: 0,
+  key: key === null ? null : Buffer.from(key),
+  value: value === null ? null : Buffer.from(value),
+  headers: [["h", Buffer.from([1])]],
+});
+
+test("key and value land at their columns; metadata follows the physical columns", () => {
+  const cfg = config({});
+  const deserializer = rowDeserializer({
+    table: "t",
+    timeZone: "UTC",
+    layout: rowLayout(PHYSICAL, cfg),
+    config: cfg,
+    metadata: metadataReaders("t", [
+      { key: "offset", type: BIGINT },
+      { key: "partition", type: INT },
+    ]),
+    upsert: false,
+  });
+  assert.deepEqual(deserializer.deserialize(record("a", '{"v": 1}')), {
+    kind: RowKind.INSERT,
+    fields: ["a", 1, 7n, 2],
+  });
+  assert.equal(deserializer.deserialize(record("a", null)), undefined, "a kafka table skips tombstones");
+  assert.throws(() => deserializer.deserialize(record("a", "{x")), /./, "a malformed value is an error");
+  assert.throws(
+    () => metadataReaders("t", [{ key: "offset", type: INT }]),
+    /metadata 'offset' cannot be read as INT/,
+  );
+  assert.throws(() => metadataReaders("t", [{ key: "nope", type: INT }]), /unknown metadata key 'nope'/);
+});
+
+test("upsert-kafka: tombstones are deletes of their key, and deletes are written as tombstones", () => {
+  const cfg = config({ keyFormat: "json", valueFieldsInclude: "ALL" });
+  const layout = rowLayout(PHYSICAL, cfg);
+  const deserializer = rowDeserializer({
+    table: "t",
+    timeZone: "UTC",
+    layout,
+    config: cfg,
+    metadata: [],
+    upsert: true,
+  });
+  assert.deepEqual(deserializer.deserialize(record('{"k":"a"}', null)), {
+    kind: RowKind.DELETE,
+    fields: ["a", null],
+  });
+  const serializer = rowSerializer({ table: "t", timeZone: "UTC", layout, config: cfg, upsert: true });
+  assert.deepEqual(serializer.serialize({ kind: RowKind.UPDATE_AFTER, fields: ["a", 2] }), {
+    key: '{"k":"a"}',
+    value: '{"k":"a","v":2}',
+  });
+  assert.deepEqual(serializer.serialize({ kind: RowKind.DELETE, fields: ["a", 2] }), {
+    key: '{"k":"a"}',
+    value: null,
+  });
+  assert.equal(serializer.serialize({ kind: RowKind.UPDATE_BEFORE, fields: ["a", 1] }), null);
+});
+
+test("with json.ignore-parse-errors a malformed value skips the record", () => {
+  const cfg = config({ valueFormatOptions: { "json.ignore-parse-errors": "true" } });
+  const deserializer = rowDeserializer({
+    table: "t",
+    timeZone: "UTC",
+    layout: rowLayout(PHYSICAL, cfg),
+    config: cfg,
+    metadata: [],
+    upsert: false,
+  });
+  assert.equal(deserializer.deserialize(record("a", "{x")), undefined);
+});

@@ -1,0 +1,10 @@
+import { NatsSink } from "./nats-sink.ts";
+import { createTestStream, NATS_URL } from "./testing/nats-test-streams.ts";
+const s = await createTestStream("SPEED2");
+const sink = new NatsSink<number>({ servers: NATS_URL, subject: `${s.subject}.o`, messageIdPrefix: "x", serializer: (n) => new TextEncoder().encode(JSON.stringify({ n, user: "user-1", amount: 3, category: "c1" })) });
+const w = sink.createWriter({ indexOfSubtask: 0, parallelism: 1, attemptNumber: 0 });
+const t0 = performance.now();
+for (let k = 0; k < 50000; k += 64) await w.write(Array.from({ length: 64 }, (_, i) => k + i));
+await w.flush(true);
+console.log("sink 50000 in", ((performance.now() - t0) / 1000).toFixed(2));
+await w.close(); await s.close();

@@ -1,0 +1,113 @@
+/**
+ * The `mysql-cdc` SQL connector (Flink CDC's option names) for MariaDB/MySQL tables:
+ * ```sql
+ * CREATE TABLE orders (id INT, note STRING, PRIMARY KEY (id) NOT ENFORCED) WITH (
+ *   'connector' = 'mysql-cdc', 'hostname' = '127.0.0.1', 'port' = '3306', 'username' = 'root',
+ *   'password' = '', 'database-name' = 'shop', 'table-name' = 'orders', 'server-id' = '5401')
+ * ```
+ * Invariants: the physical columns are matched by name and decoded into their declared SQL types;
+ * the changelog is retract (`+I -U +U -D`), or upsert keyed by the primary key with
+ * `'changelog-mode' = 'upsert'`; metadata `database_name` and `table_name` are supported.
+ * `server-id` takes one id (a range such as `5400-5404` uses its first id: the source reads with
+ * one reader); without it, an id derived from the table's name is used.
+ * @module
+ */
+
+import type { ConfigurableNonKeyedStream } from "@weir/api";
+import {
+  type ChangelogMode,
+  ConnectorOptionError,
+  checkTableOptions,
+  OptionReader,
+  type RowData,
+  type SourceContext,
+  type TableConnectorFactory,
+  type TableSource,
+} from "@weir/sql";
+import { MysqlCdcSource } from "../mysql-cdc/mysql-cdc-source.ts";
+
+const REQUIRED = ["hostname", "username", "database-name", "table-name"];
+const OPTIONAL = [
+  "port",
+  "password",
+  "server-id",
+  "scan.startup.mode",
+  "changelog-mode",
+  "scan.snapshot.fetch.size",
+  "bad-records.policy",
+];
+
+const METADATA = ["database_name", "table_name"] as const;
+
+function defaultIdOffset(name: string): number {
+  let hash = 0;
+  for (let i = 0; i < name.length; i++) hash = (hash * 31 + name.charCodeAt(i)) % 100_000;
+  return hash;
+}
+
+function createSource(context: SourceContext): TableSource {
+  const table = context.table;
+  checkTableOptions("mysql-cdc", table, { required: REQUIRED, optional: OPTIONAL });
+  const options = new OptionReader(table);
+  const bad = (message: string) =>
+    new ConnectorOptionError(`Table '${table.name}' ('mysql-cdc'): ${message}`);
+  const changelog = options.choice("changelog-mode", ["all", "upsert"] as const, "all");
+  const physical = context.physicalType.fields;
+  const keyIndices = (table.primaryKey ?? []).map((name) => physical.findIndex((f) => f.name === name));
+  if (changelog === "upsert" && (keyIndices.length === 0 || keyIndices.includes(-1)))
+    throw bad("'changelog-mode' = 'upsert' needs a PRIMARY KEY of physical columns");
+  for (const m of context.metadata)
+    if (!(METADATA as readonly string[]).includes(m.key))
+      throw bad(`unknown metadata key '${m.key}'; supported: ${METADATA.join(", ")}`);
+  // The default must be the same in every worker (the job is built in each): derived from the table.
+  const serverIdText = options.string("server-id") ?? String(5400 + defaultIdOffset(table.name));
+  const serverId = Number(/^\s*(\d+)(?:\s*-\s*\d+)?\s*$/.exec(serverIdText)?.[1]);
+  if (!Number.isSafeInteger(serverId))
+    throw bad(`'server-id' = '${serverIdText}' is not an id or a range of ids such as '5400-5404'`);
+  const database = options.string("database-name")!;
+  const tableName = options.string("table-name")!;
+  const password = options.string("password");
+  let source: MysqlCdcSource;
+  try {
+    source = MysqlCdcSource.create({
+      connection: {
+        host: options.string("hostname")!,
+        port: options.integer("port", 3306, 1),
+        user: options.string("username")!,
+        ...(password === undefined || password === "" ? {} : { password }),
+        database,
+      },
+      tables: [
+        { table: `${database}.${tableName}`, columns: physical.map((f) => ({ name: f.name, type: f.type })) },
+      ],
+      serverId,
+      startupMode: options.choice("scan.startup.mode", ["initial", "latest-offset"] as const, "initial"),
+      changelogMode: changelog,
+      snapshotFetchSize: options.integer("scan.snapshot.fetch.size", 8192, 1),
+      badRecords: options.choice("bad-records.policy", ["fail", "drop"] as const, "fail"),
+    });
+  } catch (error) {
+    throw bad((error as Error).message);
+  }
+  const metadataValues = context.metadata.map((m) => (m.key === "database_name" ? database : tableName));
+  const mode: ChangelogMode =
+    changelog === "upsert" ? { kind: "upsert", upsertKey: keyIndices } : { kind: "retract" };
+  return {
+    changelogMode: mode,
+    bounded: false,
+    createStream(): ConfigurableNonKeyedStream<RowData> {
+      const changes = context.env.fromSource(source, `MySQL CDC ${database}.${tableName}`).withParallelism(1);
+      if (metadataValues.length === 0) return changes;
+      return changes
+        .map((change): RowData => ({ kind: change.kind, fields: [...change.fields, ...metadataValues] }))
+        .withParallelism(1);
+    },
+  };
+}
+
+export const mysqlCdcConnector: TableConnectorFactory = {
+  identifier: "mysql-cdc",
+  requiredOptions: REQUIRED,
+  optionalOptions: OPTIONAL,
+  createSource,
+};

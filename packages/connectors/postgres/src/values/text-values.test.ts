@@ -1,0 +1,123 @@
+/**
+ * The text codecs of SQL values: every value of every supported type survives encode → decode
+ * (property), decoding reads Postgres' text output forms exactly, and bad text is refused with the
+ * text and the type named.
+ */
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { LogicalType, SqlValue } from "@weir/sql";
+import fc from "fast-check";
+import { parseDecimal, textDecoderFor } from "./text-value-decoder.ts";
+import { formatDecimal, textEncoderFor } from "./text-value-encoder.ts";
+
+const MS_PER_DAY = 86_400_000;
+// Years 1..9999, the range both Postgres and MariaDB write as four-digit ISO text.
+const MIN_MS = new Date(0).setUTCFullYear(1, 0, 1);
+const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+const cases: [LogicalType, fc.Arbitrary<SqlValue>][] = [
+  [{ kind: "BOOLEAN", nullable: true }, fc.boolean()],
+  [{ kind: "SMALLINT", nullable: true }, fc.integer({ min: -32768, max: 32767 })],
+  [{ kind: "INT", nullable: true }, fc.integer()],
+  [{ kind: "BIGINT", nullable: true }, fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })],
+  [{ kind: "DOUBLE", nullable: true }, fc.double({ noNaN: true })],
+  [{ kind: "FLOAT", nullable: true }, fc.float({ noNaN: true }).map((v) => Math.fround(v))],
+  [
+    { kind: "DECIMAL", precision: 20, scale: 4, nullable: true },
+    fc.bigInt({ min: -(10n ** 20n) + 1n, max: 10n ** 20n - 1n }),
+  ],
+  [{ kind: "DECIMAL", precision: 5, scale: 0, nullable: true }, fc.bigInt({ min: -99999n, max: 99999n })],
+  [{ kind: "VARCHAR", length: 2_147_483_647, nullable: true }, fc.string({ unit: "grapheme" })],
+  [{ kind: "VARBINARY", length: 2_147_483_647, nullable: true }, fc.uint8Array()],
+  [
+    { kind: "DATE", nullable: true },
+    fc.integer({ min: Math.ceil(MIN_MS / MS_PER_DAY), max: Math.floor(MAX_MS / MS_PER_DAY) }),
+  ],
+  [{ kind: "TIME", precision: 3, nullable: true }, fc.integer({ min: 0, max: MS_PER_DAY - 1 })],
+  [
+    { kind: "TIMESTAMP", precision: 3, nullable: true, timeAttribute: null },
+    fc.integer({ min: MIN_MS, max: MAX_MS }),
+  ],
+  [
+    { kind: "TIMESTAMP_LTZ", precision: 6, nullable: true, timeAttribute: null },
+    fc.integer({ min: MIN_MS, max: MAX_MS }),
+  ],
+];
+
+test("every value survives encoding to text and decoding back", () => {
+  for (const [type, values] of cases) {
+    const encode = textEncoderFor(type);
+    const decode = textDecoderFor(type);
+    fc.assert(
+      fc.property(values, (value) => {
+        assert.deepEqual(decode(encode(value)), value, `${type.kind}: ${encode(value)}`);
+      }),
+      { numRuns: 300 },
+    );
+  }
+});
+
+test("decoders read Postgres' text output", () => {
+  const d = (type: LogicalType, text: string) => textDecoderFor(type)(text);
+  assert.equal(d({ kind: "DECIMAL", precision: 10, scale: 2, nullable: true }, "-12.345"), -1235n, "half up");
+  assert.equal(d({ kind: "DECIMAL", precision: 10, scale: 2, nullable: true }, "7"), 700n);
+  assert.equal(d({ kind: "DATE", nullable: true }, "1969-12-31"), -1);
+  assert.equal(d({ kind: "TIME", precision: 6, nullable: true }, "23:59:59.999999"), MS_PER_DAY - 1);
+  assert.equal(
+    d(
+      { kind: "TIMESTAMP_LTZ", precision: 6, nullable: true, timeAttribute: null },
+      "2024-02-29 23:30:00.25-05:30",
+    ),
+    Date.UTC(2024, 2, 1, 5, 0, 0, 250),
+  );
+  const year99 = new Date(0);
+  year99.setUTCFullYear(99, 0, 1);
+  assert.equal(
+    d({ kind: "TIMESTAMP", precision: 0, nullable: true, timeAttribute: null }, "0099-01-01 00:00:00"),
+    year99.getTime(),
+    "years below 100 are not read as 19xx",
+  );
+  assert.equal(d({ kind: "BOOLEAN", nullable: true }, "f"), false);
+  assert.deepEqual(
+    d({ kind: "VARBINARY", length: 10, nullable: true }, "\\xdeadBEEF"),
+    Uint8Array.of(0xde, 0xad, 0xbe, 0xef),
+  );
+  assert.ok(Number.isNaN(d({ kind: "DOUBLE", nullable: true }, "NaN") as number));
+  assert.equal(d({ kind: "DOUBLE", nullable: true }, "-Infinity"), Number.NEGATIVE_INFINITY);
+});
+
+test("bad text is refused, naming the text and the type", () => {
+  const bad = (type: LogicalType, text: string, message: RegExp) =>
+    assert.throws(() => textDecoderFor(type)(text), message);
+  bad({ kind: "INT", nullable: true }, "2147483648", /cannot read "2147483648" as INT/);
+  bad({ kind: "SMALLINT", nullable: true }, "1.5", /cannot read "1.5" as SMALLINT/);
+  bad({ kind: "BIGINT", nullable: true }, "", /cannot read "" as BIGINT/);
+  bad(
+    { kind: "DECIMAL", precision: 4, scale: 2, nullable: true },
+    "123.45",
+    /as DECIMAL\(4, 2\): too many digits/,
+  );
+  bad(
+    { kind: "DECIMAL", precision: 4, scale: 2, nullable: true },
+    "NaN",
+    /cannot read "NaN" as DECIMAL\(4, 2\)/,
+  );
+  bad({ kind: "DATE", nullable: true }, "infinity", /cannot read "infinity" as DATE/);
+  bad({ kind: "BOOLEAN", nullable: true }, "yes", /cannot read "yes" as BOOLEAN/);
+  assert.throws(
+    () => textDecoderFor({ kind: "INTERVAL_DAY_TIME", nullable: true }),
+    /INTERVAL_DAY_TIME cannot be read/,
+  );
+  assert.throws(
+    () => textEncoderFor({ kind: "INT", nullable: true })("1"),
+    /expected an integer number, got "1" \(string\)/,
+  );
+});
+
+test("decimal text helpers", () => {
+  assert.equal(formatDecimal(-5n, 3), "-0.005");
+  assert.equal(formatDecimal(123n, 0), "123");
+  assert.equal(parseDecimal("0.005", 5, 2), 1n);
+  assert.equal(parseDecimal("-.5", 3, 0), -1n);
+});

@@ -1,0 +1,213 @@
+/**
+ * One job submitted to the JobManager: its run (the same job run as the mini-cluster's, with slots
+ * on TaskManagers), and what the REST API and metrics report about it: state, attempts, the vertex
+ * graph with per-vertex records in/out, checkpoint history, exceptions, savepoints and, once a
+ * bounded job finished, its collected results.
+ *
+ * Savepoints: a savepoint is the next checkpoint that completes after the request, copied into its
+ * own directory (`<savepoints dir>/savepoint-<job id>-<checkpoint id>`), so it outlives the job and
+ * `weir run --from-savepoint` (or a submission with `fromSavepoint`) restores it.
+ * Stop-with-savepoint takes one and then cancels the job.
+ * @module
+ */
+
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { isCollectSink, type JobExecutionResult, type Sink } from "@weir/api";
+import { checkpointToObjects } from "../checkpoint/checkpoint-persistence.ts";
+import { CheckpointStore } from "../checkpoint/storage/checkpoint-store.ts";
+import { LocalDirectoryBlobStore } from "../checkpoint/storage/local-directory-blob-store.ts";
+import type { CheckpointStats, CompletedCheckpoint } from "../coordinator/checkpoint-coordinator.ts";
+import type { JobExecutionError } from "../coordinator/job-errors.ts";
+import type { JobRun, JobRunObserver, JobState } from "../coordinator/job-run.ts";
+import type { JobGraph } from "../graph/job-graph.ts";
+import type { RemoteSlotGroup } from "./remote-slot-group.ts";
+
+const KEPT_EXCEPTIONS = 20;
+const KEPT_CHECKPOINTS = 50;
+
+export interface JobException {
+  readonly timestamp: number;
+  readonly exceptionName: string;
+  readonly message: string;
+  readonly stacktrace: string;
+  readonly taskName: string | undefined;
+  readonly restarting: boolean;
+}
+
+export interface CheckpointRecord {
+  readonly id: number;
+  readonly status: "COMPLETED";
+  readonly completedAt: number;
+  readonly durationMs: number;
+  readonly sizeBytes: number;
+  readonly maxAlignmentMs: number;
+}
+
+export interface SavepointRequest {
+  readonly requestId: string;
+  status: "IN_PROGRESS" | "COMPLETED" | "FAILED";
+  location: string | undefined;
+  failure: string | undefined;
+  readonly cancelJob: boolean;
+}
+
+export interface VertexCounters {
+  readonly recordsIn: number;
+  readonly recordsOut: number;
+  /** Over the last two counter reports of the live attempt. */
+  readonly recordsInPerSecond: number;
+  readonly recordsOutPerSecond: number;
+  /** Subtasks whose output waited for credit at the last report, over the parallelism. */
+  readonly backpressuredRatio: number;
+}
+
+export class ClusterJob implements JobRunObserver {
+  readonly id = randomUUID().replaceAll("-", "");
+  readonly name: string;
+  readonly submittedAt = Date.now();
+  readonly checkpointingEnabled: boolean;
+  readonly exceptions: JobException[] = [];
+  readonly checkpoints: CheckpointRecord[] = [];
+  readonly savepoints = new Map<string, SavepointRequest>();
+  readonly #savepointsDir: string;
+  /** Savepoint requests whose checkpoint is being copied. */
+  readonly #writing = new Set<string>();
+  state: JobState | "INITIALIZING" = "INITIALIZING";
+  attempt = 0;
+  endedAt: number | undefined;
+  completedCheckpoints = 0;
+  run: JobRun | undefined;
+  /** The live attempt's slots (set by the JobManager when an attempt is launched). */
+  group: RemoteSlotGroup | undefined;
+  result: JobExecutionResult | undefined;
+
+  constructor(name: string, checkpointingEnabled: boolean, savepointsDir: string) {
+    this.name = name;
+    this.checkpointingEnabled = checkpointingEnabled;
+    this.#savepointsDir = savepointsDir;
+  }
+
+  get graph(): JobGraph | undefined {
+    return this.run?.graph;
+  }
+
+  stateChanged(state: JobState, attempt: number): void {
+    this.state = state;
+    this.attempt = attempt;
+    if (state === "FINISHED" || state === "FAILED" || state === "CANCELED") {
+      this.endedAt = Date.now();
+      for (const request of this.savepoints.values()) {
+        if (request.status !== "IN_PROGRESS") continue;
+        request.status = "FAILED";
+        request.failure = `the job ended (${state}) before a checkpoint completed`;
+      }
+    }
+  }
+
+  failed(error: JobExecutionError, restarting: boolean): void {
+    this.exceptions.push({
+      timestamp: Date.now(),
+      exceptionName: error.name,
+      message: error.message,
+      stacktrace: error.stack ?? error.message,
+      taskName: error.taskName,
+      restarting,
+    });
+    if (this.exceptions.length > KEPT_EXCEPTIONS) this.exceptions.shift();
+  }
+
+  checkpointCompleted(checkpoint: CompletedCheckpoint, stats: CheckpointStats): void {
+    this.completedCheckpoints++;
+    this.checkpoints.push({
+      id: stats.checkpointId,
+      status: "COMPLETED",
+      completedAt: Date.now(),
+      durationMs: stats.durationMs,
+      sizeBytes: stats.sizeBytes,
+      maxAlignmentMs: stats.maxAlignmentMs,
+    });
+    if (this.checkpoints.length > KEPT_CHECKPOINTS) this.checkpoints.shift();
+    for (const request of this.savepoints.values())
+      if (request.status === "IN_PROGRESS" && !this.#writing.has(request.requestId))
+        void this.#writeSavepoint(request, checkpoint);
+  }
+
+  /** Asks for a savepoint: the next completed checkpoint, copied to its own directory. */
+  triggerSavepoint(cancelJob: boolean): SavepointRequest {
+    const request: SavepointRequest = {
+      requestId: randomUUID(),
+      status: "IN_PROGRESS",
+      location: undefined,
+      failure: undefined,
+      cancelJob,
+    };
+    if (!this.checkpointingEnabled) {
+      request.status = "FAILED";
+      request.failure =
+        "savepoints are taken as the next checkpoint, and this job runs without checkpointing (submit it with checkpointIntervalMs)";
+    } else if (this.state !== "RUNNING" && this.state !== "RESTARTING" && this.state !== "INITIALIZING") {
+      request.status = "FAILED";
+      request.failure = `the job is ${this.state}`;
+    }
+    this.savepoints.set(request.requestId, request);
+    return request;
+  }
+
+  async #writeSavepoint(request: SavepointRequest, checkpoint: CompletedCheckpoint): Promise<void> {
+    this.#writing.add(request.requestId);
+    const location = join(this.#savepointsDir, `savepoint-${this.id}-${checkpoint.checkpointId}`);
+    try {
+      const store = new CheckpointStore(new LocalDirectoryBlobStore({ root: location }));
+      await store.write(checkpoint.checkpointId, checkpointToObjects(checkpoint));
+      request.location = location;
+      request.status = "COMPLETED";
+      if (request.cancelJob) this.run?.cancel();
+    } catch (error) {
+      request.status = "FAILED";
+      request.failure = `could not write the savepoint to ${location}: ${String(error)}`;
+    }
+  }
+
+  /** Per-vertex counters of the live attempt, summed over its subtasks. */
+  vertexCounters(): Map<number, VertexCounters> {
+    const sums = new Map<number, { recordsIn: number; recordsOut: number; backpressured: number }>();
+    for (const counters of this.group?.counters.values() ?? []) {
+      for (const task of counters) {
+        const sum = sums.get(task.vertex) ?? { recordsIn: 0, recordsOut: 0, backpressured: 0 };
+        sum.recordsIn += task.recordsIn;
+        sum.recordsOut += task.recordsOut;
+        if (task.backpressured) sum.backpressured++;
+        sums.set(task.vertex, sum);
+      }
+    }
+    const result = new Map<number, VertexCounters>();
+    const rates = this.group?.rates();
+    for (const vertex of this.graph?.vertices ?? []) {
+      const sum = sums.get(vertex.id) ?? { recordsIn: 0, recordsOut: 0, backpressured: 0 };
+      result.set(vertex.id, {
+        recordsIn: sum.recordsIn,
+        recordsOut: sum.recordsOut,
+        recordsInPerSecond: Math.round(rates?.get(vertex.id)?.inPerSecond ?? 0),
+        recordsOutPerSecond: Math.round(rates?.get(vertex.id)?.outPerSecond ?? 0),
+        backpressuredRatio: sum.backpressured / vertex.parallelism,
+      });
+    }
+    return result;
+  }
+
+  /** The records each collect sink received, once the job finished. */
+  collectedResults(): Record<string, unknown[]> | undefined {
+    const result = this.result;
+    if (result === undefined) return undefined;
+    const out: Record<string, unknown[]> = {};
+    for (const vertex of this.graph?.vertices ?? []) {
+      for (const op of vertex.operators) {
+        if (op.node.kind !== "sink" || !isCollectSink(op.node.sink)) continue;
+        const sink = op.node.sink as Sink<unknown, unknown>;
+        out[op.node.sink.collectName] = result.collected(sink);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * What a client submits to run a job, and its validation. Every field is checked before any code
+ * runs, with an error naming the field; paths are never taken from the client except `jobFile`
+ * (a job module already on the JobManager's machine, a privileged act like Flink's submission),
+ * and savepoints are named, not located: `fromSavepoint` is the name the JobManager gave one.
+ *
+ * Example: `{ "jobFile": "/jobs/word-count.job.ts", "parallelism": 4, "checkpointIntervalMs": 1000 }`
+ * or `{ "artifactId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427", "params": { "count": 100 } }`.
+ * @module
+ */
+
+import { isAbsolute } from "node:path";
+import type { RestartStrategy } from "../coordinator/restart-strategy.ts";
+
+export interface JobSubmission {
+  readonly jobFile: string | undefined;
+  readonly artifactId: string | undefined;
+  readonly params: unknown;
+  readonly parallelism: number;
+  readonly jobName: string | undefined;
+  readonly checkpointIntervalMs: number | undefined;
+  readonly restartStrategy: RestartStrategy | undefined;
+  readonly fromSavepoint: string | undefined;
+  readonly allowNonRestoredState: boolean;
+}
+
+export class SubmissionError extends Error {
+  override name = "SubmissionError";
+}
+
+export const ARTIFACT_ID = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
+export const SAVEPOINT_NAME = /^savepoint-[a-f0-9]{32}-[0-9]{1,15}$/;
+const JOB_FILE = /\.(job\.)?[cm]?[jt]s$/;
+const FIELDS = new Set([
+  "jobFile",
+  "artifactId",
+  "params",
+  "parallelism",
+  "jobName",
+  "checkpointIntervalMs",
+  "restartAttempts",
+  "restartDelayMs",
+  "fromSavepoint",
+  "allowNonRestoredState",
+]);
+
+function positiveInteger(body: Record<string, unknown>, field: string, max: number): number | undefined {
+  const value = body[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max)
+    throw new SubmissionError(`${field} must be an integer from 1 to ${max}, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+export function parseSubmission(body: unknown): JobSubmission {
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new SubmissionError("the request body must be a JSON object");
+  const record = body as Record<string, unknown>;
+  for (const key of Object.keys(record))
+    if (!FIELDS.has(key))
+      throw new SubmissionError(
+        `unknown field ${JSON.stringify(key)}; expected one of ${[...FIELDS].join(", ")}`,
+      );
+  const { jobFile, artifactId, jobName, fromSavepoint } = record;
+  if ((jobFile === undefined) === (artifactId === undefined))
+    throw new SubmissionError(
+      "give exactly one of jobFile (a path on the jobmanager's machine) and artifactId (an upload)",
+    );
+  if (jobFile !== undefined) {
+    if (
+      typeof jobFile !== "string" ||
+      jobFile.includes("\0") ||
+      !isAbsolute(jobFile) ||
+      !JOB_FILE.test(jobFile)
+    )
+      throw new SubmissionError("jobFile must be an absolute path to a .ts or .js job module");
+  }
+  if (artifactId !== undefined && (typeof artifactId !== "string" || !ARTIFACT_ID.test(artifactId)))
+    throw new SubmissionError("artifactId must be an id returned by POST /artifacts");
+  if (jobName !== undefined && (typeof jobName !== "string" || jobName.length === 0 || jobName.length > 200))
+    throw new SubmissionError("jobName must be a string of 1 to 200 characters");
+  if (
+    fromSavepoint !== undefined &&
+    (typeof fromSavepoint !== "string" || !SAVEPOINT_NAME.test(fromSavepoint))
+  )
+    throw new SubmissionError(
+      "fromSavepoint must be the name of a savepoint this jobmanager took (savepoint-<job id>-<checkpoint id>)",
+    );
+  if (record.allowNonRestoredState !== undefined && typeof record.allowNonRestoredState !== "boolean")
+    throw new SubmissionError("allowNonRestoredState must be a boolean");
+  const attempts = record.restartAttempts;
+  if (attempts !== undefined && (typeof attempts !== "number" || !Number.isInteger(attempts) || attempts < 0))
+    throw new SubmissionError(
+      `restartAttempts must be a non-negative integer, got ${JSON.stringify(attempts)}`,
+    );
+  const delay = record.restartDelayMs;
+  if (
+    delay !== undefined &&
+    (typeof delay !== "number" || !Number.isInteger(delay) || delay < 0 || delay > 3_600_000)
+  )
+    throw new SubmissionError(
+      `restartDelayMs must be an integer from 0 to 3600000, got ${JSON.stringify(delay)}`,
+    );
+  return {
+    jobFile: jobFile as string | undefined,
+    artifactId: artifactId as string | undefined,
+    params: record.params,
+    parallelism: positiveInteger(record, "parallelism", 1024) ?? 1,
+    jobName: jobName as string | undefined,
+    checkpointIntervalMs: positiveInteger(record, "checkpointIntervalMs", 86_400_000),
+    restartStrategy:
+      attempts === undefined && delay === undefined
+        ? undefined
+        : {
+            kind: "fixed-delay",
+            attempts: (attempts as number | undefined) ?? 3,
+            delayMs: (delay as number | undefined) ?? 1_000,
+          },
+    fromSavepoint: fromSavepoint as string | undefined,
+    allowNonRestoredState: record.allowNonRestoredState === true,
+  };
+}

@@ -1,0 +1,337 @@
+/**
+ * A TaskManager: a process that offers slots to a JobManager and runs what it deploys on them,
+ * one worker thread per slot (the same slot code as the local mini-cluster). It registers,
+ * heartbeats, and relays messages between the JobManager and its slot threads; data between
+ * TaskManagers goes straight from slot thread to slot thread over TCP.
+ *
+ * Invariant: a TaskManager that loses its JobManager stops every slot it runs (their attempt is
+ * being failed over by the JobManager anyway) and registers again once the JobManager is back,
+ * so no orphaned task keeps writing after its attempt was cancelled.
+ * @module
+ */
+
+import { randomUUID } from "node:crypto";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { connect, type Socket } from "node:net";
+import { hostname } from "node:os";
+import { join, resolve } from "node:path";
+import { connect as connectTls } from "node:tls";
+import { pathToFileURL } from "node:url";
+import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
+import type { SlotDeployment } from "../rpc/messages.ts";
+import type {
+  FromSlotThread,
+  SlotThreadData,
+  ToJobManager,
+  ToSlotThread,
+  ToTaskManager,
+} from "./cluster-messages.ts";
+import { type ClusterTls, tlsClientOptions } from "./cluster-tls.ts";
+import { ControlConnection } from "./control-connection.ts";
+import { type Logger, SILENT_LOGGER } from "./structured-log.ts";
+
+const SLOT_THREAD_MAIN = new URL("./slot-thread-main.ts", import.meta.url);
+const RECONNECT_DELAY_MS = 500;
+const STANDBY_REFILL_DELAY_MS = 2_000;
+
+export interface TaskManagerOptions {
+  readonly jobManagerHost: string;
+  readonly jobManagerPort: number;
+  readonly slots: number;
+  /** Address the slot threads listen on for data from other TaskManagers (default 127.0.0.1). */
+  readonly dataHost?: string;
+  /** Shared secret the JobManager requires, if it has one. */
+  readonly secret?: string;
+  /** Mutual TLS for the control connection and for data connections between slots. */
+  readonly tls?: ClusterTls;
+  readonly taskManagerId?: string;
+  /** Where shipped job modules are written (default `.weir/artifacts` under the working directory). */
+  readonly artifactsDir?: string;
+  readonly log?: Logger;
+  /** The JobManager refused this TaskManager (e.g. a wrong secret); it will not retry. */
+  readonly onRefused?: (reason: string) => void;
+}
+
+interface RunningDeployment {
+  readonly workers: Map<number, Worker>;
+  released: boolean;
+}
+
+export class TaskManager {
+  readonly id: string;
+  readonly #options: TaskManagerOptions;
+  readonly #log: Logger;
+  readonly #deployments = new Map<string, RunningDeployment>();
+  #connection: ControlConnection<ToTaskManager, ToJobManager> | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  readonly #standby: Worker[] = [];
+  readonly #standbyDrops = new Map<Worker, () => void>();
+  #watchdog: NodeJS.Timeout | undefined;
+  #lastHeard = 0;
+  #metricsIntervalMs = 1_000;
+  #closed = false;
+  #registered: (() => void) | undefined;
+
+  constructor(options: TaskManagerOptions) {
+    if (!Number.isInteger(options.slots) || options.slots < 1)
+      throw new RangeError(`slots must be a positive integer, got ${options.slots}`);
+    this.#options = options;
+    this.id = options.taskManagerId ?? `tm-${randomUUID().slice(0, 8)}`;
+    this.#log = options.log ?? SILENT_LOGGER;
+  }
+
+  /** Connects and registers; resolves once the JobManager accepted this TaskManager. */
+  start(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#registered = resolve;
+      this.#connect();
+    });
+  }
+
+  #connect(): void {
+    if (this.#closed) return;
+    const { jobManagerHost: host, jobManagerPort: port, tls } = this.#options;
+    const socket: Socket =
+      tls === undefined ? connect(port, host) : connectTls({ host, port, ...tlsClientOptions(tls) });
+    const connection = new ControlConnection<ToTaskManager, ToJobManager>(socket);
+    this.#connection = connection;
+    socket.once(tls === undefined ? "connect" : "secureConnect", () => {
+      connection.send({
+        type: "register",
+        taskManagerId: this.id,
+        slots: this.#options.slots,
+        dataHost: this.#options.dataHost ?? "127.0.0.1",
+        secret: this.#options.secret,
+        hostname: hostname(),
+        pid: process.pid,
+      });
+    });
+    connection.listen(
+      (message) => {
+        this.#lastHeard = Date.now();
+        this.#handle(message);
+      },
+      (reason) => {
+        if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
+        this.#heartbeat = undefined;
+        if (this.#watchdog !== undefined) clearInterval(this.#watchdog);
+        this.#watchdog = undefined;
+        this.#releaseAll(0);
+        if (this.#closed) return;
+        this.#log("warn", "lost the jobmanager; reconnecting", { reason });
+        setTimeout(() => this.#connect(), RECONNECT_DELAY_MS);
+      },
+    );
+  }
+
+  #handle(message: ToTaskManager): void {
+    switch (message.type) {
+      case "registered": {
+        this.#metricsIntervalMs = message.metricsIntervalMs;
+        this.#heartbeat = setInterval(
+          () => this.#connection?.send({ type: "heartbeat" }),
+          message.heartbeatIntervalMs,
+        );
+        // A JobManager that went silent (a cut network closes nothing) is treated as gone: the
+        // slots stop, as the JobManager has failed their attempt over by then.
+        const connection = this.#connection;
+        this.#watchdog = setInterval(
+          () => {
+            const silentMs = Date.now() - this.#lastHeard;
+            if (silentMs > message.heartbeatTimeoutMs)
+              connection?.close(`no answer from the jobmanager for ${silentMs} ms`);
+          },
+          Math.max(50, Math.floor(message.heartbeatTimeoutMs / 5)),
+        );
+        this.#lastHeard = Date.now();
+        this.#log("info", "registered at the jobmanager", {
+          taskManager: this.id,
+          slots: this.#options.slots,
+        });
+        this.#fillStandby();
+        this.#registered?.();
+        this.#registered = undefined;
+        return;
+      }
+      case "heartbeat":
+        return;
+      case "refused":
+        this.#log("error", "the jobmanager refused this taskmanager", { reason: message.reason });
+        this.#closed = true;
+        this.#connection?.close("refused");
+        this.#options.onRefused?.(message.reason);
+        return;
+      case "deploy":
+        try {
+          this.#deploy(message);
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          for (const plan of message.slots)
+            this.#connection?.send({
+              type: "slot-crashed",
+              deploymentId: message.deploymentId,
+              slot: plan.slot,
+              reason,
+            });
+        }
+        return;
+      case "peers":
+        this.#post(message.deploymentId, message.slot, { kind: "peers", connectTo: message.connectTo });
+        return;
+      case "to-slot":
+        this.#post(message.deploymentId, message.slot, { kind: "slot", message: message.message });
+        return;
+      case "release":
+        this.#release(message.deploymentId, message.graceMs);
+        return;
+    }
+  }
+
+  #post(deploymentId: string, slot: number, message: ToSlotThread): void {
+    const deployment = this.#deployments.get(deploymentId);
+    if (deployment === undefined || deployment.released) return;
+    deployment.workers.get(slot)?.postMessage(message);
+  }
+
+  #deploy(message: Extract<ToTaskManager, { type: "deploy" }>): void {
+    const { deploymentId } = message;
+    let moduleUrl: string | undefined;
+    if (message.module !== undefined)
+      moduleUrl = this.#writeArtifact(message.module.artifactId, message.module.source);
+    const deployment: RunningDeployment = { workers: new Map(), released: false };
+    this.#deployments.set(deploymentId, deployment);
+    const mine = message.slots.map((plan) => plan.slot);
+    // One MessageChannel per pair of this TaskManager's slots, as the mini-cluster wires threads.
+    const ports = new Map<number, MessagePort[]>(mine.map((slot) => [slot, []]));
+    const peerPorts = new Map<number, [number, number][]>(mine.map((slot) => [slot, []]));
+    for (let i = 0; i < mine.length; i++) {
+      for (let j = i + 1; j < mine.length; j++) {
+        const a = mine[i]!;
+        const b = mine[j]!;
+        const { port1, port2 } = new MessageChannel();
+        peerPorts.get(a)!.push([b, ports.get(a)!.length]);
+        ports.get(a)!.push(port1);
+        peerPorts.get(b)!.push([a, ports.get(b)!.length]);
+        ports.get(b)!.push(port2);
+      }
+    }
+    const local = new Set(message.localSlots);
+    for (const plan of message.slots) {
+      const remotePeers: number[] = [];
+      for (let peer = 0; peer < message.totalSlots; peer++) if (!local.has(peer)) remotePeers.push(peer);
+      const deploymentOfSlot: SlotDeployment = {
+        ...plan,
+        moduleUrl: moduleUrl ?? plan.moduleUrl,
+        peerPorts: peerPorts.get(plan.slot)!,
+      };
+      const threadData: SlotThreadData = {
+        deployment: deploymentOfSlot,
+        ports: ports.get(plan.slot)!,
+        remotePeers,
+        dataToken: message.dataToken,
+        dataHost: this.#options.dataHost ?? "127.0.0.1",
+        metricsIntervalMs: this.#metricsIntervalMs,
+        tls: this.#options.tls,
+      };
+      const worker = this.#takeStandby();
+      const deployMessage: ToSlotThread = { kind: "deploy", data: threadData };
+      worker.postMessage(deployMessage, ports.get(plan.slot)!);
+      const slot = plan.slot;
+      worker.on("message", (fromSlot: FromSlotThread) => {
+        if (deployment.released) return;
+        const connection = this.#connection;
+        if (fromSlot.kind === "coordinator")
+          connection?.send({ type: "slot-message", deploymentId, slot, message: fromSlot.message });
+        else if (fromSlot.kind === "data-port")
+          connection?.send({ type: "data-port", deploymentId, slot, port: fromSlot.port });
+        else connection?.send({ type: "slot-metrics", deploymentId, slot, counters: fromSlot.counters });
+      });
+      const crashed = (reason: string) => {
+        if (deployment.released) return;
+        this.#connection?.send({ type: "slot-crashed", deploymentId, slot, reason });
+      };
+      worker.on("error", (error) =>
+        crashed(error instanceof Error ? (error.stack ?? error.message) : String(error)),
+      );
+      worker.on("exit", (code) => {
+        deployment.workers.delete(slot);
+        crashed(`slot thread ${slot} exited unexpectedly (code ${code})`);
+      });
+      deployment.workers.set(slot, worker);
+    }
+    this.#log("info", "deployed slots", { deploymentId, slots: mine });
+    // Refill the standby threads once this attempt's threads had time to start.
+    setTimeout(() => this.#fillStandby(), STANDBY_REFILL_DELAY_MS).unref();
+  }
+
+  /**
+   * Keeps one started slot thread per slot waiting for a deployment, so a (re)deployment does not
+   * wait for threads to load the runtime. A standby thread that dies is simply dropped.
+   */
+  #fillStandby(): void {
+    while (!this.#closed && this.#standby.length < this.#options.slots) {
+      const worker = new Worker(SLOT_THREAD_MAIN, { name: "weir-slot" });
+      const drop = () => {
+        const index = this.#standby.indexOf(worker);
+        if (index >= 0) this.#standby.splice(index, 1);
+      };
+      worker.once("exit", drop);
+      worker.once("error", drop);
+      this.#standbyDrops.set(worker, drop);
+      this.#standby.push(worker);
+    }
+  }
+
+  #takeStandby(): Worker {
+    const worker = this.#standby.shift();
+    if (worker === undefined) return new Worker(SLOT_THREAD_MAIN, { name: "weir-slot" });
+    const drop = this.#standbyDrops.get(worker)!;
+    worker.off("exit", drop);
+    worker.off("error", drop);
+    this.#standbyDrops.delete(worker);
+    return worker;
+  }
+
+  /** Writes a shipped module under its generated id (never a client-chosen name), atomically. */
+  #writeArtifact(artifactId: string, source: string): string {
+    if (!/^[a-f0-9-]{36}$/.test(artifactId))
+      throw new Error(`malformed artifact id ${JSON.stringify(artifactId)}`);
+    const dir = resolve(this.#options.artifactsDir ?? ".weir/artifacts");
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, `${artifactId}.job.ts`);
+    const temp = `${path}.${process.pid}.tmp`;
+    writeFileSync(temp, source);
+    renameSync(temp, path);
+    return pathToFileURL(path).href;
+  }
+
+  #release(deploymentId: string, graceMs: number): void {
+    const deployment = this.#deployments.get(deploymentId);
+    if (deployment === undefined) return;
+    deployment.released = true;
+    this.#deployments.delete(deploymentId);
+    for (const worker of deployment.workers.values()) {
+      if (graceMs <= 0) void worker.terminate();
+      else {
+        const timer = setTimeout(() => void worker.terminate(), graceMs);
+        worker.once("exit", () => clearTimeout(timer));
+      }
+    }
+  }
+
+  #releaseAll(graceMs: number): void {
+    for (const id of [...this.#deployments.keys()]) this.#release(id, graceMs);
+  }
+
+  /** Stops every slot and leaves the JobManager. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
+    if (this.#watchdog !== undefined) clearInterval(this.#watchdog);
+    const workers = [...this.#deployments.values()].flatMap((d) => [...d.workers.values()]);
+    workers.push(...this.#standby.splice(0));
+    this.#releaseAll(0);
+    await Promise.all(workers.map((w) => w.terminate()));
+    this.#connection?.close("taskmanager closed");
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * A started job run as its owner sees it (the local CLI, or the cluster's JobManager): state,
+ * attempt, result and cancellation, plus the seams a cluster plugs in: where slots run
+ * ({@link SlotLauncher}) and an observer of state changes, failures and completed checkpoints for
+ * the REST API and metrics. Local mode uses neither seam.
+ *
+ * Example: the JobManager passes `{ launchSlots: remoteSlotLauncher(...), observer: clusterJob }`,
+ * so the same run logic (checkpoints, restarts, collected results) drives slots on TaskManagers.
+ * @module
+ */
+
+import type { JobExecutionResult } from "@weir/api";
+import type { JobGraph } from "../graph/job-graph.ts";
+import type { CheckpointStats, CompletedCheckpoint } from "./checkpoint-coordinator.ts";
+import type { JobExecutionError } from "./job-errors.ts";
+import type { SlotLauncher } from "./slot-group.ts";
+
+/** A job's lifecycle state, as Flink names them. */
+export type JobState = "RUNNING" | "RESTARTING" | "FINISHED" | "FAILED" | "CANCELED";
+
+/**
+ * What a cluster needs beyond the local options: where slots run, and a view of the run for the
+ * REST API and metrics. Local mode uses neither.
+ */
+export interface JobRunSeams {
+  readonly launchSlots?: SlotLauncher;
+  readonly observer?: JobRunObserver;
+}
+
+export interface JobRunObserver {
+  stateChanged?(state: JobState, attempt: number): void;
+  /** A failure of the job or of an attempt; `restarting` tells whether another attempt follows. */
+  failed?(error: JobExecutionError, restarting: boolean): void;
+  /** A checkpoint is stored and complete (the whole checkpoint, e.g. to copy it as a savepoint). */
+  checkpointCompleted?(checkpoint: CompletedCheckpoint, stats: CheckpointStats): void;
+}
+
+/** A started job run: its result, and cancellation. */
+export interface JobRun {
+  readonly graph: JobGraph;
+  readonly state: JobState;
+  readonly attempt: number;
+  result(): Promise<JobExecutionResult>;
+  cancel(): void;
+}

@@ -1,0 +1,424 @@
+/**
+ * Date and time functions: EXTRACT and YEAR…SECOND, FLOOR/CEIL to a unit, TIMESTAMPADD,
+ * TIMESTAMPDIFF, DATE_FORMAT, TO_TIMESTAMP, TO_TIMESTAMP_LTZ, TO_DATE, UNIX_TIMESTAMP,
+ * FROM_UNIXTIME, CONVERT_TZ, CURRENT_DATE / CURRENT_TIME / CURRENT_TIMESTAMP / LOCALTIME /
+ * LOCALTIMESTAMP / NOW / CURRENT_ROW_TIMESTAMP, PROCTIME, REINTERPRET.
+ *
+ * Invariants: a time unit travels as a STRING literal operand (`EXTRACT('HOUR', ts)`,
+ * `FLOOR(ts, 'DAY')`, `TIMESTAMPADD('MINUTE', 5, ts)`), as the validator builds them from the
+ * grammar's bare units; TIMESTAMP_LTZ values are read and floored in the session time zone
+ * (`context.timeZone`); parse failures give NULL, as Flink. EXTRACT returns BIGINT; WEEK is the ISO
+ * week, DOW 1 = Sunday, ISODOW 1 = Monday. Example: `EXTRACT('HOUR', TIMESTAMP '2020-04-15 08:05:00')` = 8.
+ * @module
+ */
+
+import { SqlRuntimeError } from "../data/sql-runtime-error.ts";
+import {
+  addMonthsToTimestamp,
+  civilFromDays,
+  floorDiv,
+  floorMod,
+  instantToWallClock,
+  MILLIS_PER_DAY,
+  wallClockToInstant,
+} from "../data/temporal.ts";
+import { parseTimestampText } from "../data/temporal-text.ts";
+import type { SqlValue } from "../data/values.ts";
+import type { LogicalType, TimestampType } from "../types/logical-type.ts";
+import { commonType, isInterval, isNumeric, isTemporal } from "../types/type-coercion.ts";
+import { LogicalTypes, withNullability, withoutTimeAttribute } from "../types/type-factory.ts";
+import { formatDateTime, parseDateTime, patternHasOffset } from "./date-format.ts";
+import type { FunctionContext, ScalarFunctionDefinition } from "./function-definition.ts";
+import { FunctionTypeError } from "./function-definition.ts";
+import { NUMERIC_CEIL, NUMERIC_FLOOR } from "./math-functions.ts";
+import { numberOf } from "./numeric-values.ts";
+import {
+  BIGINT_NOT_NULL,
+  checkOperands,
+  customScalar,
+  formatTypes,
+  STRING_NOT_NULL,
+  scalar,
+} from "./signature.ts";
+import {
+  ADD_UNITS,
+  ceilWallClock,
+  checkUnit,
+  EXTRACT_UNITS,
+  extractFromWallClock,
+  extractImplementation,
+  FLOOR_UNITS,
+  floorWallClock,
+  fromWallClock,
+  INTERVAL_EXTRACT_UNITS,
+  UNIT_MILLIS,
+  UNIT_MONTHS,
+  wallClockOf,
+} from "./time-units.ts";
+
+type Impl = (context: FunctionContext, ...operands: SqlValue[]) => SqlValue;
+const DEFAULT_FORMAT = "yyyy-MM-dd HH:mm:ss";
+
+/** FLOOR / CEIL: one operand numeric (math-functions.ts) or (temporal, unit) here. */
+function floorCeil(name: "FLOOR" | "CEIL", numeric: ScalarFunctionDefinition): ScalarFunctionDefinition {
+  const ceil = name === "CEIL";
+  const build =
+    (type: LogicalType): Impl =>
+    (c, value, unit) => {
+      const wall = wallClockOf(value as number, type, c.timeZone);
+      const rounded = ceil ? ceilWallClock(wall, unit as string) : floorWallClock(wall, unit as string);
+      return fromWallClock(rounded, type, c.timeZone);
+    };
+  return {
+    kind: "scalar",
+    name,
+    strict: true,
+    deterministic: true,
+    inferType(operands, literals) {
+      if (operands.length === 1) return numeric.inferType(operands, literals);
+      const cast = checkOperands(name, operands, ["TEMPORAL", "STRING"]);
+      checkUnit(name, literals[1], FLOOR_UNITS);
+      return { result: withoutTimeAttribute(cast[0]!), operands: [withoutTimeAttribute(cast[0]!), cast[1]!] };
+    },
+    implementation(c, value, unit) {
+      if (unit === undefined) return numeric.implementation(c, value!);
+      return build(LogicalTypes.timestamp(3))(c, value!, unit);
+    },
+    specialize(operands, result) {
+      if (operands.length === 1) return numeric.specialize!(operands, result);
+      return build(operands[0]!);
+    },
+  };
+}
+
+function timestampAddImplementation(type: LogicalType, result: LogicalType): Impl {
+  return (c, unit, amount, value) => {
+    const n = typeof amount === "bigint" ? Number(amount) : (amount as number);
+    const u = unit as string;
+    const wall = wallClockOf(value as number, type, c.timeZone);
+    const months = UNIT_MONTHS[u];
+    if (months !== undefined)
+      return fromWallClock(addMonthsToTimestamp(wall, n * months), result, c.timeZone);
+    const millis = UNIT_MILLIS[u];
+    if (millis === undefined) throw new SqlRuntimeError(`TIMESTAMPADD does not support the unit ${u}`);
+    if (type.kind === "TIMESTAMP_LTZ") return (value as number) + n * millis;
+    return fromWallClock(wall + n * millis, result, c.timeZone);
+  };
+}
+
+function timestampDiffImplementation(type: LogicalType): Impl {
+  return (c, unit, a, b) => {
+    const u = unit as string;
+    const months = UNIT_MONTHS[u];
+    if (months !== undefined) {
+      const from = wallClockOf(a as number, type, c.timeZone);
+      const to = wallClockOf(b as number, type, c.timeZone);
+      const d1 = floorDiv(from, MILLIS_PER_DAY);
+      const d2 = floorDiv(to, MILLIS_PER_DAY);
+      const x = civilFromDays(d1);
+      const y = civilFromDays(d2);
+      let diff = (y.year - x.year) * 12 + (y.month - x.month);
+      // Only whole months count: compare the rest of the month (day and time of day).
+      const restFrom = (x.day - 1) * MILLIS_PER_DAY + (from - d1 * MILLIS_PER_DAY);
+      const restTo = (y.day - 1) * MILLIS_PER_DAY + (to - d2 * MILLIS_PER_DAY);
+      if (diff > 0 && restTo < restFrom) diff--;
+      if (diff < 0 && restTo > restFrom) diff++;
+      return Math.trunc(diff / months);
+    }
+    const millis = UNIT_MILLIS[u];
+    if (millis === undefined) throw new SqlRuntimeError(`TIMESTAMPDIFF does not support the unit ${u}`);
+    const from = type.kind === "TIMESTAMP_LTZ" ? (a as number) : wallClockOf(a as number, type, c.timeZone);
+    const to = type.kind === "TIMESTAMP_LTZ" ? (b as number) : wallClockOf(b as number, type, c.timeZone);
+    return Math.trunc((to - from) / millis);
+  };
+}
+
+function now(c: FunctionContext): number {
+  return c.queryStartMillis ?? Date.now();
+}
+
+const TIMESTAMP_3 = LogicalTypes.timestamp(3);
+const LTZ_3_NOT_NULL = LogicalTypes.timestampLtz(3, false);
+
+function datetimeText(value: SqlValue, type: LogicalType, c: FunctionContext): number | null {
+  if (typeof value === "string") return parseTimestampText(value) ?? null;
+  return wallClockOf(value as number, type, c.timeZone);
+}
+
+function dateFormatImplementation(type: LogicalType): Impl {
+  return (c, value, format) => {
+    const wall = datetimeText(value, type, c);
+    return wall === null ? null : formatDateTime(wall, format as string);
+  };
+}
+
+function parseWithFormat(text: string, format: string | undefined): number | undefined {
+  return format === undefined ? parseTimestampText(text) : parseDateTime(text, format);
+}
+
+function unitFunction(name: string, unit: string): ScalarFunctionDefinition {
+  const build =
+    (type: LogicalType): Impl =>
+    (c, value) =>
+      BigInt(extractFromWallClock(unit, wallClockOf(value as number, type, c.timeZone)));
+  return {
+    ...scalar(name, [["TEMPORAL"]], () => BIGINT_NOT_NULL, build(TIMESTAMP_3)),
+    specialize: (operands) => build(operands[0]!),
+  };
+}
+
+export function temporalFunctions(): ScalarFunctionDefinition[] {
+  return [
+    customScalar(
+      "EXTRACT",
+      (operands, literals) => {
+        const [unit, value] = operands;
+        checkUnit(
+          "EXTRACT",
+          literals[0],
+          value !== undefined && isInterval(value) ? INTERVAL_EXTRACT_UNITS : EXTRACT_UNITS,
+        );
+        if (
+          operands.length !== 2 ||
+          value === undefined ||
+          !(isTemporal(value) || isInterval(value) || value.kind === "NULL")
+        ) {
+          throw new FunctionTypeError(
+            `EXTRACT expects (unit, DATE | TIME | TIMESTAMP | INTERVAL) but got ${formatTypes(operands)}`,
+          );
+        }
+        return { result: LogicalTypes.bigint(unit!.nullable || value.nullable) };
+      },
+      extractImplementation(TIMESTAMP_3),
+      { specialize: (operands) => extractImplementation(operands[1]!) },
+    ),
+    unitFunction("YEAR", "YEAR"),
+    unitFunction("QUARTER", "QUARTER"),
+    unitFunction("MONTH", "MONTH"),
+    unitFunction("WEEK", "WEEK"),
+    unitFunction("DAYOFYEAR", "DOY"),
+    unitFunction("DAYOFMONTH", "DAY"),
+    unitFunction("DAYOFWEEK", "DOW"),
+    unitFunction("HOUR", "HOUR"),
+    unitFunction("MINUTE", "MINUTE"),
+    unitFunction("SECOND", "SECOND"),
+    floorCeil("FLOOR", NUMERIC_FLOOR),
+    floorCeil("CEIL", NUMERIC_CEIL),
+    { ...floorCeil("CEIL", NUMERIC_CEIL), name: "CEILING" },
+    customScalar(
+      "TIMESTAMPADD",
+      (operands, literals) => {
+        const cast = checkOperands("TIMESTAMPADD", operands, ["STRING", "INT", "TEMPORAL"]);
+        checkUnit("TIMESTAMPADD", literals[0], ADD_UNITS);
+        const target = withoutTimeAttribute(cast[2]!);
+        const nullable = operands.some((t) => t.nullable);
+        return { result: withNullability(target, nullable), operands: [cast[0]!, cast[1]!, target] };
+      },
+      timestampAddImplementation(TIMESTAMP_3, TIMESTAMP_3),
+      { specialize: (operands, result) => timestampAddImplementation(operands[2]!, result) },
+    ),
+    customScalar(
+      "TIMESTAMPDIFF",
+      (operands, literals) => {
+        const cast = checkOperands("TIMESTAMPDIFF", operands, ["STRING", "TEMPORAL", "TEMPORAL"]);
+        checkUnit("TIMESTAMPDIFF", literals[0], ADD_UNITS);
+        const common = commonType([withoutTimeAttribute(cast[1]!), withoutTimeAttribute(cast[2]!)]);
+        if (common === null)
+          throw new FunctionTypeError(`TIMESTAMPDIFF cannot compare ${formatTypes(operands.slice(1))}`);
+        return {
+          result: LogicalTypes.int(operands.some((t) => t.nullable)),
+          operands: [
+            cast[0]!,
+            withNullability(common, cast[1]!.nullable),
+            withNullability(common, cast[2]!.nullable),
+          ],
+        };
+      },
+      timestampDiffImplementation(TIMESTAMP_3),
+      { specialize: (operands) => timestampDiffImplementation(operands[1]!) },
+    ),
+    {
+      ...scalar(
+        "DATE_FORMAT",
+        [
+          ["TIMESTAMP", "STRING"],
+          ["STRING", "STRING"],
+          ["DATE", "STRING"],
+        ],
+        () => STRING_NOT_NULL,
+        dateFormatImplementation(TIMESTAMP_3),
+      ),
+      specialize: (operands) => dateFormatImplementation(operands[0]!),
+    },
+    scalar(
+      "TO_TIMESTAMP",
+      [["STRING", "STRING?"]],
+      () => LogicalTypes.timestamp(3, true),
+      (_c, text, format) => parseWithFormat(text as string, format as string | undefined) ?? null,
+    ),
+    scalar(
+      "TO_DATE",
+      [["STRING", "STRING?"]],
+      () => LogicalTypes.date(true),
+      (_c, text, format) => {
+        const wall =
+          format === undefined
+            ? parseDateOnly(text as string)
+            : parseDateTime(text as string, format as string);
+        return wall === undefined ? null : floorDiv(wall, MILLIS_PER_DAY);
+      },
+    ),
+    customScalar(
+      "TO_TIMESTAMP_LTZ",
+      (operands) => {
+        const cast = checkOperands(
+          "TO_TIMESTAMP_LTZ",
+          operands,
+          ["NUMERIC", "INT?"],
+          ["STRING", "STRING?", "STRING?"],
+        );
+        return { result: LogicalTypes.timestampLtz(3, true), operands: cast };
+      },
+      (c, value, second, zone) => toTimestampLtz(c, value, second, zone, LogicalTypes.bigint()),
+      {
+        specialize: (operands) => (c, value, second, zone) =>
+          toTimestampLtz(c, value, second, zone, operands[0]!),
+      },
+    ),
+    scalar(
+      "UNIX_TIMESTAMP",
+      [[], ["STRING", "STRING?"]],
+      () => LogicalTypes.bigint(true),
+      (c, text, format) => {
+        if (text === undefined) return BigInt(Math.floor(Date.now() / 1000));
+        const pattern = (format as string | undefined) ?? DEFAULT_FORMAT;
+        const wall = parseWithFormat(text as string, pattern);
+        if (wall === undefined) return null;
+        const instant = patternHasOffset(pattern) ? wall : wallClockToInstant(wall, c.timeZone);
+        return BigInt(floorDiv(instant, 1000));
+      },
+      { deterministic: false },
+    ),
+    scalar(
+      "FROM_UNIXTIME",
+      [["BIGINT", "STRING?"]],
+      () => STRING_NOT_NULL,
+      (c, seconds, format) =>
+        formatDateTime(
+          instantToWallClock(Number(seconds as bigint) * 1000, c.timeZone),
+          (format as string | undefined) ?? DEFAULT_FORMAT,
+        ),
+    ),
+    scalar(
+      "CONVERT_TZ",
+      [["STRING", "STRING", "STRING"]],
+      () => LogicalTypes.string(true),
+      (_c, text, from, to) => {
+        const wall = parseTimestampText(text as string);
+        if (wall === undefined) return null;
+        return formatDateTime(
+          instantToWallClock(wallClockToInstant(wall, from as string), to as string),
+          DEFAULT_FORMAT,
+        );
+      },
+    ),
+    scalar(
+      "CURRENT_TIMESTAMP",
+      [[]],
+      () => LTZ_3_NOT_NULL,
+      (c) => now(c),
+      { deterministic: false },
+    ),
+    scalar(
+      "NOW",
+      [[]],
+      () => LTZ_3_NOT_NULL,
+      (c) => now(c),
+      { deterministic: false },
+    ),
+    scalar(
+      "CURRENT_ROW_TIMESTAMP",
+      [[]],
+      () => LTZ_3_NOT_NULL,
+      () => Date.now(),
+      { deterministic: false },
+    ),
+    scalar(
+      "LOCALTIMESTAMP",
+      [[]],
+      () => LogicalTypes.timestamp(3, false),
+      (c) => instantToWallClock(now(c), c.timeZone),
+      {
+        deterministic: false,
+      },
+    ),
+    scalar(
+      "CURRENT_DATE",
+      [[]],
+      () => LogicalTypes.date(false),
+      (c) => floorDiv(instantToWallClock(now(c), c.timeZone), MILLIS_PER_DAY),
+      {
+        deterministic: false,
+      },
+    ),
+    scalar(
+      "CURRENT_TIME",
+      [[]],
+      () => LogicalTypes.time(0, false),
+      (c) => floorMod(instantToWallClock(now(c), c.timeZone), MILLIS_PER_DAY),
+      {
+        deterministic: false,
+      },
+    ),
+    scalar(
+      "LOCALTIME",
+      [[]],
+      () => LogicalTypes.time(0, false),
+      (c) => floorMod(instantToWallClock(now(c), c.timeZone), MILLIS_PER_DAY),
+      {
+        deterministic: false,
+      },
+    ),
+    scalar(
+      "PROCTIME",
+      [[]],
+      (): TimestampType => Object.freeze({ ...LTZ_3_NOT_NULL, timeAttribute: "proctime" }),
+      () => Date.now(),
+      { deterministic: false },
+    ),
+    customScalar(
+      "REINTERPRET",
+      (operands) => {
+        if (operands.length !== 1) throw new FunctionTypeError("REINTERPRET expects one operand");
+        return { result: withoutTimeAttribute(operands[0]!) };
+      },
+      (_c, value) => value!,
+    ),
+  ];
+}
+
+function parseDateOnly(text: string): number | undefined {
+  return parseTimestampText(text);
+}
+
+function toTimestampLtz(
+  c: FunctionContext,
+  value: SqlValue,
+  second: SqlValue | undefined,
+  zone: SqlValue | undefined,
+  type: LogicalType,
+): SqlValue {
+  if (value === null) return null;
+  if (typeof value === "string") {
+    const pattern = second as string | undefined;
+    const wall = parseWithFormat(value, pattern);
+    if (wall === undefined) return null;
+    if (pattern !== undefined && patternHasOffset(pattern)) return wall;
+    return wallClockToInstant(wall, (zone as string | undefined) ?? c.timeZone);
+  }
+  const precision = (second as number | undefined) ?? 3;
+  const n = isNumeric(type) ? numberOf(value, type) : Number(value);
+  if (precision === 0) return Math.floor(n * 1000);
+  if (precision === 3) return Math.floor(n);
+  throw new SqlRuntimeError(`TO_TIMESTAMP_LTZ precision must be 0 or 3, got ${precision}`);
+}

@@ -1,0 +1,186 @@
+/**
+ * Recognizes a window aggregation: a `GROUP BY` that includes `window_start` and `window_end` of a
+ * window TVF below it (directly or through Calcs and exchanges that pass those columns on), and
+ * plans it as Flink's WindowAggregate over attached windows — emitted once per window when the
+ * window closes, insert-only — instead of an updating GroupAggregate.
+ *
+ * Invariant: the result has the logical aggregate's row (group key fields, then calls), so nothing
+ * above it changes.
+ * @module
+ */
+
+import type { Span } from "../ast/span.ts";
+import type { AggregateCall, LogicalAggregate } from "../plan/logical-aggregate.ts";
+import type { PhysicalNode, PhysicalWindowTableFunction } from "../plan/physical-node.ts";
+import { inputRef } from "../plan/rex-factory.ts";
+import { SqlValidationError } from "./sql-validation-error.ts";
+
+/** Where an input field of `node` comes from: a window column of a TVF below, or null. */
+function windowColumn(
+  node: PhysicalNode,
+  index: number,
+): { readonly tvf: PhysicalWindowTableFunction; readonly column: "start" | "end" | "time" } | null {
+  switch (node.kind) {
+    case "WindowTableFunction": {
+      const width = node.input.fields.length;
+      if (index === width) return { tvf: node, column: "start" };
+      if (index === width + 1) return { tvf: node, column: "end" };
+      if (index === width + 2) return { tvf: node, column: "time" };
+      return null;
+    }
+    case "Calc": {
+      if (node.projection === null) return windowColumn(node.input, index);
+      const expr = node.projection[index];
+      return expr?.kind === "input-ref" ? windowColumn(node.input, expr.index) : null;
+    }
+    case "Exchange":
+    case "WatermarkAssigner":
+      return windowColumn(node.input, index);
+    default:
+      return null;
+  }
+}
+
+/** The WindowAggregate for `aggregate` over `input`, or null when it does not group by a window. */
+export function attachedWindowAggregate(
+  aggregate: LogicalAggregate,
+  input: PhysicalNode,
+  span: Span,
+): PhysicalNode | null {
+  let start: number | null = null;
+  let end: number | null = null;
+  let tvf: PhysicalWindowTableFunction | null = null;
+  for (const key of aggregate.groupKey) {
+    const column = windowColumn(input, key);
+    if (column === null || column.column === "time") continue;
+    if (tvf !== null && column.tvf !== tvf) {
+      throw new SqlValidationError(
+        span,
+        "A window aggregation groups by the window columns of one window table function",
+      );
+    }
+    tvf = column.tvf;
+    if (column.column === "start") start = key;
+    else end = key;
+  }
+  if (tvf === null) return null;
+  if (start === null || end === null) {
+    throw new SqlValidationError(
+      span,
+      "A window aggregation must group by both window_start and window_end of its window table function",
+    );
+  }
+  if (tvf.strategy.kind === "SESSION") return sessionWindowAggregate(aggregate, input, tvf, start, end, span);
+  return {
+    kind: "WindowAggregate",
+    input: {
+      kind: "Exchange",
+      input,
+      distribution: { kind: "hash", keys: aggregate.groupKey },
+      fields: input.fields,
+      traits: null,
+    },
+    groupKey: aggregate.groupKey,
+    calls: aggregate.calls,
+    windowStartIndex: start,
+    windowEndIndex: end,
+    strategy: tvf.strategy,
+    timeKind: tvf.timeKind,
+    inputNames: input.fields.map((f) => f.name),
+    fields: aggregate.fields,
+    traits: null,
+  };
+}
+
+/** Where field `index` of `node` comes from, down to the TVF's input row (Calcs must only pass fields). */
+function tvfInputIndex(node: PhysicalNode, index: number, span: Span): number | null {
+  switch (node.kind) {
+    case "WindowTableFunction":
+      return index < node.input.fields.length ? index : null;
+    case "Calc": {
+      if (node.condition !== null) {
+        throw new SqlValidationError(
+          span,
+          "A filter between a SESSION window table function and its aggregation is not supported yet",
+        );
+      }
+      if (node.projection === null) return tvfInputIndex(node.input, index, span);
+      const expr = node.projection[index];
+      if (expr?.kind !== "input-ref") {
+        throw new SqlValidationError(
+          span,
+          "Expressions between a SESSION window table function and its aggregation are not supported yet",
+        );
+      }
+      return tvfInputIndex(node.input, expr.index, span);
+    }
+    case "Exchange":
+      return tvfInputIndex(node.input, index, span);
+    default:
+      return null;
+  }
+}
+
+/**
+ * SESSION: the operator finds sessions per key from the TVF's input rows, then a Calc puts its
+ * row (keys, calls, window_start, window_end, window_time) into the aggregate's order.
+ */
+function sessionWindowAggregate(
+  aggregate: LogicalAggregate,
+  input: PhysicalNode,
+  tvf: PhysicalWindowTableFunction,
+  start: number,
+  end: number,
+  span: Span,
+): PhysicalNode {
+  const mapped = (index: number, what: string): number => {
+    const at = tvfInputIndex(input, index, span);
+    if (at === null)
+      throw new SqlValidationError(span, `${what} of a SESSION window aggregation cannot be a window column`);
+    return at;
+  };
+  const keys = aggregate.groupKey.filter((k) => k !== start && k !== end);
+  const groupKey = keys.map((k) => mapped(k, "A grouping column"));
+  const calls: AggregateCall[] = aggregate.calls.map((call) => ({
+    ...call,
+    args: call.args.map((a) => mapped(a, "An aggregate argument")),
+    filterArg: call.filterArg === null ? null : mapped(call.filterArg, "A FILTER condition"),
+  }));
+  const source = tvf.input;
+  const callFields = aggregate.fields.slice(aggregate.groupKey.length);
+  const windowFields = tvf.fields.slice(source.fields.length);
+  const fields = [...groupKey.map((k) => source.fields[k]!), ...callFields, ...windowFields];
+  const session: PhysicalNode = {
+    kind: "SessionWindowAggregate",
+    input: {
+      kind: "Exchange",
+      input: source,
+      distribution: { kind: "hash", keys: groupKey },
+      fields: source.fields,
+      traits: null,
+    },
+    groupKey,
+    calls,
+    strategy: tvf.strategy,
+    timeIndex: tvf.timeIndex,
+    timeKind: tvf.timeKind,
+    fields,
+    traits: null,
+  };
+  const windowStart = groupKey.length + calls.length;
+  const projection = [
+    ...aggregate.groupKey.map((k, i) => {
+      const at = k === start ? windowStart : k === end ? windowStart + 1 : keys.indexOf(k);
+      return inputRef(at, aggregate.fields[i]!.type);
+    }),
+    ...calls.map((_, i) => inputRef(groupKey.length + i, callFields[i]!.type)),
+  ];
+  return {
+    kind: "Calc",
+    input: session,
+    projection,
+    condition: null,
+    fields: aggregate.fields,
+    traits: null,
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * NATS → failure injector → filter → NATS, the job of the NATS recovery test and benchmark. The
+ * source is bounded at the input stream's last sequence; the injector throws once, on the first
+ * attempt, at the record whose `i` is `failAt`; the sink's message ids dedup the replay.
+ */
+
+import { NatsDeserializers, NatsSink, NatsSource } from "@weir/connector-nats";
+import { defineJob } from "@weir/api";
+
+export interface NatsPipelineParams {
+  readonly servers: string;
+  readonly stream: string;
+  readonly durableName: string;
+  readonly outSubject: string;
+  readonly messageIdPrefix: string;
+  /** `i` of the record that throws on attempt 0; -1 for none. */
+  readonly failAt: number;
+}
+
+interface Numbered {
+  readonly i: number;
+  readonly pad?: string;
+}
+
+const encoder = new TextEncoder();
+
+export default defineJob((env, params: NatsPipelineParams) => {
+  env
+    .fromSource(
+      new NatsSource<Numbered>({
+        servers: params.servers,
+        stream: params.stream,
+        durableName: params.durableName,
+        startFrom: { kind: "all" },
+        bounded: true,
+        deserializer: NatsDeserializers.json<Numbered>(),
+      }),
+      "NATS in",
+    )
+    .withUid("nats-in")
+    .process<Numbered>({
+      processRecord(record, out, ctx) {
+        if (record.i === params.failAt && ctx.taskInfo.attemptNumber === 0)
+          throw new Error(`injected failure at record ${record.i}`);
+        if (record.i % 2 === 0) out.collect(record);
+      },
+    })
+    .withName("Filter even")
+    .withUid("filter")
+    .toSink(
+      new NatsSink<Numbered>({
+        servers: params.servers,
+        subject: params.outSubject,
+        messageIdPrefix: params.messageIdPrefix,
+        serializer: (record) => encoder.encode(JSON.stringify(record)),
+      }),
+    );
+});
