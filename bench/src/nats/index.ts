@@ -39,7 +39,8 @@ async function prepare(events: number): Promise<void> {
 
 export const natsFilter: Benchmark = {
   name: "nats-filter",
-  description: "NATS -> filter -> NATS, JSON, at-least-once with publish acks, parallelism 2, 2 subjects (real server)",
+  description:
+    "NATS -> filter -> NATS, JSON, at-least-once with publish acks, parallelism 2, 2 subjects (real server)",
   job: new URL("./nats-filter.job.ts", import.meta.url),
   parallelism: 2,
   defaultEvents: 200_000,
@@ -49,7 +50,8 @@ export const natsFilter: Benchmark = {
   verify(result, events) {
     const received = result.collected(RECEIVED_COUNTS).reduce((a, b) => a + b, 0);
     const expected = expectedPassing(events);
-    if (received !== expected) throw new Error(`nats-filter: ${received} records passed the filter, expected ${expected}`);
+    if (received !== expected)
+      throw new Error(`nats-filter: ${received} records passed the filter, expected ${expected}`);
     return received;
   },
 };

@@ -8,9 +8,9 @@
 
 import { defineJob } from "@weir/api";
 import { NatsDeserializers, NatsSink, NatsSource } from "@weir/connector-nats";
-import type { Order } from "../kafka/kafka-filter-job.ts";
 import { type BenchJobParams, eventsOf } from "../jobs/params.ts";
 import { countRecords, RECEIVED_COUNTS } from "../jobs/record-count.ts";
+import type { Order } from "../kafka/kafka-filter-job.ts";
 
 export const NATS_BENCH_ENV = {
   servers: "WEIR_BENCH_NATS_SERVERS",

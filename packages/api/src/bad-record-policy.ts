@@ -67,7 +67,10 @@ export class DroppedRecordLog {
   #lastLogAt = Number.NEGATIVE_INFINITY;
   #since = 0;
 
-  constructor(name: string, policy: { readonly logIntervalMs?: number; readonly log?: (line: string) => void }) {
+  constructor(
+    name: string,
+    policy: { readonly logIntervalMs?: number; readonly log?: (line: string) => void },
+  ) {
     this.#name = name;
     this.#intervalMs = policy.logIntervalMs ?? 10_000;
     this.#log = policy.log ?? ((line) => console.warn(line));

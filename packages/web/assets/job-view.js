@@ -32,11 +32,12 @@ const JOB_ID = /^[a-f0-9]{32}$/;
 export async function renderJob(jobId) {
   if (!JOB_ID.test(jobId)) return el("section", {}, el("p", { class: "error-text" }, "Not a job id."));
   /** @type {[JobDetails, Checkpoints, Exceptions]} */
-  const [job, checkpoints, exceptions] = await Promise.all([
+  const [details, checkpoints, exceptions] = await Promise.all([
     getJson(`/jobs/${jobId}`),
     getJson(`/jobs/${jobId}/checkpoints`),
     getJson(`/jobs/${jobId}/exceptions`),
   ]);
+  const job = ENDED.has(details.state) ? withoutRates(details) : details;
   return el(
     "div",
     {},
@@ -51,6 +52,27 @@ export async function renderJob(jobId) {
     checkpointSection(checkpoints),
     exceptionSection(exceptions),
   );
+}
+
+const ENDED = new Set(["FINISHED", "FAILED", "CANCELED"]);
+
+/**
+ * An ended job's last reported rates describe a moment long gone; shown as "—" instead.
+ * @param {JobDetails} job
+ * @returns {JobDetails}
+ */
+function withoutRates(job) {
+  return {
+    ...job,
+    vertices: job.vertices.map((v) => ({
+      ...v,
+      metrics: {
+        ...v.metrics,
+        "read-records-per-second": Number.NaN,
+        "write-records-per-second": Number.NaN,
+      },
+    })),
+  };
 }
 
 /** @param {JobDetails} job */
@@ -89,8 +111,16 @@ function vertexTable(job) {
       el("td", { class: "number", "data-testid": "vertex-parallelism" }, v.parallelism),
       el("td", { class: "number", "data-testid": "vertex-records-in" }, formatCount(m["read-records"])),
       el("td", { class: "number", "data-testid": "vertex-records-out" }, formatCount(m["write-records"])),
-      el("td", { class: "number" }, formatCount(m["read-records-per-second"])),
-      el("td", { class: "number" }, formatCount(m["write-records-per-second"])),
+      el(
+        "td",
+        { class: "number", "data-testid": "vertex-rate-in" },
+        formatCount(m["read-records-per-second"]),
+      ),
+      el(
+        "td",
+        { class: "number", "data-testid": "vertex-rate-out" },
+        formatCount(m["write-records-per-second"]),
+      ),
       el(
         "td",
         {},

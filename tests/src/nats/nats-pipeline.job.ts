@@ -4,13 +4,15 @@
  * attempt, at the record whose `i` is `failAt`; the sink's message ids dedup the replay.
  */
 
-import { NatsDeserializers, NatsSink, NatsSource } from "@weir/connector-nats";
 import { defineJob } from "@weir/api";
+import { NatsDeserializers, NatsSink, NatsSource } from "@weir/connector-nats";
 
 export interface NatsPipelineParams {
   readonly servers: string;
   readonly stream: string;
   readonly durableName: string;
+  /** Subject filters, one split each (default: the whole stream as one split). */
+  readonly subjects?: readonly string[];
   readonly outSubject: string;
   readonly messageIdPrefix: string;
   /** `i` of the record that throws on attempt 0; -1 for none. */
@@ -31,6 +33,7 @@ export default defineJob((env, params: NatsPipelineParams) => {
         servers: params.servers,
         stream: params.stream,
         durableName: params.durableName,
+        ...(params.subjects === undefined ? {} : { subjects: params.subjects }),
         startFrom: { kind: "all" },
         bounded: true,
         deserializer: NatsDeserializers.json<Numbered>(),

@@ -12,37 +12,65 @@ import type { NatsPipelineParams } from "./nats-pipeline.job.ts";
 
 const JOB = new URL("./nats-pipeline.job.ts", import.meta.url);
 
-test("a failure mid-stream loses no NATS message and stores no duplicate (restart from a checkpoint)", async () => {
-  const stream = await createTestStream("RECOVERY");
-  try {
-    const count = 4000;
-    const payloads = Array.from({ length: count }, (_, i) => JSON.stringify({ i }));
-    for (let k = 0; k < count; k += 500) await stream.publish(`${stream.subject}.in`, payloads.slice(k, k + 500));
-    const log: string[] = [];
-    const params: NatsPipelineParams = {
-      servers: NATS_URL,
-      stream: stream.name,
-      durableName: "recovery",
-      outSubject: `${stream.subject}.out`,
-      messageIdPrefix: `${stream.name}-out`,
-      failAt: 3000,
-    };
-    const result = await runJob(JOB, {
-      parallelism: 1,
-      batchSize: 50,
-      params,
-      checkpointing: { intervalMs: 30, storage: { kind: "memory" } },
-      restartStrategy: { kind: "fixed-delay", attempts: 2, delayMs: 20 },
-      log: (line) => log.push(line),
-    });
-    assert.equal(result.restarts, 1, "the injected failure caused one restart");
-    assert.match(log.join("\n"), /from checkpoint \d+/, "the restart restored a checkpoint");
-    const out = (await stream.readAll()).filter((m) => m.subject === params.outSubject);
-    const values = out.map((m) => (JSON.parse(new TextDecoder().decode(m.data)) as { i: number }).i);
-    const expected = Array.from({ length: count / 2 }, (_, k) => 2 * k);
-    assert.deepEqual([...new Set(values)].sort((a, b) => a - b), expected, "no even record lost");
-    assert.equal(values.length, expected.length, "no record stored twice");
-  } finally {
-    await stream.close();
-  }
-});
+for (const parallelism of [1, 2]) {
+  test(`a failure mid-stream loses no NATS message and stores no duplicate (parallelism ${parallelism})`, async (t) => {
+    const stream = await createTestStream("RECOVERY");
+    try {
+      const count = 4000;
+      // Parallelism 2 reads two subject filters (odd and even records), one split per subtask.
+      const subjectOf = (i: number) =>
+        parallelism === 1 ? `${stream.subject}.in` : `${stream.subject}.in.${i % 2}`;
+      for (let k = 0; k < count; k += 500)
+        for (const half of [0, 1]) {
+          const batch: string[] = [];
+          for (let i = k + half; i < k + 500; i += 2) batch.push(JSON.stringify({ i }));
+          await stream.publish(subjectOf(half), batch);
+        }
+      const log: string[] = [];
+      const params: NatsPipelineParams = {
+        servers: NATS_URL,
+        stream: stream.name,
+        durableName: "recovery",
+        ...(parallelism === 1 ? {} : { subjects: [subjectOf(0), subjectOf(1)] }),
+        outSubject: `${stream.subject}.out`,
+        messageIdPrefix: `${stream.name}-out`,
+        failAt: 3000,
+      };
+      const result = await runJob(JOB, {
+        parallelism,
+        batchSize: 50,
+        params,
+        checkpointing: { intervalMs: 30, storage: { kind: "memory" } },
+        restartStrategy: { kind: "fixed-delay", attempts: 2, delayMs: 20 },
+        log: (line) => log.push(line),
+      });
+      assert.equal(result.restarts, 1, "the injected failure caused one restart");
+      assert.match(log.join("\n"), /from checkpoint \d+/, "the restart restored a checkpoint");
+      // The restart recreated the durable consumer(s) at the checkpointed sequence: the messages
+      // after it were delivered again.
+      const durables = parallelism === 1 ? ["recovery"] : ["recovery-0", "recovery-1"];
+      const restarts = await Promise.all(durables.map((d) => stream.jsm.consumers.info(stream.name, d)));
+      const replayedFrom = restarts.map((info) => info.config.opt_start_seq ?? 0);
+      assert.ok(
+        restarts.every((info) => info.config.deliver_policy === "by_start_sequence"),
+        "restored consumers start at a sequence",
+      );
+      assert.ok(
+        replayedFrom.some((seq) => seq > 1),
+        `a checkpointed position was restored (${replayedFrom})`,
+      );
+      t.diagnostic(`replayed from stream sequence(s) ${replayedFrom.join(", ")}`);
+      const out = (await stream.readAll()).filter((m) => m.subject === params.outSubject);
+      const values = out.map((m) => (JSON.parse(new TextDecoder().decode(m.data)) as { i: number }).i);
+      const expected = Array.from({ length: count / 2 }, (_, k) => 2 * k);
+      assert.deepEqual(
+        [...new Set(values)].sort((a, b) => a - b),
+        expected,
+        "no even record lost",
+      );
+      assert.equal(values.length, expected.length, "no record stored twice");
+    } finally {
+      await stream.close();
+    }
+  });
+}

@@ -66,13 +66,18 @@ INSERT INTO dst SELECT id, amount, subj, seq FROM src WHERE amount >= 150;`);
 test("a malformed message fails the query naming stream, subject and sequence unless ignore-parse-errors", async () => {
   const s = await createTestStream("SQLBAD");
   try {
-    await s.publish(`${s.subject}.x`, ['{"id":1,"name":"a","weight":1}', "{broken", '{"id":2,"name":"b","weight":2}']);
+    await s.publish(`${s.subject}.x`, [
+      '{"id":1,"name":"a","weight":1}',
+      "{broken",
+      '{"id":2,"name":"b","weight":2}',
+    ]);
     await assert.rejects(
       runSqlScript(`${productsTable(s.name, "json")}
 SELECT id FROM products;`),
       new RegExp(`stream '${s.name}' subject '${s.subject}.x' sequence 2: invalid JSON`),
     );
-    const { results } = await runSqlScript(`${productsTable(s.name, "json", ", 'json.ignore-parse-errors' = 'true'")}
+    const { results } =
+      await runSqlScript(`${productsTable(s.name, "json", ", 'json.ignore-parse-errors' = 'true'")}
 SELECT id FROM products;`);
     const select = results.find((r) => r.kind === "select");
     assert.ok(select?.kind === "select");

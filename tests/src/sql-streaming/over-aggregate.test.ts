@@ -69,6 +69,16 @@ describe("OVER aggregation end to end", () => {
     assert.deepEqual(sorted(rows), ["a,1,1,1", "a,2,3,7", "a,4,2,5", "a,8,1,8", "b,5,1,5", "b,6,2,11"]);
   });
 
+  test("processing time: each row counts the rows of its partition that came before it", async () => {
+    const rows = await select(
+      `SELECT k, c FROM (
+         SELECT k, COUNT(*) OVER (PARTITION BY k ORDER BY pt ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS c
+         FROM (SELECT k, PROCTIME() AS pt FROM t))`,
+    );
+    // Whatever the arrival order, a's four rows count 1..4 and b's two rows 1..2.
+    assert.deepEqual(sorted(rows), ["a,1", "a,2", "a,3", "a,4", "b,1", "b,2"]);
+  });
+
   test("no partition, SQL's default frame: rows of equal time are peers", async () => {
     const rows = await select(`SELECT k, v, COUNT(*) OVER (ORDER BY ts) AS c FROM t`);
     // Times 1, 2, 2, 3, 4, 20: counts 1, 3, 3, 4, 5, 6.

@@ -189,6 +189,12 @@ test("the job page shows the graph of the REST API with live metrics and checkpo
     return n > first ? n : undefined;
   }, 10_000);
   assert.ok(later > first);
+  // Throughput: the source emits about 2000 records/s, and the page shows a rate of that order.
+  const rate = await waitFor(async () => {
+    const shown = (await page.getByTestId("vertex-rate-out").allTextContents()).map(count);
+    return Math.max(...shown) > 0 ? Math.max(...shown) : undefined;
+  }, 10_000);
+  assert.ok(rate > 200 && rate < 20_000, `rate shown: ${rate}/s`);
 
   // Checkpoints every 300 ms: the history fills, newest first, matching the REST API's ids.
   await waitFor(
@@ -231,6 +237,8 @@ test("a job's failures appear in its exception history, and hostile names stay t
     async () => ((await page.getByTestId("job-state").textContent()) === "FINISHED" ? true : undefined),
     30_000,
   );
+  await page.getByTestId("vertex-rate-in").first().waitFor();
+  assert.deepEqual(new Set(await page.getByTestId("vertex-rate-in").allTextContents()), new Set(["—"]));
   await screenshot("04-exceptions");
 });
 

@@ -27,7 +27,12 @@ test("the sink stores every record once a flush returns, with message ids and ex
     await writer.close();
     const stored = await s.readAll();
     assert.deepEqual(
-      stored.map((m) => [m.subject.slice(s.subject.length + 1), new TextDecoder().decode(m.data), m.headers?.get("Nats-Msg-Id"), m.headers?.get("x-n")]),
+      stored.map((m) => [
+        m.subject.slice(s.subject.length + 1),
+        new TextDecoder().decode(m.data),
+        m.headers?.get("Nats-Msg-Id"),
+        m.headers?.get("x-n"),
+      ]),
       [
         ["odd", "1", `job-a:${run}:0:0`, "1"],
         ["even", "2", `job-a:${run}:0:1`, "2"],
@@ -43,7 +48,12 @@ test("the sink stores every record once a flush returns, with message ids and ex
 test("after a restore, replayed records get their earlier ids and JetStream drops them as duplicates", async () => {
   const s = await createTestStream("DEDUP");
   try {
-    const options = { servers: NATS_URL, subject: `${s.subject}.out`, serializer: encode, messageIdPrefix: "job-b" };
+    const options = {
+      servers: NATS_URL,
+      subject: `${s.subject}.out`,
+      serializer: encode,
+      messageIdPrefix: "job-b",
+    };
     // Attempt 0: checkpoint 1 covers 1, 2; then 3, 4 are published, a checkpoint barrier passes
     // that never completes, 5 is published and the job fails.
     const first = new NatsSink<number>(options);
@@ -69,7 +79,11 @@ test("after a restore, replayed records get their earlier ids and JetStream drop
     await w2.write([4, 5, 6]);
     await w2.flush(true);
     await w2.close();
-    assert.equal(natsSinkMetrics().duplicates - duplicatesBefore, 3, "the replayed 3, 4 and 5 were recognized");
+    assert.equal(
+      natsSinkMetrics().duplicates - duplicatesBefore,
+      3,
+      "the replayed 3, 4 and 5 were recognized",
+    );
     const stored = await s.readAll();
     assert.deepEqual(
       stored.map((m) => new TextDecoder().decode(m.data)),
@@ -90,13 +104,19 @@ test("a publish to a subject without a stream fails the flush with a clear error
   });
   const writer = sink.createWriter(writerContext);
   await writer.write([1]);
-  await assert.rejects(Promise.resolve(writer.flush(false)), /NATS sink job-c \(subtask 0\): a publish was not acknowledged: no stream listens on the subject/);
+  await assert.rejects(
+    Promise.resolve(writer.flush(false)),
+    /NATS sink job-c \(subtask 0\): a publish was not acknowledged: no stream listens on the subject/,
+  );
   await writer.close();
 });
 
 test("bad sink options fail at construction naming the option", () => {
   const base = { servers: NATS_URL, subject: "a", serializer: encode, messageIdPrefix: "p" };
-  assert.throws(() => new NatsSink({ ...base, messageIdPrefix: "" }), /'messageIdPrefix' must be a non-empty string/);
+  assert.throws(
+    () => new NatsSink({ ...base, messageIdPrefix: "" }),
+    /'messageIdPrefix' must be a non-empty string/,
+  );
   assert.throws(() => new NatsSink({ ...base, subject: "" }), /'subject' must be a subject/);
   assert.throws(() => new NatsSink({ ...base, maxInFlight: -1 }), /'maxInFlight' must be a positive integer/);
 });

@@ -76,9 +76,13 @@ export class NatsSink<T> implements Sink<T, NatsSinkCommittable> {
   constructor(options: NatsSinkOptions<T>) {
     const where = `NatsSink(${JSON.stringify(typeof options?.subject === "string" ? options.subject : "<function>")})`;
     this.#servers = checkServers(options.servers, where);
-    if (typeof options.subject !== "function" && (typeof options.subject !== "string" || options.subject === ""))
+    if (
+      typeof options.subject !== "function" &&
+      (typeof options.subject !== "string" || options.subject === "")
+    )
       throw new Error(`${where}: 'subject' must be a subject or a function returning one`);
-    if (typeof options.serializer !== "function") throw new Error(`${where}: 'serializer' must be a function`);
+    if (typeof options.serializer !== "function")
+      throw new Error(`${where}: 'serializer' must be a function`);
     if (typeof options.messageIdPrefix !== "string" || options.messageIdPrefix === "")
       throw new Error(`${where}: 'messageIdPrefix' must be a non-empty string unique to this sink and job`);
     const maxInFlight = options.maxInFlight ?? 4096;
@@ -105,7 +109,8 @@ export class NatsSink<T> implements Sink<T, NatsSinkCommittable> {
       commit: (committables) => {
         for (const c of committables) {
           const known = this.#restored.get(c.subtask);
-          if (known === undefined || known.run !== c.run || known.next < c.next) this.#restored.set(c.subtask, c);
+          if (known === undefined || known.run !== c.run || known.next < c.next)
+            this.#restored.set(c.subtask, c);
         }
       },
     };
@@ -174,9 +179,14 @@ class NatsSinkWriter<T> implements SinkWriter<T, NatsSinkCommittable> {
       );
     } else {
       try {
-        const ack = JSON.parse(utf8.decode(message.data)) as { error?: { description?: string }; duplicate?: boolean };
+        const ack = JSON.parse(utf8.decode(message.data)) as {
+          error?: { description?: string };
+          duplicate?: boolean;
+        };
         if (ack.error !== undefined)
-          this.#error ??= new Error(`${this.#name}: a publish was not acknowledged: ${ack.error.description ?? "error"}`);
+          this.#error ??= new Error(
+            `${this.#name}: a publish was not acknowledged: ${ack.error.description ?? "error"}`,
+          );
         else {
           metrics.published++;
           if (ack.duplicate === true) metrics.duplicates++;
@@ -241,7 +251,9 @@ class NatsSinkWriter<T> implements SinkWriter<T, NatsSinkCommittable> {
       nc.publish(target, serializer(record), { reply, headers: h });
       this.#published++;
     }
-    return this.#published - this.#acked >= this.#maxInFlight ? this.#waitForAcks(this.#maxInFlight >> 1) : undefined;
+    return this.#published - this.#acked >= this.#maxInFlight
+      ? this.#waitForAcks(this.#maxInFlight >> 1)
+      : undefined;
   }
 
   async flush(): Promise<void> {

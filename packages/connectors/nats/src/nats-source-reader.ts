@@ -89,7 +89,8 @@ export class NatsSourceReader<T> implements SourceReader<T, NatsSplit> {
   #noMoreSplits = false;
   #closed = false;
   #error: Error | null = null;
-  #connection: Promise<NatsConnection> | null = null;
+  /** One connection per split: concurrent pulls on one connection starve each other. */
+  readonly #connections: Promise<NatsConnection>[] = [];
   #wake: (() => void) | null = null;
   #available: Promise<void> | null = null;
   /** A dead letter being written; polling waits for it. */
@@ -155,17 +156,22 @@ export class NatsSourceReader<T> implements SourceReader<T, NatsSplit> {
       this.#wake = resolve;
     });
     // Something may have arrived between the last poll and this call.
-    if (this.#error !== null || this.#splits.some((s) => s.buffered > 0 || (s.exhausted && !s.done))) this.#signal();
+    if (this.#error !== null || this.#splits.some((s) => s.buffered > 0 || (s.exhausted && !s.done)))
+      this.#signal();
     return this.#available ?? Promise.resolve();
   }
 
-  #connect(): Promise<NatsConnection> {
-    this.#connection ??= connectNats(this.#config.servers, `${this.#config.name} (subtask ${this.#ctx.indexOfSubtask})`);
-    return this.#connection;
+  #connect(split: NatsSplit): Promise<NatsConnection> {
+    const connection = connectNats(
+      this.#config.servers,
+      `${this.#config.name} ${split.splitId} (subtask ${this.#ctx.indexOfSubtask})`,
+    );
+    this.#connections.push(connection);
+    return connection;
   }
 
   /** Creates (or binds to) the split's durable consumer at the position its state calls for. */
-  async #openConsumer(state: SplitState, jsm: JetStreamManager): Promise<Consumer> {
+  async #openConsumer(state: SplitState, nc: NatsConnection, jsm: JetStreamManager): Promise<Consumer> {
     const { split } = state;
     const config: Partial<ConsumerConfig> = {
       durable_name: split.durableName,
@@ -187,23 +193,28 @@ export class NatsSourceReader<T> implements SourceReader<T, NatsSplit> {
       }
     }
     if (split.position === null && start.kind === "resume" && existing) {
-      return jetstream(await this.#connect()).consumers.get(split.stream, split.durableName);
+      return jetstream(nc).consumers.get(split.stream, split.durableName);
     }
     if (existing) await jsm.consumers.delete(split.stream, split.durableName);
-    if (split.position !== null) Object.assign(config, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: split.position });
-    else if (start.kind === "sequence") Object.assign(config, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start.sequence });
+    if (split.position !== null)
+      Object.assign(config, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: split.position });
+    else if (start.kind === "sequence")
+      Object.assign(config, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start.sequence });
     else if (start.kind === "time")
-      Object.assign(config, { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(start.timeMs).toISOString() });
+      Object.assign(config, {
+        deliver_policy: DeliverPolicy.StartTime,
+        opt_start_time: new Date(start.timeMs).toISOString(),
+      });
     else if (start.kind === "new") config.deliver_policy = DeliverPolicy.New;
     else config.deliver_policy = DeliverPolicy.All;
     await jsm.consumers.add(split.stream, config);
-    return jetstream(await this.#connect()).consumers.get(split.stream, split.durableName);
+    return jetstream(nc).consumers.get(split.stream, split.durableName);
   }
 
   async #pull(state: SplitState): Promise<void> {
-    const nc = await this.#connect();
+    const nc = await this.#connect(state.split);
     const jsm = await jetstreamManager(nc);
-    const consumer = await this.#openConsumer(state, jsm);
+    const consumer = await this.#openConsumer(state, nc, jsm);
     state.consumer = consumer;
     const highWater = this.#config.fetchBatchSize * HIGH_WATER_FACTOR;
     const stopAt = state.split.stopAt;
@@ -214,20 +225,11 @@ export class NatsSourceReader<T> implements SourceReader<T, NatsSplit> {
         });
         continue;
       }
-      let want = this.#config.fetchBatchSize;
-      if (stopAt !== null) {
-        // Bounded: nothing at or below stopAt is left once the consumer has nothing pending (what
-        // was delivered is in the buffer); asking for no more than is pending avoids a long poll.
-        const pending = (await consumer.info()).num_pending;
-        if (pending === 0) {
-          state.exhausted = true;
-          this.#signal();
-          break;
-        }
-        want = Math.min(want, pending);
-      }
-      const t0 = performance.now();
-      const messages = await consumer.fetch({ max_messages: want, expires: FETCH_EXPIRES_MS });
+      // Bounded splits end at the message with sequence stopAt (the split's last match at start).
+      const messages = await consumer.fetch({
+        max_messages: this.#config.fetchBatchSize,
+        expires: FETCH_EXPIRES_MS,
+      });
       let received = 0;
       try {
         for await (const message of messages) {
@@ -237,8 +239,9 @@ export class NatsSourceReader<T> implements SourceReader<T, NatsSplit> {
           }
           state.buffer.push(message);
           if (stopAt !== null && message.seq >= stopAt) state.exhausted = true;
-          // Wake the reader on the first message and then every so often, not per message.
-          if ((received++ & 255) === 0) this.#signal();
+          received++;
+          // Wake a waiting reader at once; a busy one finds the message on its next poll.
+          if (this.#wake !== null) this.#signal();
         }
       } catch (error) {
         // A busy task thread can miss the pull's idle heartbeats; the messages received so far
@@ -246,7 +249,15 @@ export class NatsSourceReader<T> implements SourceReader<T, NatsSplit> {
         if (!/heartbeats missed/i.test((error as Error).message)) throw error;
       }
       if (received > 0) this.#signal();
-      if (process.env.NATS_DEBUG) console.error("fetch", want, received, (performance.now() - t0).toFixed(0), state.buffered);
+      else if (stopAt !== null) {
+        // Safety net when stopAt could not be pinned to the split's last match: an empty pull
+        // with nothing pending means the end.
+        const info = await jsm.consumers.info(state.split.stream, state.split.durableName);
+        if (info.num_pending === 0) {
+          state.exhausted = true;
+          this.#signal();
+        }
+      }
     }
   }
 
@@ -264,7 +275,9 @@ export class NatsSourceReader<T> implements SourceReader<T, NatsSplit> {
       if (state.buffered > 0) more = true;
       else if (state.exhausted) state.done = true;
     }
-    if (!more && this.#noMoreSplits && this.#splits.every((s) => s.done)) return InputStatus.END_OF_INPUT;
+    // Unbounded, a reader without splits idles rather than ends, so checkpoints keep covering it.
+    if (!more && this.#noMoreSplits && this.#config.bounded && this.#splits.every((s) => s.done))
+      return InputStatus.END_OF_INPUT;
     return more ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
   }
 
@@ -337,7 +350,11 @@ export class NatsSourceReader<T> implements SourceReader<T, NatsSplit> {
       },
       (cause: unknown) => {
         this.#paused = null;
-        this.#fail(new Error(`${this.#config.name}: cannot write a dead letter for ${where}: ${(cause as Error).message}`));
+        this.#fail(
+          new Error(
+            `${this.#config.name}: cannot write a dead letter for ${where}: ${(cause as Error).message}`,
+          ),
+        );
       },
     );
   }
@@ -386,9 +403,7 @@ export class NatsSourceReader<T> implements SourceReader<T, NatsSplit> {
     for (const state of this.#splits) state.drained?.();
     this.#signal();
     await this.#deadLetters?.close();
-    const connection = this.#connection;
-    this.#connection = null;
-    if (connection !== null) {
+    for (const connection of this.#connections.splice(0)) {
       const nc = await connection.catch(() => null);
       if (nc !== null) await nc.drain().catch(() => nc.close());
     }

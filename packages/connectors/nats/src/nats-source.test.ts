@@ -52,7 +52,11 @@ async function openReader<T>(
 }
 
 /** Polls until the end of input or until `enough` holds; fails after 10 s. */
-async function pollUntil<T>(reader: SourceReader<T, NatsSplit>, read: Read<T>, enough?: () => boolean): Promise<"end" | "enough"> {
+async function pollUntil<T>(
+  reader: SourceReader<T, NatsSplit>,
+  read: Read<T>,
+  enough?: () => boolean,
+): Promise<"end" | "enough"> {
   const output = outputInto(read);
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -74,7 +78,8 @@ async function withStream(prefix: string, body: (stream: TestStream) => Promise<
   }
 }
 
-const numbers = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => JSON.stringify({ i: from + i }));
+const numbers = (from: number, to: number) =>
+  Array.from({ length: to - from }, (_, i) => JSON.stringify({ i: from + i }));
 
 test("a bounded source reads every message with subject, sequence, headers and timestamp", async () => {
   await withStream("SRC", async (s) => {
@@ -139,7 +144,11 @@ test("subject filters make one split each; a restored split resumes at its check
       await second.notifyCheckpointComplete?.(2);
       await new Promise((r) => setTimeout(r, 200));
       const info = await s.jsm.consumers.info(s.name, "d2");
-      assert.equal(info.ack_floor.stream_seq, 50, `the completed checkpoint acknowledged everything read ${JSON.stringify(info)}`);
+      assert.equal(
+        info.ack_floor.stream_seq,
+        50,
+        `the completed checkpoint acknowledged everything read ${JSON.stringify(info)}`,
+      );
     } finally {
       await second.close();
     }
@@ -215,11 +224,19 @@ test("a malformed message fails the reader naming stream, subject and sequence (
   await withStream("BADFAIL", async (s) => {
     await s.publish(`${s.subject}.a`, [JSON.stringify({ i: 1 }), "{oops"]);
     const read: Read<unknown> = { records: [], timestamps: [] };
-    const reader = await openReader({ servers: NATS_URL, stream: s.name, durableName: "d6", bounded: true, deserializer: NatsDeserializers.json() });
+    const reader = await openReader({
+      servers: NATS_URL,
+      stream: s.name,
+      durableName: "d6",
+      bounded: true,
+      deserializer: NatsDeserializers.json(),
+    });
     try {
       await assert.rejects(
         pollUntil(reader, read),
-        new RegExp(`cannot deserialize the message at stream '${s.name}' subject '${s.subject}.a' sequence 2: .*JSON`),
+        new RegExp(
+          `cannot deserialize the message at stream '${s.name}' subject '${s.subject}.a' sequence 2: .*JSON`,
+        ),
       );
       assert.equal(read.records.length, 1);
     } finally {
@@ -247,7 +264,10 @@ test("the drop policy skips, counts and logs malformed messages at a limited rat
       assert.deepEqual(read.records, [{ i: 1 }]);
       assert.equal(natsSourceMetrics().droppedRecords - before, 3);
       assert.equal(lines.length, 1, "one line per interval");
-      assert.match(lines[0]!, /dropped 1 malformed record\(s\); latest at stream '.*' subject '.*\.a' sequence 1/);
+      assert.match(
+        lines[0]!,
+        /dropped 1 malformed record\(s\); latest at stream '.*' subject '.*\.a' sequence 1/,
+      );
     } finally {
       await reader.close();
     }
@@ -293,11 +313,20 @@ test("the dead-letter policy writes malformed messages to a user sink (here a NA
 test("bad options fail at construction naming the option", () => {
   const base = { servers: NATS_URL, stream: "S", durableName: "d", deserializer: NatsDeserializers.text() };
   assert.throws(() => new NatsSource({ ...base, stream: "a.b" }), /'stream' must be a JetStream name/);
-  assert.throws(() => new NatsSource({ ...base, servers: "" }), /'servers' must name at least one NATS server/);
-  assert.throws(() => new NatsSource({ ...base, fetchBatchSize: 0 }), /'fetchBatchSize' must be a positive integer/);
+  assert.throws(
+    () => new NatsSource({ ...base, servers: "" }),
+    /'servers' must name at least one NATS server/,
+  );
+  assert.throws(
+    () => new NatsSource({ ...base, fetchBatchSize: 0 }),
+    /'fetchBatchSize' must be a positive integer/,
+  );
   assert.throws(
     () => new NatsSource({ ...base, startFrom: { kind: "later" } as never }),
     /unknown startFrom "later"/,
   );
-  assert.throws(() => new NatsSource({ ...base, badRecords: { kind: "dead-letter", sink: {} as never } }), /badRecords.sink must be a Sink/);
+  assert.throws(
+    () => new NatsSource({ ...base, badRecords: { kind: "dead-letter", sink: {} as never } }),
+    /badRecords.sink must be a Sink/,
+  );
 });

@@ -19,6 +19,7 @@
  * @module
  */
 
+import { jetstreamManager } from "@nats-io/jetstream";
 import {
   type BadRecordPolicy,
   Boundedness,
@@ -30,7 +31,6 @@ import {
   type SplitEnumeratorContext,
   validateBadRecordPolicy,
 } from "@weir/api";
-import { jetstreamManager } from "@nats-io/jetstream";
 import { checkName, checkServers, connectNats } from "./nats-connection.ts";
 import type { NatsDeadLetter, NatsDeserializer } from "./nats-message.ts";
 import { NatsSourceReader } from "./nats-source-reader.ts";
@@ -126,7 +126,8 @@ export interface NatsSourceConfig<T> {
 
 function positiveInteger(value: number | undefined, fallback: number, option: string, where: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${where}: '${option}' must be a positive integer (got ${value})`);
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new Error(`${where}: '${option}' must be a positive integer (got ${value})`);
   return value;
 }
 
@@ -141,7 +142,8 @@ function checkStartFrom(start: NatsStartFrom | undefined, where: string): NatsSt
       positiveInteger(start.sequence, 1, "startFrom.sequence", where);
       return start;
     case "time":
-      if (!Number.isFinite(start.timeMs)) throw new Error(`${where}: 'startFrom.timeMs' must be epoch milliseconds`);
+      if (!Number.isFinite(start.timeMs))
+        throw new Error(`${where}: 'startFrom.timeMs' must be epoch milliseconds`);
       return start;
     default:
       throw new Error(
@@ -159,7 +161,10 @@ export class NatsSource<T> implements Source<T, NatsSplit, NatsSplit[]> {
     const where = `NatsSource(${JSON.stringify(options?.stream)})`;
     const stream = checkName(options.stream, "stream", where);
     const durableName = checkName(options.durableName, "durableName", where);
-    if (options.subjects !== undefined && (options.subjects.length === 0 || options.subjects.some((s) => typeof s !== "string" || s === "")))
+    if (
+      options.subjects !== undefined &&
+      (options.subjects.length === 0 || options.subjects.some((s) => typeof s !== "string" || s === ""))
+    )
       throw new Error(`${where}: 'subjects' must be a non-empty list of subject filters`);
     if (typeof options.deserializer?.deserialize !== "function")
       throw new Error(`${where}: 'deserializer' must have a deserialize(message, collect) method`);
@@ -185,7 +190,10 @@ export class NatsSource<T> implements Source<T, NatsSplit, NatsSplit[]> {
     return new NatsSplitEnumerator(ctx, this.#config, null);
   }
 
-  restoreEnumerator(ctx: SplitEnumeratorContext<NatsSplit>, state: NatsSplit[]): SplitEnumerator<NatsSplit, NatsSplit[]> {
+  restoreEnumerator(
+    ctx: SplitEnumeratorContext<NatsSplit>,
+    state: NatsSplit[],
+  ): SplitEnumerator<NatsSplit, NatsSplit[]> {
     return new NatsSplitEnumerator(ctx, this.#config, state);
   }
 
@@ -202,7 +210,11 @@ class NatsSplitEnumerator<T> implements SplitEnumerator<NatsSplit, NatsSplit[]> 
   #unassigned: NatsSplit[];
   readonly #restored: boolean;
 
-  constructor(ctx: SplitEnumeratorContext<NatsSplit>, config: NatsSourceConfig<T>, restored: NatsSplit[] | null) {
+  constructor(
+    ctx: SplitEnumeratorContext<NatsSplit>,
+    config: NatsSourceConfig<T>,
+    restored: NatsSplit[] | null,
+  ) {
     this.#ctx = ctx;
     this.#config = config;
     this.#unassigned = restored ?? [];
@@ -211,28 +223,47 @@ class NatsSplitEnumerator<T> implements SplitEnumerator<NatsSplit, NatsSplit[]> 
 
   async start(): Promise<void> {
     if (this.#restored) return;
-    let stopAt: number | null = null;
-    if (this.#config.bounded) {
-      const nc = await connectNats(this.#config.servers, this.#config.name);
-      try {
-        const jsm = await jetstreamManager(nc);
-        const info = await jsm.streams.info(this.#config.stream).catch((error: Error) => {
-          throw new Error(`${this.#config.name}: cannot read stream '${this.#config.stream}': ${error.message}`);
-        });
-        stopAt = info.state.last_seq;
-      } finally {
-        await nc.close();
-      }
-    }
     const filters = this.#config.subjects ?? [null];
+    const stopAts = this.#config.bounded ? await this.#lastSequences(filters) : filters.map(() => null);
     this.#unassigned = filters.map((filterSubject, i) => ({
       splitId: `${this.#config.stream}#${i}`,
       stream: this.#config.stream,
       durableName: filters.length === 1 ? this.#config.durableName : `${this.#config.durableName}-${i}`,
       filterSubject,
       position: null,
-      stopAt,
+      stopAt: stopAts[i] ?? null,
     }));
+  }
+
+  /**
+   * Bounded mode: each split's last matching sequence now (0 when nothing matches), so a split ends
+   * exactly at its last message. (A consumer's `num_pending` is not exact for filtered consumers on
+   * older servers, so it is not used.)
+   */
+  async #lastSequences(filters: readonly (string | null)[]): Promise<number[]> {
+    const { name, stream } = this.#config;
+    const nc = await connectNats(this.#config.servers, name);
+    try {
+      const jsm = await jetstreamManager(nc);
+      const info = await jsm.streams.info(stream).catch((error: Error) => {
+        throw new Error(`${name}: cannot read stream '${stream}': ${error.message}`);
+      });
+      const last = info.state.last_seq;
+      return await Promise.all(
+        filters.map(async (filter) => {
+          if (filter === null) return last;
+          try {
+            const message = await jsm.streams.getMessage(stream, { last_by_subj: filter });
+            return message === null ? 0 : message.seq;
+          } catch (error) {
+            if (/no message found/i.test((error as Error).message)) return 0;
+            return last;
+          }
+        }),
+      );
+    } finally {
+      await nc.close();
+    }
   }
 
   #subtaskOf(split: NatsSplit): number {

@@ -84,9 +84,15 @@ test("avro reports truncated or trailing data; ignore-parse-errors skips it", ()
   assert.throws(() => decoder.decode(new Uint8Array([0x06, 0x66]), []), /truncated Avro data/);
   assert.throws(() => decoder.decode(new Uint8Array([0x00, 0x01]), []), /1 trailing byte/);
   const out: RowData[] = [];
-  createRecordDecoder("avro", type, { "avro.ignore-parse-errors": "true" }).decode(new Uint8Array([0x06]), out);
+  createRecordDecoder("avro", type, { "avro.ignore-parse-errors": "true" }).decode(
+    new Uint8Array([0x06]),
+    out,
+  );
   assert.deepEqual(out, []);
-  assert.throws(() => createRecordEncoder("avro", type, {}).encode({ kind: 0, fields: [null] }), /field 's' is null/);
+  assert.throws(
+    () => createRecordEncoder("avro", type, {}).encode({ kind: 0, fields: [null] }),
+    /field 's' is null/,
+  );
 });
 
 test("avro round-trips arbitrary rows (property)", () => {

@@ -118,8 +118,15 @@ class AvroWriter {
 
   /** Zig-zag varint of a 64-bit long. */
   long(value: bigint | number): void {
-    if (typeof value === "number" && Number.isSafeInteger(value) && value >= -0x40000000 && value < 0x40000000)
-      return this.int(value);
+    if (
+      typeof value === "number" &&
+      Number.isSafeInteger(value) &&
+      value >= -0x40000000 &&
+      value < 0x40000000
+    ) {
+      this.int(value);
+      return;
+    }
     let n = BigInt.asUintN(64, (BigInt(value) << 1n) ^ (BigInt(value) >> 63n));
     this.#reserve(10);
     while (n > 0x7fn) {
@@ -317,7 +324,9 @@ function baseWriter(type: LogicalType, path: string): Write {
       return (w, v) => w.bytes(decimalBytes(v as bigint));
     case "TIMESTAMP":
     case "TIMESTAMP_LTZ":
-      return type.precision <= 3 ? (w, v) => w.long(v as number) : (w, v) => w.long(BigInt(v as number) * 1000n);
+      return type.precision <= 3
+        ? (w, v) => w.long(v as number)
+        : (w, v) => w.long(BigInt(v as number) * 1000n);
     case "ARRAY": {
       const item = writerFor(type.element, `${path}[]`);
       return (w, v) => {
@@ -442,12 +451,19 @@ function baseReader(type: LogicalType, path: string): Read {
 
 function checkInsert(row: RowData): void {
   if (row.kind !== RowKind.INSERT && row.kind !== RowKind.UPDATE_AFTER)
-    throw new FormatError("the avro format writes inserts only; use a changelog format for updates and deletes");
+    throw new FormatError(
+      "the avro format writes inserts only; use a changelog format for updates and deletes",
+    );
 }
 
 export const avroFormat: RecordFormatFactory = {
   identifier: "avro",
-  optionalOptions: ["avro.encoding", "avro.codec", "avro.timestamp_mapping.legacy", "avro.ignore-parse-errors"],
+  optionalOptions: [
+    "avro.encoding",
+    "avro.codec",
+    "avro.timestamp_mapping.legacy",
+    "avro.ignore-parse-errors",
+  ],
   changelog: false,
   createDecoder(rowType, options) {
     const ignoreErrors = (options["avro.ignore-parse-errors"] ?? "false").trim().toLowerCase() === "true";
@@ -460,7 +476,8 @@ export const avroFormat: RecordFormatFactory = {
           const r = new AvroReader(bytes);
           const row: Row = new Array(fields.length);
           for (let i = 0; i < fields.length; i++) row[i] = fields[i]!(r);
-          if (r.remaining !== 0) throw new FormatError(`${r.remaining} trailing byte(s) after the Avro record`);
+          if (r.remaining !== 0)
+            throw new FormatError(`${r.remaining} trailing byte(s) after the Avro record`);
           out.push({ kind: RowKind.INSERT, fields: row });
         } catch (error) {
           if (ignoreErrors) return;

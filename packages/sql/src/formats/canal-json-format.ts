@@ -23,7 +23,8 @@ function flag(options: Readonly<Record<string, string>>, key: string): boolean {
   const raw = options[key];
   if (raw === undefined) return false;
   const value = raw.trim().toLowerCase();
-  if (value !== "true" && value !== "false") throw new FormatError(`option '${key}' must be true or false, not '${raw}'`);
+  if (value !== "true" && value !== "false")
+    throw new FormatError(`option '${key}' must be true or false, not '${raw}'`);
   return value === "true";
 }
 
@@ -39,7 +40,8 @@ function pattern(options: Readonly<Record<string, string>>, key: string): RegExp
 
 function elements(event: Record<string, unknown>, key: string): unknown[] {
   const value = event[key];
-  if (!Array.isArray(value)) throw new FormatError(`'${key}' must be a JSON array but is ${JSON.stringify(value) ?? "missing"}`);
+  if (!Array.isArray(value))
+    throw new FormatError(`'${key}' must be a JSON array but is ${JSON.stringify(value) ?? "missing"}`);
   return value;
 }
 
@@ -85,9 +87,14 @@ export const canalJsonFormat: RecordFormatFactory = {
             const after = image(d, `data[${i}]`);
             const changed = old[i];
             if (typeof changed !== "object" || changed === null)
-              throw new FormatError(`'old[${i}]' must be a JSON object but is ${JSON.stringify(changed) ?? "missing"}`);
+              throw new FormatError(
+                `'old[${i}]' must be a JSON object but is ${JSON.stringify(changed) ?? "missing"}`,
+              );
             const before = image({ ...(d as object), ...(changed as object) }, `old[${i}]`);
-            out.push({ kind: RowKind.UPDATE_BEFORE, fields: before }, { kind: RowKind.UPDATE_AFTER, fields: after });
+            out.push(
+              { kind: RowKind.UPDATE_BEFORE, fields: before },
+              { kind: RowKind.UPDATE_AFTER, fields: after },
+            );
           });
           return;
         }

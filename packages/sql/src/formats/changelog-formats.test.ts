@@ -19,7 +19,10 @@ const text = (b: Uint8Array) => new TextDecoder().decode(b);
 function decode(format: string, message: string, options: Record<string, string> = {}): string[] {
   const out: RowData[] = [];
   createRecordDecoder(format, PRODUCTS, options).decode(bytes(message), out);
-  return out.map((r) => `${ROW_KIND_SHORT[r.kind]}${JSON.stringify(r.fields, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))}`);
+  return out.map(
+    (r) =>
+      `${ROW_KIND_SHORT[r.kind]}${JSON.stringify(r.fields, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))}`,
+  );
 }
 
 // Flink docs, "Debezium Format": an update event of the products table.
@@ -43,9 +46,15 @@ test("debezium-json reads an update as -U before, +U after (Flink's documented e
 
 test("debezium-json reads c, r and d events and skips tombstones", () => {
   const after = '{"id":1,"name":"a","description":null,"weight":"1.5"}';
-  assert.deepEqual(decode("debezium-json", `{"before":null,"after":${after},"op":"c"}`), ['+I["1n","a",null,"150n"]']);
-  assert.deepEqual(decode("debezium-json", `{"before":null,"after":${after},"op":"r"}`), ['+I["1n","a",null,"150n"]']);
-  assert.deepEqual(decode("debezium-json", `{"before":${after},"after":null,"op":"d"}`), ['-D["1n","a",null,"150n"]']);
+  assert.deepEqual(decode("debezium-json", `{"before":null,"after":${after},"op":"c"}`), [
+    '+I["1n","a",null,"150n"]',
+  ]);
+  assert.deepEqual(decode("debezium-json", `{"before":null,"after":${after},"op":"r"}`), [
+    '+I["1n","a",null,"150n"]',
+  ]);
+  assert.deepEqual(decode("debezium-json", `{"before":${after},"after":null,"op":"d"}`), [
+    '-D["1n","a",null,"150n"]',
+  ]);
   assert.deepEqual(decode("debezium-json", "null"), []);
 });
 
@@ -56,19 +65,28 @@ test("debezium-json.schema-include reads the payload of a schema envelope and sa
 });
 
 test("debezium-json errors name the problem; ignore-parse-errors skips the message", () => {
-  assert.throws(() => decode("debezium-json", '{"op":"x","after":{}}'), /unknown Debezium operation 'op' = "x"/);
+  assert.throws(
+    () => decode("debezium-json", '{"op":"x","after":{}}'),
+    /unknown Debezium operation 'op' = "x"/,
+  );
   assert.throws(
     () => decode("debezium-json", '{"before":null,"after":{"id":1},"op":"u"}'),
     /REPLICA IDENTITY to FULL/,
   );
-  assert.throws(() => decode("debezium-json", '{"op":"c","after":{"id":"zz"}}'), (e: unknown) => {
-    assert.ok(e instanceof FormatError);
-    assert.match(e.message, /field 'after.id'/);
-    return true;
-  });
+  assert.throws(
+    () => decode("debezium-json", '{"op":"c","after":{"id":"zz"}}'),
+    (e: unknown) => {
+      assert.ok(e instanceof FormatError);
+      assert.match(e.message, /field 'after.id'/);
+      return true;
+    },
+  );
   assert.throws(() => decode("debezium-json", "{oops"), /invalid JSON/);
   assert.deepEqual(decode("debezium-json", "{oops", { "debezium-json.ignore-parse-errors": "true" }), []);
-  assert.deepEqual(decode("debezium-json", '{"op":"u","after":{"id":1}}', { "debezium-json.ignore-parse-errors": "true" }), []);
+  assert.deepEqual(
+    decode("debezium-json", '{"op":"u","after":{"id":1}}', { "debezium-json.ignore-parse-errors": "true" }),
+    [],
+  );
 });
 
 test("debezium-json writes inserts as op c and retractions as op d, as Flink", () => {
@@ -111,14 +129,27 @@ test("canal-json reads an update: before = data overridden by old (Flink's docum
 });
 
 test("canal-json reads INSERT and DELETE per element, skips CREATE, filters by database/table", () => {
-  const insert = '{"data":[{"id":"1","name":"a"},{"id":"2","name":"b"}],"database":"inventory","table":"products","type":"INSERT"}';
+  const insert =
+    '{"data":[{"id":"1","name":"a"},{"id":"2","name":"b"}],"database":"inventory","table":"products","type":"INSERT"}';
   assert.deepEqual(decode("canal-json", insert), ['+I["1n","a",null,null]', '+I["2n","b",null,null]']);
-  assert.deepEqual(decode("canal-json", insert.replace("INSERT", "DELETE")), ['-D["1n","a",null,null]', '-D["2n","b",null,null]']);
-  assert.deepEqual(decode("canal-json", '{"data":null,"type":"CREATE","isDdl":true,"sql":"CREATE TABLE x"}'), []);
+  assert.deepEqual(decode("canal-json", insert.replace("INSERT", "DELETE")), [
+    '-D["1n","a",null,null]',
+    '-D["2n","b",null,null]',
+  ]);
+  assert.deepEqual(
+    decode("canal-json", '{"data":null,"type":"CREATE","isDdl":true,"sql":"CREATE TABLE x"}'),
+    [],
+  );
   assert.deepEqual(decode("canal-json", insert, { "canal-json.table.include": "orders" }), []);
   assert.equal(decode("canal-json", insert, { "canal-json.database.include": "inv.*" }).length, 2);
-  assert.throws(() => decode("canal-json", '{"data":[],"type":"ALTER"}'), /unknown Canal event 'type' = "ALTER"/);
-  assert.deepEqual(decode("canal-json", '{"type":"ALTER"}', { "canal-json.ignore-parse-errors": "true" }), []);
+  assert.throws(
+    () => decode("canal-json", '{"data":[],"type":"ALTER"}'),
+    /unknown Canal event 'type' = "ALTER"/,
+  );
+  assert.deepEqual(
+    decode("canal-json", '{"type":"ALTER"}', { "canal-json.ignore-parse-errors": "true" }),
+    [],
+  );
 });
 
 test("canal-json writes INSERT for +I/+U and DELETE for -U/-D, as Flink", () => {
@@ -142,5 +173,8 @@ test("row formats are record formats of UTF-8 inserts that refuse retractions", 
   const encoder = createRecordEncoder("csv", type, {});
   assert.equal(text(encoder.encode({ kind: 0, fields: [7] })), "7");
   assert.throws(() => encoder.encode({ kind: 3, fields: [7] }), /use a changelog format/);
-  assert.throws(() => createRecordDecoder("protobuf", type, {}), /Available: avro, canal-json, csv, debezium-json, json, raw/);
+  assert.throws(
+    () => createRecordDecoder("protobuf", type, {}),
+    /Available: avro, canal-json, csv, debezium-json, json, raw/,
+  );
 });

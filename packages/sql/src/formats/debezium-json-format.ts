@@ -24,7 +24,8 @@ function flag(options: Readonly<Record<string, string>>, key: string): boolean {
   const raw = options[key];
   if (raw === undefined) return false;
   const value = raw.trim().toLowerCase();
-  if (value !== "true" && value !== "false") throw new FormatError(`option '${key}' must be true or false, not '${raw}'`);
+  if (value !== "true" && value !== "false")
+    throw new FormatError(`option '${key}' must be true or false, not '${raw}'`);
   return value === "true";
 }
 
@@ -74,14 +75,19 @@ export const debeziumJsonFormat: RecordFormatFactory = {
             );
           const before = image(event.before, "before");
           const after = image(event.after, "after");
-          out.push({ kind: RowKind.UPDATE_BEFORE, fields: before }, { kind: RowKind.UPDATE_AFTER, fields: after });
+          out.push(
+            { kind: RowKind.UPDATE_BEFORE, fields: before },
+            { kind: RowKind.UPDATE_AFTER, fields: after },
+          );
           return;
         }
         case "d":
           out.push({ kind: RowKind.DELETE, fields: image(event.before, "before") });
           return;
         default:
-          throw new FormatError(`unknown Debezium operation 'op' = ${JSON.stringify(op) ?? "missing"} (expected c, r, u or d)`);
+          throw new FormatError(
+            `unknown Debezium operation 'op' = ${JSON.stringify(op) ?? "missing"} (expected c, r, u or d)`,
+          );
       }
     }
     return {

@@ -26,7 +26,8 @@ export function jsonImageReader(rowType: RowType, timeZone: string): JsonImageRe
     for (let i = 0; i < names.length; i++) {
       const json = record[names[i]!];
       if (json === undefined || json === null) {
-        if (!types[i]!.nullable) throw new FormatError(`field '${image}.${names[i]}' is null but the column is NOT NULL`);
+        if (!types[i]!.nullable)
+          throw new FormatError(`field '${image}.${names[i]}' is null but the column is NOT NULL`);
         row[i] = null;
         continue;
       }

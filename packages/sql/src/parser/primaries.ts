@@ -1,7 +1,8 @@
 /**
  * Prefix positions of the expression grammar: literals, names, calls, parentheses, unary
  * operators, and the constructs with their own syntax (CASE, CAST, EXTRACT, TRIM, POSITION,
- * SUBSTRING, OVERLAY, INTERVAL and datetime literals, ROW/ARRAY/MAP constructors, EXISTS).
+ * SUBSTRING, OVERLAY, INTERVAL and datetime literals, ROW/ARRAY/MAP constructors, EXISTS, and the
+ * SQL/JSON functions, which json-calls.ts parses).
  *
  * Invariant: a reserved word starts an expression only when it is one of these constructs, a
  * literal, or a reserved function name directly followed by `(`; anything else fails here with

@@ -32,6 +32,8 @@ import type { PhysicalIntervalJoin } from "./physical-interval-join.ts";
 import type { PhysicalLookupJoin } from "./physical-lookup-join.ts";
 import type { PhysicalOverAggregate } from "./physical-over-aggregate.ts";
 import type { PhysicalTemporalJoin } from "./physical-temporal-join.ts";
+import type { PhysicalWindowJoin } from "./physical-window-join.ts";
+import type { PhysicalWindowRank } from "./physical-window-rank.ts";
 import type { RexLiteral, RexNode } from "./rex.ts";
 
 export interface PhysicalTraits {
@@ -238,6 +240,8 @@ export type PhysicalNode =
   | PhysicalSessionWindowAggregate
   | PhysicalLookupJoin
   | PhysicalTemporalJoin
+  | PhysicalWindowRank
+  | PhysicalWindowJoin
   | PhysicalOverAggregate
   | PhysicalIntervalJoin
   | PhysicalSink;
@@ -250,6 +254,7 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
     case "Join":
     case "IntervalJoin":
     case "TemporalJoin":
+    case "WindowJoin":
     case "SetOperation":
       return [node.left, node.right];
     case "Union":
@@ -267,6 +272,7 @@ export function withPhysicalInputs(node: PhysicalNode, inputs: readonly Physical
     case "Join":
     case "IntervalJoin":
     case "TemporalJoin":
+    case "WindowJoin":
     case "SetOperation":
       return { ...node, left: inputs[0]!, right: inputs[1]! };
     case "Union":

@@ -129,6 +129,10 @@ function producedTraits(node: PhysicalNode, inputs: readonly PhysicalTraits[]): 
     case "TemporalJoin":
       // Each (insert-only) left row is emitted once, when the watermark passes it.
       return { kinds: INSERT_ONLY_KINDS, upsertKey: null };
+    case "WindowRank":
+    case "WindowJoin":
+      // Each window's rows are emitted once, when the window closes.
+      return { kinds: INSERT_ONLY_KINDS, upsertKey: null };
     case "WindowTableFunction":
     case "WindowAggregate":
     case "SessionWindowAggregate":

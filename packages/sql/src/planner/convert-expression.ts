@@ -296,7 +296,7 @@ function convertCall(expr: CallExpression, ctx: ExpressionContext): RexNode {
   if (expr.over !== null) {
     throw new SqlValidationError(
       expr.span,
-      "OVER windows are not supported yet (only ROW_NUMBER / RANK / DENSE_RANK for Top-N and deduplication)",
+      "OVER windows are only supported in the SELECT list and QUALIFY of a query without GROUP BY",
     );
   }
   if (definition === undefined) {

@@ -5,8 +5,8 @@
  *
  * Invariant: the scope's relations lie in the node's row in order (a join's left relations, then
  * its right ones) and fields of the NULL-padded side of an outer join are nullable in both.
- * Features of the next issue (window TVFs, temporal joins, LATERAL, UNNEST, MATCH_RECOGNIZE) fail
- * here with a clear "not supported yet".
+ * Temporal joins (`FOR SYSTEM_TIME AS OF`) are recognized here (see `convert-temporal-join.ts`);
+ * features not built yet (LATERAL, UNNEST, MATCH_RECOGNIZE) fail with a clear "not supported yet".
  * @module
  */
 

@@ -3,7 +3,8 @@
  * (PARTITION BY … ORDER BY …)` becomes an over-rank node that appends the rank to the row, and a
  * QUALIFY condition a filter on that row, so the Top-N rule can turn a rank filter into a Rank.
  *
- * Invariant: other OVER aggregations (the next issue's) are refused here with "not supported yet".
+ * Invariant: OVER aggregate calls never reach here (`convert-over-aggregate.ts` plans them); any
+ * other function with OVER is refused.
  * @module
  */
 
@@ -65,7 +66,7 @@ export function planOverRank(
   if (!RANK_FUNCTIONS.has(name)) {
     throw new SqlValidationError(
       call.span,
-      "OVER windows are not supported yet (only ROW_NUMBER / RANK / DENSE_RANK for Top-N and deduplication)",
+      `OVER is only supported on aggregate functions and ROW_NUMBER / RANK / DENSE_RANK, not on ${name}`,
     );
   }
   if (call.over === null || call.over.kind !== "window-spec") {

@@ -28,6 +28,8 @@ import { lookupJoinText } from "./explain-lookup-join.ts";
 import { logicalOverAggregateText, overAggregateText } from "./explain-over.ts";
 import { windowText } from "./explain-window.ts";
 import { temporalJoinText } from "./temporal-join-planning.ts";
+import { windowJoinText } from "./window-join-planning.ts";
+import { windowRankText } from "./window-rank-planning.ts";
 
 function tree<T>(root: T, describe: (node: T) => string, children: (node: T) => readonly T[]): string {
   const lines: string[] = [];
@@ -127,6 +129,7 @@ function describeLogicalNode(node: LogicalNode): string {
       return attrs("LogicalJoin", [
         ["condition", formatRex(node.condition, null)],
         ["joinType", node.joinType.toLowerCase()],
+        node.temporal === undefined ? null : ["period", formatRex(node.temporal.period, null)],
       ]);
     case "union":
       return attrs("LogicalUnion", [["all", "true"]]);
@@ -351,6 +354,10 @@ export function describePhysicalNode(node: PhysicalNode, changelogMode = false):
       return lookupJoinText(node, mode === null ? null : mode[1]);
     case "TemporalJoin":
       return temporalJoinText(node, mode === null ? null : mode[1]);
+    case "WindowRank":
+      return windowRankText(node, mode === null ? null : mode[1]);
+    case "WindowJoin":
+      return windowJoinText(node, mode === null ? null : mode[1]);
     case "OverAggregate":
       return overAggregateText(node, mode === null ? null : mode[1]);
     case "IntervalJoin":

@@ -14,6 +14,8 @@ import { physicalPlan, sessionOf } from "./testing/planner-fixtures.ts";
 const DDL = `
 CREATE TABLE a (id BIGINT, v STRING, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '4' SECOND) WITH ('connector' = 'datagen');
 CREATE TABLE b (id BIGINT, w STRING, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '4' SECOND) WITH ('connector' = 'datagen');
+CREATE VIEW x AS SELECT id, v, PROCTIME() AS pt FROM a;
+CREATE VIEW y AS SELECT id, w, PROCTIME() AS pt FROM b;
 `;
 
 describe("interval join planning", () => {
@@ -61,6 +63,27 @@ describe("interval join planning", () => {
       full,
     );
     assert.ok(full.includes("Exchange(distribution=[single])"), full);
+  });
+
+  it("processing-time attributes on both sides: a processing-time IntervalJoin", () => {
+    const plan = physicalPlan(
+      session,
+      "EXPLAIN SELECT * FROM x JOIN y ON x.id = y.id AND x.pt BETWEEN y.pt - INTERVAL '1' SECOND AND y.pt",
+    );
+    assert.ok(
+      plan.startsWith(
+        "IntervalJoin(joinType=[InnerJoin], windowBounds=[isRowTime=false, leftLowerBound=-1000, leftUpperBound=0, leftTimeIndex=2, rightTimeIndex=2]",
+      ),
+      plan,
+    );
+  });
+
+  it("a rowtime bounded by a proctime is no interval join", () => {
+    const plan = physicalPlan(
+      session,
+      "EXPLAIN SELECT * FROM a JOIN y ON a.id = y.id AND a.ts BETWEEN y.pt - INTERVAL '1' SECOND AND y.pt",
+    );
+    assert.ok(!plan.startsWith("IntervalJoin"), plan);
   });
 
   it("a single bound, or a bound that is not a time attribute, stays a regular join", () => {

@@ -1,9 +1,10 @@
 /**
  * Physical planning of a temporal join (`LogicalJoin.temporal`): a processing-time period becomes a
- * {@link PhysicalLookupJoin} against the right table's connector lookup (Flink's
- * LookupJoin). The right side must be the table itself, possibly filtered and projected (those
- * run on each looked-up row); the equalities between a left expression and a table column become
- * the lookup keys, and every other conjunct is checked on the joined row.
+ * {@link PhysicalLookupJoin} against the right table's connector lookup (Flink's LookupJoin); a
+ * rowtime period goes to `temporal-join-planning.ts` (a join against a versioned table). For a
+ * lookup the right side must be the table itself, possibly filtered and projected (those run on
+ * each looked-up row); the equalities between a left expression and a table column become the
+ * lookup keys, and every other conjunct is checked on the joined row.
  *
  * Invariant: a lookup key's left expression has exactly the looked-up column's type (cast here), so
  * the connector compares values of one representation.

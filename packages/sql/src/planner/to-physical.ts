@@ -4,8 +4,8 @@
  * join conditions into equi-keys and a remaining predicate, and normalizes upsert sources.
  *
  * Invariants: every keyed operator reads from an Exchange on exactly its key; a Calc never sits on
- * a Calc; changelog traits are left null (see `changelog-inference.ts`). Operators this issue does
- * not run yet (OVER aggregations) and sorts over unbounded input fail with a clear error.
+ * a Calc; changelog traits are left null (see `changelog-inference.ts`). A ranking OVER that is no
+ * Top-N, and sorts over unbounded input, fail with a clear error.
  * @module
  */
 
@@ -23,6 +23,8 @@ import { physicalOverAggregate } from "./over-aggregate-planning.ts";
 import type { PlannerOptions } from "./planner-options.ts";
 import { SqlValidationError } from "./sql-validation-error.ts";
 import { attachedWindowAggregate } from "./window-aggregate-planning.ts";
+import { windowJoinOf } from "./window-join-planning.ts";
+import { windowRankOf } from "./window-rank-planning.ts";
 
 export interface PhysicalContext {
   readonly options: PlannerOptions;
@@ -172,6 +174,8 @@ export function toPhysical(node: LogicalNode, ctx: PhysicalContext): PhysicalNod
       const left = toPhysical(node.left, ctx);
       const right = toPhysical(node.right, ctx);
       if (node.temporal !== undefined) return temporalJoinToPhysical(node, left, right, ctx.span);
+      const windowJoin = windowJoinOf(node, left, right, ctx.span);
+      if (windowJoin !== null) return windowJoin;
       const split = splitJoinCondition(node.condition, left.fields.length);
       const interval = intervalJoinOf(node, left, right, split);
       if (interval !== null) return interval;
@@ -245,10 +249,13 @@ export function toPhysical(node: LogicalNode, ctx: PhysicalContext): PhysicalNod
         ctx.span,
         `OVER aggregations are not supported yet: ${node.rankType}() OVER (...) is only supported as Top-N (filtered by rank <= N) or deduplication (= 1)`,
       );
-    case "rank":
+    case "rank": {
+      const input = toPhysical(node.input, ctx);
+      const windowed = windowRankOf(node, input, ctx.span);
+      if (windowed !== null) return windowed;
       return {
         kind: "Rank",
-        input: exchange(toPhysical(node.input, ctx), keyDistribution(node.partitionKey)),
+        input: exchange(input, keyDistribution(node.partitionKey)),
         rankType: node.rankType,
         partitionKey: node.partitionKey,
         orderBy: node.orderBy,
@@ -258,10 +265,14 @@ export function toPhysical(node: LogicalNode, ctx: PhysicalContext): PhysicalNod
         fields: node.fields,
         traits: null,
       };
-    case "deduplicate":
+    }
+    case "deduplicate": {
+      const input = toPhysical(node.input, ctx);
+      const windowed = windowRankOf(node, input, ctx.span);
+      if (windowed !== null) return windowed;
       return {
         kind: "Deduplicate",
-        input: exchange(toPhysical(node.input, ctx), keyDistribution(node.key)),
+        input: exchange(input, keyDistribution(node.key)),
         key: node.key,
         keepLastRow: node.keepLastRow,
         orderIndex: node.orderIndex,
@@ -269,6 +280,7 @@ export function toPhysical(node: LogicalNode, ctx: PhysicalContext): PhysicalNod
         fields: node.fields,
         traits: null,
       };
+    }
   }
 }
 
@@ -297,6 +309,7 @@ export function isBounded(node: PhysicalNode): boolean {
       return true;
     case "Join":
     case "TemporalJoin":
+    case "WindowJoin":
     case "IntervalJoin":
     case "SetOperation":
       return isBounded(node.left) && isBounded(node.right);

@@ -5,7 +5,8 @@
  * aside). Binary operators get the parentheses their precedence needs; every other operand that
  * is itself an operator expression (IS, BETWEEN, LIKE, IN, unary) is parenthesized; special
  * call syntaxes the parser folds into plain calls (POSITION ... IN, OVERLAY ... PLACING,
- * FLOOR ... TO) are printed in their special form, which is the only one Flink accepts.
+ * FLOOR ... TO) are printed in their special form, which is the only one Flink accepts; calls
+ * with SQL/JSON clauses are printed by json-calls.ts.
  * @module
  */
 

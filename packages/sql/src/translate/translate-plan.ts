@@ -43,13 +43,15 @@ import { TemporalJoinFunction } from "../exec/temporal/temporal-join-function.ts
 import { AttachedWindowAggregateFunction } from "../exec/window/attached-window-aggregate-function.ts";
 import { SessionWindowAggregateFunction } from "../exec/window/session-window-aggregate-function.ts";
 import { WindowTableFunction } from "../exec/window/window-table-function.ts";
+import { WindowJoinFunction } from "../exec/window-join/window-join-function.ts";
+import { WindowRankFunction } from "../exec/window-rank/window-rank-function.ts";
 import {
   compileJoinPredicate,
   compilePredicate,
   compileProjection,
 } from "../expressions/compile-expression.ts";
 import type { FunctionContext } from "../functions/function-definition.ts";
-import { toChangelogMode } from "../plan/changelog-traits.ts";
+import { isInsertOnly, toChangelogMode } from "../plan/changelog-traits.ts";
 import type { AggregateCall } from "../plan/logical-aggregate.ts";
 import type { PhysicalNode, PhysicalSink } from "../plan/physical-node.ts";
 import { describePhysicalNode } from "../planner/explain-plan.ts";
@@ -245,6 +247,50 @@ function translate(node: PhysicalNode, ctx: TranslationContext): RowStream {
         stateTtlMs: ctx.options.stateTtlMs,
       });
       return named(input.process(fn), node);
+    }
+    case "WindowRank": {
+      if (node.input.traits !== null && !isInsertOnly(node.input.traits.kinds)) {
+        throw new Error(
+          `${describePhysicalNode(node)} takes only insert-only input, but its input produces updates`,
+        );
+      }
+      const input = keyedInput(node.input, node.partitionKey, ctx);
+      const fn = new WindowRankFunction({
+        orderBy: node.orderBy,
+        rankType: node.rankType,
+        rankStart: node.rankStart,
+        rankEnd: node.rankEnd,
+        outputRankNumber: node.outputRankNumber,
+        windowEndIndex: node.windowEndIndex,
+        timeKind: node.timeKind,
+        preferLatest: node.deduplicate?.keepLastRow ?? false,
+      });
+      return named(input.process(EventTimeExtension.wrapProcessFunction(fn)), node);
+    }
+    case "WindowJoin": {
+      for (const side of [node.left, node.right]) {
+        if (side.traits !== null && !isInsertOnly(side.traits.kinds)) {
+          throw new Error(
+            `${describePhysicalNode(node)} takes only insert-only inputs, but an input produces updates`,
+          );
+        }
+      }
+      const left = keyedInput(node.left, node.leftKey, ctx);
+      const right = keyedInput(node.right, node.rightKey, ctx);
+      const leftArity = node.left.fields.length;
+      const fn = new WindowJoinFunction({
+        joinType: node.joinType,
+        leftWindowEndIndex: node.leftWindow.end,
+        rightWindowEndIndex: node.rightWindow.end,
+        leftArity,
+        rightArity: node.right.fields.length,
+        condition:
+          node.nonEquiCondition === null
+            ? null
+            : compileJoinPredicate(node.nonEquiCondition, leftArity, fctx),
+        timeKind: node.timeKind,
+      });
+      return named(left.connectAndProcess(right, EventTimeExtension.wrapProcessFunction(fn)), node);
     }
     case "LookupJoin":
       return translateLookupJoin(node, translate(node.input, ctx), ctx.config, ctx.functionContext);

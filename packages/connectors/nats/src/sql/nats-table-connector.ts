@@ -54,7 +54,9 @@ const METADATA_TYPES: Readonly<Record<string, string>> = {
 function formatOf(table: { name: string; options: Readonly<Record<string, string>> }): string {
   const format = table.options.format;
   if (format === undefined)
-    throw new ConnectorOptionError(`Table '${table.name}': option 'format' is required for 'nats' (one of ${recordFormatIdentifiers().join(", ")})`);
+    throw new ConnectorOptionError(
+      `Table '${table.name}': option 'format' is required for 'nats' (one of ${recordFormatIdentifiers().join(", ")})`,
+    );
   try {
     recordFormatOptionKeys(format);
   } catch (error) {
@@ -66,12 +68,18 @@ function formatOf(table: { name: string; options: Readonly<Record<string, string
 function required(table: { name: string; options: Readonly<Record<string, string>> }, key: string): string {
   const value = table.options[key];
   if (value === undefined || value.trim() === "")
-    throw new ConnectorOptionError(`One or more required options are missing for 'nats' in table '${table.name}': '${key}'`);
+    throw new ConnectorOptionError(
+      `One or more required options are missing for 'nats' in table '${table.name}': '${key}'`,
+    );
   return value.trim();
 }
 
 function startFrom(reader: OptionReader): NatsStartFrom {
-  const mode = reader.choice("scan.startup.mode", ["resume", "all", "new", "sequence", "timestamp"], "resume");
+  const mode = reader.choice(
+    "scan.startup.mode",
+    ["resume", "all", "new", "sequence", "timestamp"],
+    "resume",
+  );
   if (mode === "sequence") {
     const sequence = reader.integer("scan.startup.sequence", undefined, 1);
     if (sequence === undefined)
@@ -81,7 +89,9 @@ function startFrom(reader: OptionReader): NatsStartFrom {
   if (mode === "timestamp") {
     const timeMs = reader.integer("scan.startup.timestamp-millis", undefined, 0);
     if (timeMs === undefined)
-      throw new ConnectorOptionError("'scan.startup.mode' = 'timestamp' needs 'scan.startup.timestamp-millis'");
+      throw new ConnectorOptionError(
+        "'scan.startup.mode' = 'timestamp' needs 'scan.startup.timestamp-millis'",
+      );
     return { kind: "time", timeMs };
   }
   return { kind: mode };
@@ -107,7 +117,9 @@ export const natsConnector: TableConnectorFactory = {
           `Table '${table.name}': unknown metadata key '${m.key}' for 'nats' (available: ${Object.keys(METADATA_TYPES).join(", ")})`,
         );
       if (!expected.split("/").includes(m.type.kind))
-        throw new ConnectorOptionError(`Table '${table.name}': metadata '${m.key}' must be declared as ${expected}, not ${m.type.kind}`);
+        throw new ConnectorOptionError(
+          `Table '${table.name}': metadata '${m.key}' must be declared as ${expected}, not ${m.type.kind}`,
+        );
     }
     const decoder = createRecordDecoder(format, context.physicalType, table.options, {
       tableName: table.name,
@@ -126,7 +138,13 @@ export const natsConnector: TableConnectorFactory = {
           }
           const fields = [...row.fields];
           for (const key of metadata)
-            fields.push(key === "subject" ? message.subject : key === "sequence" ? BigInt(message.sequence) : message.timestamp);
+            fields.push(
+              key === "subject"
+                ? message.subject
+                : key === "sequence"
+                  ? BigInt(message.sequence)
+                  : message.timestamp,
+            );
           collect({ kind: row.kind, fields });
         }
       },

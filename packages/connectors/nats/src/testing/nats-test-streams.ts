@@ -6,8 +6,8 @@
  */
 
 import { randomBytes } from "node:crypto";
-import { jetstream, jetstreamManager, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
-import { connect, headers as natsHeaders, type NatsConnection } from "@nats-io/transport-node";
+import { type JetStreamManager, type JsMsg, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { connect, type NatsConnection, headers as natsHeaders } from "@nats-io/transport-node";
 
 export const NATS_URL = process.env.NATS_URL ?? "127.0.0.1:4222";
 
@@ -17,7 +17,11 @@ export interface TestStream {
   readonly subject: string;
   readonly nc: NatsConnection;
   readonly jsm: JetStreamManager;
-  publish(subject: string, payloads: readonly (string | Uint8Array)[], headers?: Record<string, string>): Promise<void>;
+  publish(
+    subject: string,
+    payloads: readonly (string | Uint8Array)[],
+    headers?: Record<string, string>,
+  ): Promise<void>;
   /** Every stored message, in sequence order. */
   readAll(): Promise<JsMsg[]>;
   lastSequence(): Promise<number>;
@@ -40,7 +44,11 @@ export async function createTestStream(prefix: string, duplicateWindowMs = 120_0
   const jsm = await jetstreamManager(nc);
   const name = `${prefix}_${randomBytes(4).toString("hex")}`;
   const subject = name.toLowerCase();
-  await jsm.streams.add({ name, subjects: [`${subject}.>`], duplicate_window: duplicateWindowMs * 1_000_000 });
+  await jsm.streams.add({
+    name,
+    subjects: [`${subject}.>`],
+    duplicate_window: duplicateWindowMs * 1_000_000,
+  });
   const js = jetstream(nc);
   return {
     name,

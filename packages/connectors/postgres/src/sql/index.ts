@@ -11,6 +11,7 @@ import { mysqlCdcConnector } from "./mysql-cdc-connector.ts";
 import { postgresCdcConnector } from "./postgres-cdc-connector.ts";
 
 export { jdbcConnector } from "./jdbc-connector.ts";
+export { createJdbcLookup, JDBC_LOOKUP_OPTIONS } from "./jdbc-lookup.ts";
 export { mysqlCdcConnector } from "./mysql-cdc-connector.ts";
 export { postgresCdcConnector } from "./postgres-cdc-connector.ts";
 

@@ -103,3 +103,20 @@ describe("processing-time interval join", () => {
     assert.deepEqual(Object.values(h.snapshot().keyed).flat(), []);
   });
 });
+
+describe("interval join state on a long input", () => {
+  test("rows held stay bounded while the watermark advances over 20 000 rows a side", async () => {
+    await using h = await harness("LEFT");
+    const held: number[] = [];
+    for (let t = 1; t <= 20_000; t++) {
+      h.processRecord1(insert(`k${t % 7}`, t), t);
+      h.processRecord2(insert(`k${t % 5}`, t), t);
+      if (t % 10 === 0) watermark(h, t - 5);
+      if (t % 100 === 0) h.clearOutput();
+      if (t === 2_000 || t === 20_000)
+        held.push(JSON.stringify(Object.values(h.snapshot().keyed).flat()).length);
+    }
+    assert.ok(held[0]! > 100, "rows that can still match are held");
+    assert.ok(held[1]! <= held[0]! * 1.5, `state grew from ${held[0]} to ${held[1]} characters`);
+  });
+});

@@ -171,3 +171,33 @@ describe("processing-time OVER aggregation", () => {
     assert.deepEqual(Object.values(h.snapshot().keyed).flat(), []);
   });
 });
+
+/** Size of the operator's keyed state as text (Maps and bigints spelled out). */
+function stateSize(keyed: unknown): number {
+  return JSON.stringify(keyed, (_, v) =>
+    typeof v === "bigint" ? String(v) : v instanceof Map ? [...v.entries()] : v,
+  ).length;
+}
+
+describe("OVER aggregation state on a long input", () => {
+  test("ROWS 5 and RANGE 20 frames keep state bounded while the watermark advances", async () => {
+    for (const frame of [
+      { kind: "ROWS", preceding: 5 },
+      { kind: "RANGE", precedingMs: 20 },
+    ] as const) {
+      await using h = await harness(frame);
+      const sizes: number[] = [];
+      for (let t = 1; t <= 20_000; t++) {
+        h.processRecord(insert(t % 2 === 0 ? "a" : "b", 1n, t), t);
+        if (t % 10 === 0) h.processWatermark(EVENT_TIME.newWatermark(t - 5));
+        if (t % 100 === 0) h.clearOutput();
+        if (t === 2_000 || t === 20_000) sizes.push(stateSize(h.snapshot().keyed));
+      }
+      assert.ok(sizes[0]! > 100, `${frame.kind}: rows of the frame are held`);
+      assert.ok(
+        sizes[1]! <= sizes[0]! * 1.5,
+        `${frame.kind}: state grew from ${sizes[0]} to ${sizes[1]} characters`,
+      );
+    }
+  });
+});

@@ -15,7 +15,7 @@ import { TemporalJoinFunction, type TemporalJoinSpec } from "./temporal-join-fun
 
 const EVENT_TIME = EventTimeExtension.EVENT_TIME_WATERMARK_DECLARATION;
 
-async function harness(spec: Partial<TemporalJoinSpec> = {}) {
+function joinFunction(spec: Partial<TemporalJoinSpec> = {}) {
   const fn = new TemporalJoinFunction({
     joinType: "INNER",
     leftTimeIndex: 2,
@@ -24,9 +24,16 @@ async function harness(spec: Partial<TemporalJoinSpec> = {}) {
     remaining: null,
     ...spec,
   });
-  return TwoInputHarness.forFunction(EventTimeExtension.wrapProcessFunction(fn), {
-    keySelectors: [(row: RowData) => row.fields[1] as string, (row: RowData) => row.fields[0] as string],
-  });
+  return EventTimeExtension.wrapProcessFunction(fn);
+}
+
+const keySelectors = [
+  (row: RowData) => row.fields[1] as string,
+  (row: RowData) => row.fields[0] as string,
+] as const;
+
+async function harness(spec: Partial<TemporalJoinSpec> = {}) {
+  return TwoInputHarness.forFunction(joinFunction(spec), { keySelectors });
 }
 
 type Harness = Awaited<ReturnType<typeof harness>>;
@@ -93,5 +100,20 @@ describe("TemporalJoinFunction", () => {
     watermark(h, 50);
     assert.deepEqual(versions(), [], "a key whose latest version is a deletion has no state");
     assert.deepEqual(h.snapshot().eventTimers ?? [], [], "nor timers");
+  });
+
+  test("pending rows, versions and timers survive a snapshot and restore", async () => {
+    await using h = await harness();
+    h.processRecord2(insert("EUR", 114, 100), 100);
+    h.processRecord2(updateAfter("EUR", 116, 150), 150);
+    h.processRecord1(insert(1, "EUR", 120), 120);
+    watermark(h, 110);
+    await using restored = await TwoInputHarness.restore(joinFunction(), h.snapshot(), { keySelectors });
+    restored.processRecord1(insert(2, "EUR", 160), 160);
+    watermark(restored, 200);
+    assert.deepEqual(show(restored.output()), [
+      "+I[1, EUR, 120, EUR, 114, 100]",
+      "+I[2, EUR, 160, EUR, 116, 150]",
+    ]);
   });
 });

@@ -88,9 +88,9 @@ export class TemporalJoinFunction
     const time = record.fields[this.#spec.leftTimeIndex];
     if (typeof time !== "number") return; // a NULL time matches no version
     const state = ctx.stateManager.getState(this.#left);
-    const pending = state.value();
-    if (pending === undefined) state.update([record.fields]);
-    else pending.push(record.fields);
+    const pending = state.value() ?? [];
+    pending.push(record.fields);
+    state.update(pending);
     this.#eventTime?.registerTimer(time);
   }
 
@@ -104,16 +104,13 @@ export class TemporalJoinFunction
     if (typeof time !== "number") return;
     const version: Version = { time, row: record.kind === RowKind.DELETE ? null : record.fields };
     const state = ctx.stateManager.getState(this.#versions);
-    const versions = state.value();
-    if (versions === undefined) {
-      state.update([version]);
-    } else {
-      // Usually in time order; a late version is placed where it belongs (a later one of equal
-      // time wins, as the last change of that instant).
-      let at = versions.length;
-      while (at > 0 && versions[at - 1]!.time > time) at--;
-      versions.splice(at, 0, version);
-    }
+    const versions = state.value() ?? [];
+    // Usually in time order; a late version is placed where it belongs (a later one of equal time
+    // wins, as the last change of that instant).
+    let at = versions.length;
+    while (at > 0 && versions[at - 1]!.time > time) at--;
+    versions.splice(at, 0, version);
+    state.update(versions);
     // Cleans up older versions once the watermark passes this one.
     this.#eventTime?.registerTimer(time);
   }

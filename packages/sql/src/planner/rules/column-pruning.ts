@@ -87,10 +87,13 @@ function prune(node: LogicalNode, required: ReadonlySet<number>): Pruned {
     case "join": {
       const leftWidth = node.left.fields.length;
       const needed = collectInputRefs(node.condition, new Set(required));
-      // A temporal join reads its period (the left time attribute) and the versioned table's
-      // rowtime even when nothing selects them.
-      if (node.temporal !== undefined) {
-        collectInputRefs(node.temporal.period, needed);
+      // An event-time temporal join reads its period (the left rowtime) and the versioned table's
+      // rowtime even when nothing selects them; a lookup join (proctime) reads neither.
+      const period = node.temporal?.period;
+      const rowtimePeriod =
+        period !== undefined && "timeAttribute" in period.type && period.type.timeAttribute === "rowtime";
+      if (rowtimePeriod) {
+        collectInputRefs(period, needed);
         node.right.fields.forEach((f, i) => {
           if ("timeAttribute" in f.type && f.type.timeAttribute === "rowtime") needed.add(leftWidth + i);
         });
@@ -106,8 +109,9 @@ function prune(node: LogicalNode, required: ReadonlySet<number>): Pruned {
       for (const [old, to] of right.mapping) mapping.set(old + leftWidth, to + newLeftWidth);
       const condition = remap(node.condition, mapping);
       const fields = semi ? left.node.fields : [...left.node.fields, ...right.node.fields];
+      // A pruned processing-time period keeps its old index: only its type is used from then on.
       const temporal =
-        node.temporal === undefined ? {} : { temporal: { period: remap(node.temporal.period, mapping) } };
+        period === undefined ? {} : { temporal: { period: rowtimePeriod ? remap(period, mapping) : period } };
       return {
         node: { ...node, left: left.node, right: right.node, condition, fields, ...temporal },
         mapping: semi ? left.mapping : mapping,

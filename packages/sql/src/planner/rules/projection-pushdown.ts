@@ -96,7 +96,8 @@ export function pushProjections(node: LogicalNode, required: ReadonlySet<number>
       // The aggregate fields come after the input's; the window's columns and arguments are read.
       const width = node.input.fields.length;
       const needed = new Set([...required].filter((i) => i < width));
-      for (const k of [...node.partitionKey, node.timeIndex, ...node.calls.flatMap((c) => c.args)]) needed.add(k);
+      for (const k of [...node.partitionKey, node.timeIndex, ...node.calls.flatMap((c) => c.args)])
+        needed.add(k);
       return { ...node, input: pushProjections(node.input, needed) };
     }
     case "over-rank":

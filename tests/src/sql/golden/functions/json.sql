@@ -22,7 +22,7 @@ SELECT JSON_VALUE('{"a": true}', '$.a') AS v1, JSON_VALUE('{"a": true}', '$.a' R
 -- expect:
 -- {"v1": "true", "v2": true, "v3": "false", "v4": 0.998}
 
-SELECT id, JSON_VALUE(j, '$.a') AS a, JSON_VALUE(j, '$.b.c') AS c, JSON_VALUE(j, '$.arr[1]' RETURNING INT) AS second FROM docs;
+SELECT id, JSON_VALUE(j, '$.a') AS a, JSON_VALUE(j, '$.b.c') AS c, JSON_VALUE(j, '$.arr[1]' RETURNING INT) AS `second` FROM docs;
 -- expect:
 -- {"id": 1, "a": "1", "c": "x", "second": 20}
 -- {"id": 2, "a": "two", "c": null, "second": null}
