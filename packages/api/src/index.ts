@@ -13,6 +13,8 @@ export {
   type ResolvedAsyncProcessOptions,
   resolveAsyncProcessOptions,
 } from "./async.ts";
+// nats part (issue 8): the bad-record policy shared by source connectors.
+export { type BadRecordPolicy, DroppedRecordLog, validateBadRecordPolicy } from "./bad-record-policy.ts";
 export { BuiltinFuncs } from "./builtin/funcs.ts";
 export { type CollectSink, isCollectSink, Sinks } from "./builtin/sinks.ts";
 export {
@@ -149,5 +151,3 @@ export {
   WatermarkHandlingResult,
   type WatermarkManager,
 } from "./watermark.ts";
-// nats part (issue 8): the bad-record policy shared by source connectors.
-export { type BadRecordPolicy, DroppedRecordLog, validateBadRecordPolicy } from "./bad-record-policy.ts";

@@ -102,6 +102,8 @@ export const DUCKDB_QUERIES: Readonly<Record<string, string>> = {
   q8: `WITH p AS (SELECT id, name, ms // 10000 * 10000 AS ws FROM person_raw GROUP BY id, name, ws),
        a AS (SELECT seller, ms // 10000 * 10000 AS ws FROM auction_raw GROUP BY seller, ws)
        SELECT p.id, p.name, ${ts("epoch_ms(p.ws)")} FROM p JOIN a ON p.id = a.seller AND p.ws = a.ws`,
+  q10: `SELECT auction, bidder, price, ${ts("dateTime")}, extra, strftime(dateTime, '%Y-%m-%d'), strftime(dateTime, '%H:%M')
+        FROM bid`,
   q11: `WITH ordered AS (
           SELECT bidder, ms, CASE WHEN ms - lag(ms) OVER (PARTITION BY bidder ORDER BY ms) < 10000 THEN 0 ELSE 1 END AS starts
           FROM bid_raw),

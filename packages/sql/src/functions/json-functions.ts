@@ -2,13 +2,24 @@
  * JSON functions: JSON_VALUE, JSON_QUERY, JSON_EXISTS, JSON_STRING, JSON_OBJECT, JSON_ARRAY and
  * the `IS JSON [VALUE | OBJECT | ARRAY | SCALAR]` predicates.
  *
- * Invariants: paths are SQL/JSON paths in lax mode (`$`, `.key`, `."quoted key"`, `['key']`,
- * `[index]`, `[*]`, `.*`); a document or path that does not parse, or a path that finds nothing,
- * gives NULL (Flink's default `NULL ON EMPTY` / `NULL ON ERROR`); JSON_VALUE returns only scalars
- * (objects and arrays give NULL) as STRING, JSON_QUERY only objects and arrays (scalars give NULL)
- * as JSON text. JSON_OBJECT takes `key1, value1, …` and drops NULL values (`ABSENT ON NULL` is
- * not Flink's default, `NULL ON NULL` is: NULL values are kept as JSON null).
- * Example: `JSON_VALUE('{"a": {"b": [1, 2]}}', '$.a.b[1]')` = '2'.
+ * Invariants: paths are SQL/JSON paths (`$`, `.key`, `."quoted key"`, `['key']`, `[index]`,
+ * `[*]`, `.*`), lax unless they start with `strict`. As in Flink (Calcite's semantics), an
+ * unparsable document or path, or a strict path step that finds nothing, is an *error*; a path
+ * that finds nothing (or JSON null, or in lax mode a value of the wrong kind) is *empty*. What
+ * each gives is the call's ON EMPTY / ON ERROR behavior, passed as trailing STRING literal
+ * operands, by default NULL (FALSE for JSON_EXISTS):
+ * - JSON_EXISTS(j, p[, onError]) with onError 'FALSE' | 'TRUE' | 'UNKNOWN' | 'ERROR';
+ * - JSON_VALUE(j, p[, onEmpty, emptyDefault, onError, errorDefault]) with 'NULL' | 'ERROR' |
+ *   'DEFAULT' (the default operand is then the value, rendered as text: FALSE gives 'false');
+ * - JSON_QUERY(j, p[, wrapper, onEmpty, onError]) with wrapper 'WITHOUT' | 'WITH CONDITIONAL' |
+ *   'WITH UNCONDITIONAL' and behaviors 'NULL' | 'ERROR' | 'EMPTY ARRAY' | 'EMPTY OBJECT'.
+ * JSON_VALUE returns scalars as STRING, JSON_QUERY objects and arrays as JSON text (a path with a
+ * wildcard selects the array of its matches). JSON_OBJECT takes `key1, value1, …` and keeps NULL
+ * values as JSON null (Flink's default `NULL ON NULL`); JSON_ARRAY drops them (`ABSENT ON NULL`);
+ * the other choice is the function named with it, {@link JSON_OBJECT_ABSENT_ON_NULL} /
+ * {@link JSON_ARRAY_NULL_ON_NULL}.
+ * Example: `JSON_VALUE('{"a": {"b": [1, 2]}}', '$.a.b[1]')` = '2';
+ * `JSON_VALUE('{}', 'strict $.a', 'NULL', NULL, 'DEFAULT', 'none')` = 'none'.
  * @module
  */
 
@@ -120,13 +131,181 @@ function parseDocument(text: string): { ok: true; value: unknown } | { ok: false
   }
 }
 
-function select(text: string, path: string): unknown[] | null {
-  const steps = parseJsonPath(path);
-  if (steps === null) return null;
-  const document = parseDocument(text);
-  if (!document.ok) return null;
-  return selectJsonPath(document.value, steps);
+/** What a path finds in a document: its matches, or why that is an error. */
+type PathOutcome =
+  | { readonly ok: true; readonly found: unknown[]; readonly strict: boolean; readonly definite: boolean }
+  | { readonly ok: false; readonly reason: string };
+
+function isStrictPath(path: string): boolean {
+  return /^\s*strict\s/.test(path);
 }
+
+/** Strict mode: every step must find its member or element, with no array unwrapping. */
+function selectStrict(document: unknown, steps: readonly Step[], path: string): PathOutcome {
+  let current: unknown[] = [document];
+  for (const step of steps) {
+    const next: unknown[] = [];
+    for (const value of current) {
+      const isObject = value !== null && typeof value === "object" && !Array.isArray(value);
+      if ("wildcard" in step) {
+        if (Array.isArray(value)) next.push(...value);
+        else if (isObject) next.push(...Object.values(value));
+        else return { ok: false, reason: `strict path ${path}: [*] applied to a scalar` };
+      } else if ("index" in step) {
+        if (!Array.isArray(value) || step.index >= value.length)
+          return { ok: false, reason: `strict path ${path}: no element [${step.index}]` };
+        next.push(value[step.index]);
+      } else {
+        if (!isObject || !(step.key in value))
+          return { ok: false, reason: `strict path ${path}: no member '${step.key}'` };
+        next.push((value as Record<string, unknown>)[step.key]);
+      }
+    }
+    current = next;
+  }
+  return { ok: true, found: current, strict: true, definite: steps.every((s) => !("wildcard" in s)) };
+}
+
+function evaluatePath(text: string, path: string): PathOutcome {
+  const steps = parseJsonPath(path);
+  if (steps === null) return { ok: false, reason: `illegal JSON path ${JSON.stringify(path)}` };
+  const document = parseDocument(text);
+  if (!document.ok) return { ok: false, reason: "the input is not valid JSON text" };
+  if (isStrictPath(path)) return selectStrict(document.value, steps, path);
+  const definite = steps.every((s) => !("wildcard" in s));
+  return { ok: true, found: selectJsonPath(document.value, steps), strict: false, definite };
+}
+
+/**
+ * The one item a path selected (undefined when none): its match for a definite path, the array
+ * of its matches for a path with a wildcard.
+ */
+function selectedItem(outcome: { readonly found: unknown[]; readonly definite: boolean }): unknown {
+  if (outcome.found.length === 0) return undefined;
+  return outcome.definite && outcome.found.length === 1 ? outcome.found[0] : outcome.found;
+}
+
+function isScalarJson(value: unknown): boolean {
+  return value === null || typeof value !== "object";
+}
+
+function fail(name: string, path: unknown, reason: string): never {
+  throw new SqlRuntimeError(`${name} at path ${JSON.stringify(path)}: ${reason}`);
+}
+
+/** JSON_EXISTS: `onError` is 'FALSE' (default), 'TRUE', 'UNKNOWN' or 'ERROR'. */
+function jsonExists(_c: FunctionContext, text: SqlValue, path: SqlValue, onError: SqlValue = "FALSE"): SqlValue {
+  if (text === null || path === null) return null;
+  const outcome = evaluatePath(text as string, path as string);
+  if (outcome.ok) return outcome.found.length > 0;
+  switch (onError) {
+    case "TRUE":
+      return true;
+    case "UNKNOWN":
+      return null;
+    case "ERROR":
+      return fail("JSON_EXISTS", path, outcome.reason);
+    default:
+      return false;
+  }
+}
+
+/** Text of a DEFAULT value as JSON_VALUE returns it (STRING): FALSE gives 'false', 1.5 '1.5'. */
+function defaultText(value: SqlValue, type: LogicalType | undefined, timeZone: string): SqlValue {
+  if (value === null || typeof value === "string") return value;
+  if (typeof value === "boolean") return String(value);
+  return type === undefined ? String(value) : jsonTextOf(value, type, timeZone);
+}
+
+/** JSON_VALUE with its ON EMPTY / ON ERROR behaviors (see the module comment). */
+export function jsonValueImplementation(types: readonly LogicalType[]) {
+  return (
+    c: FunctionContext,
+    text: SqlValue,
+    path: SqlValue,
+    onEmpty: SqlValue = "NULL",
+    emptyDefault: SqlValue = null,
+    onError: SqlValue = "NULL",
+    errorDefault: SqlValue = null,
+  ): SqlValue => {
+    if (text === null || path === null) return null;
+    const outcome = evaluatePath(text as string, path as string);
+    let reason: string;
+    if (outcome.ok) {
+      const item = selectedItem(outcome);
+      const scalar = item !== undefined && isScalarJson(item);
+      if (scalar && item !== null) return String(item);
+      if (item === undefined || item === null || !outcome.strict) {
+        if (onEmpty === "ERROR") fail("JSON_VALUE", path, "the path found no scalar value (ERROR ON EMPTY)");
+        return onEmpty === "DEFAULT" ? defaultText(emptyDefault, types[3], c.timeZone) : null;
+      }
+      reason = `strict mode requires a scalar value, found ${JSON.stringify(item)}`;
+    } else {
+      reason = outcome.reason;
+    }
+    if (onError === "ERROR") fail("JSON_VALUE", path, reason);
+    return onError === "DEFAULT" ? defaultText(errorDefault, types[5], c.timeZone) : null;
+  };
+}
+
+function queryBehavior(behavior: SqlValue, path: SqlValue, reason: string): SqlValue {
+  switch (behavior) {
+    case "ERROR":
+      return fail("JSON_QUERY", path, reason);
+    case "EMPTY ARRAY":
+      return "[]";
+    case "EMPTY OBJECT":
+      return "{}";
+    default:
+      return null;
+  }
+}
+
+/** JSON_QUERY with its wrapper and ON EMPTY / ON ERROR behaviors (see the module comment). */
+function jsonQuery(
+  _c: FunctionContext,
+  text: SqlValue,
+  path: SqlValue,
+  wrapper: SqlValue = "WITHOUT",
+  onEmpty: SqlValue = "NULL",
+  onError: SqlValue = "NULL",
+): SqlValue {
+  if (text === null || path === null) return null;
+  const outcome = evaluatePath(text as string, path as string);
+  if (!outcome.ok) return queryBehavior(onError, path, outcome.reason);
+  let value = selectedItem(outcome);
+  if (value !== undefined && value !== null) {
+    if (wrapper === "WITH UNCONDITIONAL" || (wrapper === "WITH CONDITIONAL" && !Array.isArray(value)))
+      value = [value];
+  }
+  if (value === undefined || value === null || (!outcome.strict && isScalarJson(value))) {
+    return queryBehavior(onEmpty, path, "the path found no object or array (ERROR ON EMPTY)");
+  }
+  if (isScalarJson(value)) {
+    return queryBehavior(onError, path, `strict mode requires an object or array, found ${JSON.stringify(value)}`);
+  }
+  return JSON.stringify(value);
+}
+
+/** Checks `(STRING, STRING, then STRING behaviors…)` with DEFAULT values of any type for JSON_VALUE. */
+function pathFunction(name: string, maxOperands: number, anyAt: readonly number[] = []) {
+  return (operands: readonly LogicalType[]): readonly LogicalType[] => {
+    const ok =
+      operands.length >= 2 &&
+      operands.length <= maxOperands &&
+      operands.every(
+        (t, i) => anyAt.includes(i) || isCharacterString(t) || t.kind === "NULL",
+      );
+    if (!ok) {
+      throw new FunctionTypeError(`${name} expects (STRING, STRING) but got ${formatTypes(operands)}`);
+    }
+    return operands.map((t, i) => (anyAt.includes(i) ? t : LogicalTypes.string(t.nullable)));
+  };
+}
+
+const JSON_VALUE_OPERANDS = pathFunction("JSON_VALUE", 6, [3, 5]);
+const JSON_QUERY_OPERANDS = pathFunction("JSON_QUERY", 5);
+const JSON_EXISTS_OPERANDS = pathFunction("JSON_EXISTS", 3);
 
 function scalarText(value: unknown): string | null {
   if (value === null || typeof value === "object") return null;
@@ -243,35 +422,27 @@ export function jsonArrayImplementation(types: readonly LogicalType[], raw: read
 }
 
 export const JSON_FUNCTIONS: readonly ScalarFunctionDefinition[] = [
-  scalar(
+  customScalar(
     "JSON_VALUE",
-    [["STRING", "STRING"]],
-    () => LogicalTypes.string(true),
-    (_c, text, path) => {
-      const found = select(text as string, path as string);
-      return found === null || found.length !== 1 ? null : scalarText(found[0]);
-    },
+    (operands) => ({ result: LogicalTypes.string(true), operands: JSON_VALUE_OPERANDS(operands) }),
+    jsonValueImplementation([]),
+    { strict: false, specialize: (operands) => jsonValueImplementation(operands) },
   ),
-  scalar(
+  customScalar(
     "JSON_QUERY",
-    [["STRING", "STRING"]],
-    () => LogicalTypes.string(true),
-    (_c, text, path) => {
-      const found = select(text as string, path as string);
-      if (found === null || found.length === 0) return null;
-      if (found.length > 1) return JSON.stringify(found);
-      const [value] = found;
-      return value !== null && typeof value === "object" ? JSON.stringify(value) : null;
-    },
+    (operands) => ({ result: LogicalTypes.string(true), operands: JSON_QUERY_OPERANDS(operands) }),
+    jsonQuery,
+    { strict: false },
   ),
-  scalar(
+  customScalar(
     "JSON_EXISTS",
-    [["STRING", "STRING"]],
-    () => LogicalTypes.boolean(true),
-    (_c, text, path) => {
-      const found = select(text as string, path as string);
-      return found === null ? false : found.length > 0;
+    (operands, literals) => {
+      const cast = JSON_EXISTS_OPERANDS(operands);
+      const nullable = operands[0]!.nullable || operands[1]!.nullable || literals[2] === "UNKNOWN";
+      return { result: LogicalTypes.boolean(nullable), operands: cast };
     },
+    jsonExists,
+    { strict: false },
   ),
   customScalar(
     "JSON_STRING",

@@ -20,6 +20,7 @@ import type { ConfigurableNonKeyedStream, KeyValue, NonKeyedPartitionStream, Sin
 import {
   ConnectorOptionError,
   checkTableOptions,
+  LOOKUP_CACHE_OPTIONS,
   OptionReader,
   type RowData,
   type SinkContext,
@@ -32,6 +33,7 @@ import {
 import { PostgresCdcSource } from "../cdc/postgres-cdc-source.ts";
 import { parseJdbcUrl } from "../connection-options.ts";
 import { JdbcSink } from "../sink/jdbc-sink.ts";
+import { createJdbcLookup, JDBC_LOOKUP_OPTIONS } from "./jdbc-lookup.ts";
 
 const REQUIRED = ["url", "table-name"];
 const OPTIONAL = [
@@ -43,6 +45,8 @@ const OPTIONAL = [
   "sink.max-retries",
   "sink.parallelism",
   "scan.fetch-size",
+  ...JDBC_LOOKUP_OPTIONS,
+  ...LOOKUP_CACHE_OPTIONS,
 ];
 
 /** A partitioning key for one value: bytes become hex text (keys must be plain data). */
@@ -159,4 +163,5 @@ export const jdbcConnector: TableConnectorFactory = {
   optionalOptions: OPTIONAL,
   createSource,
   createSink,
+  createLookup: createJdbcLookup,
 };
