@@ -191,6 +191,48 @@ test("bad bucket paths are rejected before anything is written", async () => {
   assert.equal(existsSync(join(dir, "..", "escape")), false);
 });
 
+test("a success file marks a bucket only once its parts are committed, and survives a re-commit", async () => {
+  const sink = FileSink.forRows<{ day: string; v: number }>(dir, {
+    format: "jsonl",
+    bucketAssigner: (r) => `dt=${r.day}`,
+    successFileName: "_SUCCESS",
+  });
+  const writer = sink.createWriter(ctx);
+  await writer.write([
+    { day: "a", v: 1 },
+    { day: "b", v: 2 },
+  ]);
+  const first = (await writer.prepareCommit?.()) ?? [];
+  await writer.write([{ day: "c", v: 3 }]);
+  const second = (await writer.prepareCommit?.()) ?? [];
+  await writer.close();
+  assert.deepEqual(visible(dir), [], "nothing visible, no marker, before the commit");
+  const committer = sink.createCommitter!();
+  await committer.commit(first);
+  assert.deepEqual(visible(dir), [
+    "dt=a/_SUCCESS",
+    "dt=a/part-0-0-0.jsonl",
+    "dt=b/_SUCCESS",
+    "dt=b/part-0-0-1.jsonl",
+  ]);
+  // A commit repeated after a restart, with the marker lost meanwhile, writes it again.
+  rmSync(join(dir, "dt=a/_SUCCESS"));
+  await committer.commit([...first, ...second]);
+  assert.deepEqual(visible(dir), [
+    "dt=a/_SUCCESS",
+    "dt=a/part-0-0-0.jsonl",
+    "dt=b/_SUCCESS",
+    "dt=b/part-0-0-1.jsonl",
+    "dt=c/_SUCCESS",
+    "dt=c/part-0-0-2.jsonl",
+  ]);
+  assert.equal(statSync(join(dir, "dt=c/_SUCCESS")).size, 0);
+  assert.throws(
+    () => FileSink.forRows(dir, { format: "jsonl", successFileName: "x/y" }),
+    /successFileName "x\/y"/,
+  );
+});
+
 test("invalid options are rejected when the sink is built", () => {
   assert.throws(() => FileSink.forRows<{ a: number }>(dir, { format: "csv" }), /needs columns/);
   assert.throws(

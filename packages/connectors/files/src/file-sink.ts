@@ -19,8 +19,13 @@
  * - Committing is idempotent: a committable whose final file exists and whose pending file does not
  *   was already committed. If neither exists the commit fails with an error naming the file, since
  *   the records it held would otherwise be lost silently.
- * - No `_SUCCESS` marker is written: each subtask commits on its own, so none of them knows when a
- *   bucket is complete for the whole job.
+ * - With `successFileName` (Flink's `success-file` partition-commit policy), every commit also
+ *   creates an empty marker of that name in each bucket it committed files into, after renaming
+ *   them. Each subtask commits on its own, so the marker says "this bucket has committed data"
+ *   (first written by whichever subtask commits first), not "no more data will come": with
+ *   parallelism > 1 another subtask's files of the same checkpoint may appear moments later, and a
+ *   later checkpoint may add files to a bucket that has a marker — as in Flink, where a partition
+ *   can be committed again when late data arrives.
  * @module
  */
 
@@ -63,6 +68,11 @@ export interface FileSinkOptions<T> {
   readonly encode?: (record: T) => string;
   /** The part files' extension (default: the format's). */
   readonly extension?: string;
+  /**
+   * When set (e.g. `"_SUCCESS"`), each commit also creates an empty file of this name in every
+   * bucket it committed part files into (see the module doc for what it promises). Default: none.
+   */
+  readonly successFileName?: string;
 }
 
 /** A pre-committed part file: paths relative to the sink's directory. @public */
@@ -253,9 +263,11 @@ class FileSinkWriter<T> implements SinkWriter<T, FileCommittable> {
 /** Renames pending part files to their final names, idempotently. */
 class FileCommitter implements Committer<FileCommittable> {
   readonly #directory: string;
+  readonly #successFileName: string | undefined;
 
-  constructor(directory: string) {
+  constructor(directory: string, successFileName: string | undefined) {
     this.#directory = directory;
+    this.#successFileName = successFileName;
   }
 
   commit(committables: readonly FileCommittable[]): void {
@@ -278,6 +290,16 @@ class FileCommitter implements Committer<FileCommittable> {
       renameSync(pending, final);
       dirs.add(join(this.#directory, c.bucket));
     }
+    if (this.#successFileName !== undefined) {
+      // Also for buckets committed before a restart: the marker may not have been written then.
+      for (const c of committables) {
+        const dir = join(this.#directory, c.bucket);
+        const marker = join(dir, this.#successFileName);
+        if (existsSync(marker)) continue;
+        closeSync(openSync(marker, "a"));
+        dirs.add(dir);
+      }
+    }
     // Makes the renames durable.
     for (const dir of dirs) {
       const fd = openSync(dir, "r");
@@ -298,6 +320,15 @@ interface ResolvedOptions<T> {
   readonly assign: (record: T) => string;
   readonly prefix: string;
   readonly extension: string;
+}
+
+function checkSuccessFileName(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  if (name === "" || name === "." || name === ".." || /[/\\\0]/.test(name))
+    throw new Error(
+      `FileSink: invalid successFileName ${JSON.stringify(name)}: it must be a plain file name`,
+    );
+  return name;
 }
 
 function resolveOptions<T>(options: FileSinkOptions<T>): ResolvedOptions<T> {
@@ -359,9 +390,10 @@ export const FileSink = {
   forRows<T>(directory: string, options: FileSinkOptions<T>): Sink<T, FileCommittable> {
     const dir = resolve(directory);
     const resolved = resolveOptions(options);
+    const successFileName = checkSuccessFileName(options.successFileName);
     return {
       createWriter: (ctx) => new FileSinkWriter<T>(dir, ctx, resolved),
-      createCommitter: () => new FileCommitter(dir),
+      createCommitter: () => new FileCommitter(dir, successFileName),
     };
   },
 };

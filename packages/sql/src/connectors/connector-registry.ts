@@ -1,7 +1,7 @@
 /**
- * Finds the SQL connector for a `'connector' = '…'` option. `datagen`, `print` and `blackhole` are
- * built in; every other connector lives in a connector package and is loaded from its `./sql`
- * subpath, which exports `tableConnectors: readonly TableConnectorFactory[]`:
+ * Finds the SQL connector for a `'connector' = '…'` option. `datagen`, `print`, `blackhole` and
+ * `values` are built in; every other connector lives in a connector package and is loaded from its
+ * `./sql` subpath, which exports `tableConnectors: readonly TableConnectorFactory[]`:
  *
  * | identifier                           | package                       |
  * |--------------------------------------|-------------------------------|
@@ -21,6 +21,7 @@ import { blackholeConnector } from "./blackhole-connector.ts";
 import { datagenConnector } from "./datagen-connector.ts";
 import { printConnector } from "./print-connector.ts";
 import { ConnectorOptionError, type TableConnectorFactory } from "./table-connector.ts";
+import { valuesConnector } from "./values-connector.ts";
 
 const PACKAGE_OF: Readonly<Record<string, string>> = {
   filesystem: "files",
@@ -34,7 +35,7 @@ const PACKAGE_OF: Readonly<Record<string, string>> = {
 const loaded = new Map<string, TableConnectorFactory>();
 const failures = new Map<string, Error>();
 
-for (const factory of [datagenConnector, printConnector, blackholeConnector])
+for (const factory of [datagenConnector, printConnector, blackholeConnector, valuesConnector])
   loaded.set(factory.identifier, factory);
 
 /** The module a non-built-in identifier is loaded from. */

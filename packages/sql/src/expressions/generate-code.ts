@@ -19,7 +19,12 @@ import type {
   FunctionContext,
   ScalarFunctionDefinition,
 } from "../functions/function-definition.ts";
-import { jsonArrayImplementation, jsonObjectImplementation } from "../functions/json-functions.ts";
+import {
+  JSON_ARRAY_NULL_ON_NULL,
+  JSON_OBJECT_ABSENT_ON_NULL,
+  JSON_PRODUCING_FUNCTIONS,
+  jsonConstructorImplementation,
+} from "../functions/json-functions.ts";
 import type { RexCall, RexCast, RexNode } from "../plan/rex.ts";
 import { MAX_LENGTH } from "../types/logical-type.ts";
 import { sameTypeIgnoringNullability } from "../types/type-coercion.ts";
@@ -185,9 +190,9 @@ function generateCall(rex: RexCall, block: Block, ctx: GenerationContext): strin
     if (inline !== null) return strictBind(block, ctx, inline, rex.operands, values);
   }
   const implementation =
-    builtin && (name === "JSON_OBJECT" || name === "JSON_ARRAY")
-      ? jsonConstructor(name, rex.operands)
-      : (definition.specialize?.(operandTypes, rex.type) ?? definition.implementation);
+    (builtin && JSON_CONSTRUCTORS.has(name) ? jsonConstructor(name, rex.operands) : undefined) ??
+    definition.specialize?.(operandTypes, rex.type) ??
+    definition.implementation;
   const code = `${ctx.builder.function(implementation)}(ctx${values.map((v) => `, ${v}`).join("")})`;
   if (!definition.strict) return bind(block, ctx, code);
   return strictBind(block, ctx, code, rex.operands, values);
@@ -248,24 +253,23 @@ function generateInSet(rex: RexCall, block: Block, ctx: GenerationContext): stri
   return bind(block, ctx, subject.type.nullable ? `${value} === null ? null : ${lookup}` : lookup);
 }
 
-/** JSON_OBJECT / JSON_ARRAY that insert nested JSON-function results as JSON, not as quoted strings. */
-function jsonConstructor(name: "JSON_OBJECT" | "JSON_ARRAY", operands: readonly RexNode[]) {
+/** JSON_OBJECT / JSON_ARRAY (and their ON NULL variants) that insert nested JSON-function results as JSON, not as quoted strings. */
+function jsonConstructor(name: string, operands: readonly RexNode[]) {
   const raw = operands.map(
     (o) =>
       o.kind === "call" &&
-      JSON_PRODUCERS.has(o.name.toUpperCase()) &&
+      JSON_PRODUCING_FUNCTIONS.has(o.name.toUpperCase()) &&
       builtinFunctions().get(o.name.toUpperCase()) !== undefined,
   );
   const types = operands.map((o) => o.type);
-  return name === "JSON_OBJECT" ? jsonObjectImplementation(types, raw) : jsonArrayImplementation(types, raw);
+  return jsonConstructorImplementation(name, types, raw);
 }
 
-const JSON_PRODUCERS = new Set([
+const JSON_CONSTRUCTORS = new Set([
   "JSON_OBJECT",
   "JSON_ARRAY",
-  "JSON_QUERY",
-  "JSON_OBJECTAGG",
-  "JSON_ARRAYAGG",
+  JSON_OBJECT_ABSENT_ON_NULL,
+  JSON_ARRAY_NULL_ON_NULL,
 ]);
 
 /** Binds `code`, guarded so that it yields NULL when a nullable operand is NULL. */

@@ -3,7 +3,7 @@
  * the `IS JSON [VALUE | OBJECT | ARRAY | SCALAR]` predicates.
  *
  * Invariants: paths are SQL/JSON paths (`$`, `.key`, `."quoted key"`, `['key']`, `[index]`,
- * `[*]`, `.*`), lax unless they start with `strict`. As in Flink (Calcite's semantics), an
+ * `[*]`, `.*`), strict unless they start with `lax` (Flink's default). As in Flink, an
  * unparsable document or path, or a strict path step that finds nothing, is an *error*; a path
  * that finds nothing (or JSON null, or in lax mode a value of the wrong kind) is *empty*. What
  * each gives is the call's ON EMPTY / ON ERROR behavior, passed as trailing STRING literal
@@ -32,7 +32,7 @@ import { isCharacterString } from "../types/type-coercion.ts";
 import { LogicalTypes } from "../types/type-factory.ts";
 import type { FunctionContext, ScalarFunctionDefinition } from "./function-definition.ts";
 import { FunctionTypeError } from "./function-definition.ts";
-import { customScalar, formatTypes, scalar } from "./signature.ts";
+import { customScalar, formatTypes } from "./signature.ts";
 
 type Step = { readonly key: string } | { readonly index: number } | { readonly wildcard: true };
 
@@ -136,34 +136,41 @@ type PathOutcome =
   | { readonly ok: true; readonly found: unknown[]; readonly strict: boolean; readonly definite: boolean }
   | { readonly ok: false; readonly reason: string };
 
+/** Flink (Calcite) reads a path without a `lax` or `strict` prefix as strict. */
 function isStrictPath(path: string): boolean {
-  return /^\s*strict\s/.test(path);
+  return !/^\s*lax\s/.test(path);
 }
 
-/** Strict mode: every step must find its member or element, with no array unwrapping. */
+/**
+ * Strict mode: until a wildcard, every step must find its member or element (no array
+ * unwrapping); after one, the items without it are skipped, as Flink's path engine does.
+ */
 function selectStrict(document: unknown, steps: readonly Step[], path: string): PathOutcome {
   let current: unknown[] = [document];
+  let definite = true;
   for (const step of steps) {
     const next: unknown[] = [];
     for (const value of current) {
       const isObject = value !== null && typeof value === "object" && !Array.isArray(value);
+      let missing: string | null = null;
       if ("wildcard" in step) {
         if (Array.isArray(value)) next.push(...value);
         else if (isObject) next.push(...Object.values(value));
-        else return { ok: false, reason: `strict path ${path}: [*] applied to a scalar` };
+        else missing = "[*] applied to a scalar";
       } else if ("index" in step) {
-        if (!Array.isArray(value) || step.index >= value.length)
-          return { ok: false, reason: `strict path ${path}: no element [${step.index}]` };
-        next.push(value[step.index]);
-      } else {
-        if (!isObject || !(step.key in value))
-          return { ok: false, reason: `strict path ${path}: no member '${step.key}'` };
+        if (Array.isArray(value) && step.index < value.length) next.push(value[step.index]);
+        else missing = `no element [${step.index}]`;
+      } else if (isObject && step.key in value) {
         next.push((value as Record<string, unknown>)[step.key]);
+      } else {
+        missing = `no member '${step.key}'`;
       }
+      if (missing !== null && definite) return { ok: false, reason: `strict path ${path}: ${missing}` };
     }
+    if ("wildcard" in step) definite = false;
     current = next;
   }
-  return { ok: true, found: current, strict: true, definite: steps.every((s) => !("wildcard" in s)) };
+  return { ok: true, found: current, strict: true, definite };
 }
 
 function evaluatePath(text: string, path: string): PathOutcome {
@@ -194,7 +201,12 @@ function fail(name: string, path: unknown, reason: string): never {
 }
 
 /** JSON_EXISTS: `onError` is 'FALSE' (default), 'TRUE', 'UNKNOWN' or 'ERROR'. */
-function jsonExists(_c: FunctionContext, text: SqlValue, path: SqlValue, onError: SqlValue = "FALSE"): SqlValue {
+function jsonExists(
+  _c: FunctionContext,
+  text: SqlValue,
+  path: SqlValue,
+  onError: SqlValue = "FALSE",
+): SqlValue {
   if (text === null || path === null) return null;
   const outcome = evaluatePath(text as string, path as string);
   if (outcome.ok) return outcome.found.length > 0;
@@ -282,7 +294,11 @@ function jsonQuery(
     return queryBehavior(onEmpty, path, "the path found no object or array (ERROR ON EMPTY)");
   }
   if (isScalarJson(value)) {
-    return queryBehavior(onError, path, `strict mode requires an object or array, found ${JSON.stringify(value)}`);
+    return queryBehavior(
+      onError,
+      path,
+      `strict mode requires an object or array, found ${JSON.stringify(value)}`,
+    );
   }
   return JSON.stringify(value);
 }
@@ -293,9 +309,7 @@ function pathFunction(name: string, maxOperands: number, anyAt: readonly number[
     const ok =
       operands.length >= 2 &&
       operands.length <= maxOperands &&
-      operands.every(
-        (t, i) => anyAt.includes(i) || isCharacterString(t) || t.kind === "NULL",
-      );
+      operands.every((t, i) => anyAt.includes(i) || isCharacterString(t) || t.kind === "NULL");
     if (!ok) {
       throw new FunctionTypeError(`${name} expects (STRING, STRING) but got ${formatTypes(operands)}`);
     }
@@ -306,11 +320,6 @@ function pathFunction(name: string, maxOperands: number, anyAt: readonly number[
 const JSON_VALUE_OPERANDS = pathFunction("JSON_VALUE", 6, [3, 5]);
 const JSON_QUERY_OPERANDS = pathFunction("JSON_QUERY", 5);
 const JSON_EXISTS_OPERANDS = pathFunction("JSON_EXISTS", 3);
-
-function scalarText(value: unknown): string | null {
-  if (value === null || typeof value === "object") return null;
-  return String(value);
-}
 
 function isJson(kind: "VALUE" | "OBJECT" | "ARRAY" | "SCALAR") {
   return (_c: FunctionContext, text: SqlValue): SqlValue => {
@@ -388,13 +397,18 @@ export function jsonTextOf(value: SqlValue, type: LogicalType, timeZone: string)
  * JSON text made by a JSON function (nested JSON_OBJECT / JSON_ARRAY / JSON_QUERY), which are
  * inserted as JSON rather than quoted as strings, as Flink does.
  */
-export function jsonObjectImplementation(types: readonly LogicalType[], raw: readonly boolean[] = []) {
+export function jsonObjectImplementation(
+  types: readonly LogicalType[],
+  raw: readonly boolean[] = [],
+  absentOnNull = false,
+) {
   return (c: FunctionContext, ...operands: SqlValue[]): SqlValue => {
     const parts: string[] = [];
     for (let i = 0; i + 1 < operands.length; i += 2) {
       const key = operands[i];
       if (key === null) throw new SqlRuntimeError("JSON_OBJECT keys must not be NULL");
       const value = operands[i + 1]!;
+      if (value === null && absentOnNull) continue;
       const text =
         raw[i + 1] === true && value !== null
           ? (value as string)
@@ -405,12 +419,16 @@ export function jsonObjectImplementation(types: readonly LogicalType[], raw: rea
   };
 }
 
-export function jsonArrayImplementation(types: readonly LogicalType[], raw: readonly boolean[] = []) {
+export function jsonArrayImplementation(
+  types: readonly LogicalType[],
+  raw: readonly boolean[] = [],
+  nullOnNull = false,
+) {
   return (c: FunctionContext, ...operands: SqlValue[]): SqlValue => {
     const parts: string[] = [];
     operands.forEach((value, i) => {
-      // ABSENT ON NULL, Flink's default for JSON_ARRAY.
-      if (value === null) return;
+      // ABSENT ON NULL, Flink's default for JSON_ARRAY, unless the call says NULL ON NULL.
+      if (value === null && !nullOnNull) return;
       parts.push(
         raw[i] === true
           ? (value as string)
@@ -419,6 +437,71 @@ export function jsonArrayImplementation(types: readonly LogicalType[], raw: read
     });
     return `[${parts.join(",")}]`;
   };
+}
+
+/** JSON_OBJECT written with `ABSENT ON NULL`: NULL values leave their member out. */
+export const JSON_OBJECT_ABSENT_ON_NULL = "JSON_OBJECT ABSENT ON NULL";
+/** JSON_ARRAY written with `NULL ON NULL`: NULL values stay as JSON null elements. */
+export const JSON_ARRAY_NULL_ON_NULL = "JSON_ARRAY NULL ON NULL";
+
+/**
+ * The implementation of a JSON constructor call (JSON_OBJECT, JSON_ARRAY or a variant named above)
+ * for its operand types, with `raw[i]` marking operands that are JSON text already; undefined
+ * when `name` is no JSON constructor.
+ */
+export function jsonConstructorImplementation(
+  name: string,
+  types: readonly LogicalType[],
+  raw: readonly boolean[] = [],
+): ((c: FunctionContext, ...operands: SqlValue[]) => SqlValue) | undefined {
+  switch (name) {
+    case "JSON_OBJECT":
+      return jsonObjectImplementation(types, raw, false);
+    case JSON_OBJECT_ABSENT_ON_NULL:
+      return jsonObjectImplementation(types, raw, true);
+    case "JSON_ARRAY":
+      return jsonArrayImplementation(types, raw, false);
+    case JSON_ARRAY_NULL_ON_NULL:
+      return jsonArrayImplementation(types, raw, true);
+    default:
+      return undefined;
+  }
+}
+
+/** The built-in functions whose STRING result is JSON text, inserted as JSON when nested. */
+export const JSON_PRODUCING_FUNCTIONS: ReadonlySet<string> = new Set([
+  "JSON_OBJECT",
+  JSON_OBJECT_ABSENT_ON_NULL,
+  "JSON_ARRAY",
+  JSON_ARRAY_NULL_ON_NULL,
+  "JSON_QUERY",
+  "JSON_OBJECTAGG",
+  "JSON_ARRAYAGG",
+]);
+
+function jsonObjectDefinition(name: string, absentOnNull: boolean): ScalarFunctionDefinition {
+  return customScalar(
+    name,
+    (operands) => {
+      if (operands.length % 2 !== 0) throw new FunctionTypeError("JSON_OBJECT expects key, value pairs");
+      for (let i = 0; i < operands.length; i += 2) {
+        if (!isCharacterString(operands[i]!))
+          throw new FunctionTypeError(`JSON_OBJECT keys must be strings, got ${formatTypes([operands[i]!])}`);
+      }
+      return { result: LogicalTypes.string(false) };
+    },
+    jsonObjectImplementation([], [], absentOnNull),
+    { strict: false, specialize: (operands) => jsonObjectImplementation(operands, [], absentOnNull) },
+  );
+}
+
+function jsonArrayDefinition(name: string, nullOnNull: boolean): ScalarFunctionDefinition {
+  return customScalar(
+    name,
+    () => ({ result: LogicalTypes.string(false) }),
+    jsonArrayImplementation([], [], nullOnNull),
+    { strict: false, specialize: (operands) => jsonArrayImplementation(operands, [], nullOnNull) },
+  );
 }
 
 export const JSON_FUNCTIONS: readonly ScalarFunctionDefinition[] = [
@@ -436,11 +519,7 @@ export const JSON_FUNCTIONS: readonly ScalarFunctionDefinition[] = [
   ),
   customScalar(
     "JSON_EXISTS",
-    (operands, literals) => {
-      const cast = JSON_EXISTS_OPERANDS(operands);
-      const nullable = operands[0]!.nullable || operands[1]!.nullable || literals[2] === "UNKNOWN";
-      return { result: LogicalTypes.boolean(nullable), operands: cast };
-    },
+    (operands) => ({ result: LogicalTypes.boolean(true), operands: JSON_EXISTS_OPERANDS(operands) }),
     jsonExists,
     { strict: false },
   ),
@@ -460,23 +539,10 @@ export const JSON_FUNCTIONS: readonly ScalarFunctionDefinition[] = [
       specialize: (operands) => (c, value) => jsonTextOf(value!, operands[0]!, c.timeZone),
     },
   ),
-  customScalar(
-    "JSON_OBJECT",
-    (operands) => {
-      if (operands.length % 2 !== 0) throw new FunctionTypeError("JSON_OBJECT expects key, value pairs");
-      for (let i = 0; i < operands.length; i += 2) {
-        if (!isCharacterString(operands[i]!))
-          throw new FunctionTypeError(`JSON_OBJECT keys must be strings, got ${formatTypes([operands[i]!])}`);
-      }
-      return { result: LogicalTypes.string(false) };
-    },
-    jsonObjectImplementation([]),
-    { strict: false, specialize: (operands) => jsonObjectImplementation(operands) },
-  ),
-  customScalar("JSON_ARRAY", () => ({ result: LogicalTypes.string(false) }), jsonArrayImplementation([]), {
-    strict: false,
-    specialize: (operands) => jsonArrayImplementation(operands),
-  }),
+  jsonObjectDefinition("JSON_OBJECT", false),
+  jsonObjectDefinition(JSON_OBJECT_ABSENT_ON_NULL, true),
+  jsonArrayDefinition("JSON_ARRAY", false),
+  jsonArrayDefinition(JSON_ARRAY_NULL_ON_NULL, true),
   isJsonPredicate("IS JSON", "VALUE"),
   isJsonPredicate("IS JSON VALUE", "VALUE"),
   isJsonPredicate("IS JSON OBJECT", "OBJECT"),

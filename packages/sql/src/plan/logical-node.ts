@@ -19,6 +19,7 @@
  */
 
 import type { RowField } from "../types/logical-type.ts";
+import type { LogicalCorrelate } from "./correlate-nodes.ts";
 import type { LogicalAggregate } from "./logical-aggregate.ts";
 import type { LogicalJoin } from "./logical-join.ts";
 import type { LogicalDeduplicate, LogicalOverRank, LogicalRank, LogicalSort } from "./logical-order-nodes.ts";
@@ -48,7 +49,8 @@ export type LogicalNode =
   | LogicalOverAggregate
   | LogicalRank
   | LogicalDeduplicate
-  | LogicalWindowTableFunction;
+  | LogicalWindowTableFunction
+  | LogicalCorrelate;
 
 /** The direct inputs of a node, left to right. */
 export function inputsOf(node: LogicalNode): readonly LogicalNode[] {

@@ -24,6 +24,7 @@ import type { SortField } from "../exec/operator-specs.ts";
 import type { WindowingStrategy, WindowTimeKind } from "../exec/window/window-specs.ts";
 import type { RowField } from "../types/logical-type.ts";
 import type { ModifyKinds } from "./changelog-traits.ts";
+import type { PhysicalCorrelate } from "./correlate-nodes.ts";
 import type { AggregateCall } from "./logical-aggregate.ts";
 import type { LogicalJoinType } from "./logical-join.ts";
 import type { RankType } from "./logical-order-nodes.ts";
@@ -244,6 +245,7 @@ export type PhysicalNode =
   | PhysicalWindowJoin
   | PhysicalOverAggregate
   | PhysicalIntervalJoin
+  | PhysicalCorrelate
   | PhysicalSink;
 
 export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {

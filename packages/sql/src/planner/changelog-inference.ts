@@ -123,6 +123,9 @@ function producedTraits(node: PhysicalNode, inputs: readonly PhysicalTraits[]): 
       return { kinds: ALL_KINDS, upsertKey: node.fields.map((_, i) => i) };
     case "SortLimit":
       return { kinds: INSERT_ONLY_KINDS, upsertKey: null };
+    case "Correlate":
+      // Stateless per row: each change yields the function's rows with its kind.
+      return { kinds: first!.kinds, upsertKey: null };
     case "LookupJoin":
       // Each left row is joined as it comes, keeping its kind; a key may match several rows.
       return { kinds: first!.kinds, upsertKey: null };

@@ -26,7 +26,7 @@ import {
   type ExpressionContext,
 } from "./convert-expression.ts";
 import { aggregateGroupingSets, groupingSetsOf } from "./grouping-sets.ts";
-import { checkJsonClauses } from "./json-clauses.ts";
+import { checkJsonClauses, jsonAggregateOperands } from "./json-clauses.ts";
 import { SqlValidationError } from "./sql-validation-error.ts";
 
 export type Substitute = (expr: Expression) => RexNode | undefined;
@@ -83,7 +83,7 @@ export function planAggregate(
     if (ast.over !== null) continue;
     checkJsonClauses(ast);
     const star = ast.args.length === 1 && ast.args[0]!.kind === "star-argument";
-    const args = star
+    const written = star
       ? []
       : ast.args.map((a) => {
           if (
@@ -97,6 +97,7 @@ export function planAggregate(
           }
           return convertExpression(a, argContext);
         });
+    const args = [...written, ...jsonAggregateOperands(ast)];
     let inferred: ReturnType<AggregateFunctionDefinition["inferType"]>;
     try {
       inferred = definition.inferType(args.map((a) => a.type));

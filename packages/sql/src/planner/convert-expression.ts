@@ -28,7 +28,7 @@ import type { LogicalType } from "../types/logical-type.ts";
 import { LogicalTypeError } from "../types/logical-type-error.ts";
 import { canCast, sameTypeIgnoringNullability } from "../types/type-coercion.ts";
 import { convertLiteral } from "./convert-literal.ts";
-import { applyJsonReturning, checkJsonClauses } from "./json-clauses.ts";
+import { applyJsonReturning, checkJsonClauses, planJsonCall } from "./json-clauses.ts";
 import type { Scope } from "./scope.ts";
 import { SqlValidationError } from "./sql-validation-error.ts";
 
@@ -322,8 +322,11 @@ function convertCall(expr: CallExpression, ctx: ExpressionContext): RexNode {
     );
   }
   checkJsonClauses(expr);
-  const operands = expr.args.map((a) => convertArgument(a, ctx));
-  return applyJsonReturning(expr, applyFunction(definition, operands, expr.span, name));
+  const arguments_ = expr.args.map((a) => convertArgument(a, ctx));
+  const planned = planJsonCall(expr, arguments_, (e) => convertExpression(e, ctx));
+  const target = planned.name === undefined ? definition : ctx.functions.lookup(planned.name);
+  const callee = target?.kind === "scalar" ? target : definition;
+  return applyJsonReturning(expr, applyFunction(callee, planned.operands, expr.span, name));
 }
 
 function convertArgument(arg: CallArgument, ctx: ExpressionContext): RexNode {

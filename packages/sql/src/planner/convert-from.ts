@@ -6,7 +6,9 @@
  * Invariant: the scope's relations lie in the node's row in order (a join's left relations, then
  * its right ones) and fields of the NULL-padded side of an outer join are nullable in both.
  * Temporal joins (`FOR SYSTEM_TIME AS OF`) are recognized here (see `convert-temporal-join.ts`);
- * features not built yet (LATERAL, UNNEST, MATCH_RECOGNIZE) fail with a clear "not supported yet".
+ * table functions of the left row (`LATERAL TABLE(f(t.x))`, `UNNEST(t.arr)`) become a Correlate
+ * (see `convert-lateral.ts`); features not built yet (LATERAL subqueries, MATCH_RECOGNIZE) fail
+ * with a clear "not supported yet".
  * @module
  */
 
@@ -19,6 +21,7 @@ import type { RexNode } from "../plan/rex.ts";
 import { and, equals, inputRef, TRUE_LITERAL } from "../plan/rex-factory.ts";
 import type { LogicalType, RowField } from "../types/logical-type.ts";
 import { applyOperator, convertExpression } from "./convert-expression.ts";
+import { convertLateralJoin, convertStandaloneUnnest, isLateralTableFunction } from "./convert-lateral.ts";
 import { convertQuery, type QueryEnv } from "./convert-query.ts";
 import { temporalJoinPeriod, withoutSystemTime } from "./convert-temporal-join.ts";
 import { convertWindowTableFunction, WINDOW_FUNCTIONS, windowFunctionName } from "./convert-window-tvf.ts";
@@ -51,7 +54,7 @@ export function convertFrom(from: TableReference, env: QueryEnv): FromResult {
       );
     }
     case "unnest":
-      throw new SqlValidationError(from.span, "UNNEST is not supported yet");
+      return convertStandaloneUnnest(from, env);
     case "match-recognize":
       throw new SqlValidationError(from.span, "MATCH_RECOGNIZE is not supported yet");
     case "join":
@@ -142,6 +145,7 @@ function shifted(r: ScopeRelation, by: number, pad: boolean): ScopeRelation {
 
 function convertJoin(join: Join, env: QueryEnv): FromResult {
   const left = convertFrom(join.left, env);
+  if (isLateralTableFunction(join.right)) return convertLateralJoin(join, left, env);
   const temporal = temporalJoinPeriod(join, left.relations, env);
   const right = convertFrom(withoutSystemTime(join.right), env);
   const leftWidth = left.node.fields.length;

@@ -23,6 +23,7 @@ import type { AggregateCall } from "../plan/logical-aggregate.ts";
 import { inputsOf, type LogicalNode } from "../plan/logical-node.ts";
 import { type PhysicalNode, physicalInputs } from "../plan/physical-node.ts";
 import type { RexLiteral, RexNode } from "../plan/rex.ts";
+import { correlateText, logicalCorrelateText } from "./explain-correlate.ts";
 import { intervalJoinText } from "./explain-interval-join.ts";
 import { lookupJoinText } from "./explain-lookup-join.ts";
 import { logicalOverAggregateText, overAggregateText } from "./explain-over.ts";
@@ -167,6 +168,8 @@ function describeLogicalNode(node: LogicalNode): string {
         ["key", node.key.map((k) => `$${k}`).join(", ")],
         ["order", node.rowtime ? "ROWTIME" : "PROCTIME"],
       ]);
+    case "correlate":
+      return logicalCorrelateText(node);
     case "window-table-function":
       return attrs("LogicalTableFunctionScan", [
         ["invocation", windowText(node.strategy, node.input.fields[node.timeIndex]!.name)],
@@ -309,6 +312,8 @@ export function describePhysicalNode(node: PhysicalNode, changelogMode = false):
       ];
       return attrs(node.orderBy.length === 0 ? "Limit" : "SortLimit", [orderBy, ...limit, mode]);
     }
+    case "Correlate":
+      return correlateText(node, mode);
     case "WindowTableFunction":
       return attrs("WindowTableFunction", [
         ["window", windowText(node.strategy, names(node.input)[node.timeIndex]!)],

@@ -116,6 +116,16 @@ export function toPhysical(node: LogicalNode, ctx: PhysicalContext): PhysicalNod
         fields: node.fields,
         traits: null,
       };
+    case "correlate":
+      return {
+        kind: "Correlate",
+        input: toPhysical(node.input, ctx),
+        joinType: node.joinType,
+        invocation: node.invocation,
+        condition: node.condition,
+        fields: node.fields,
+        traits: null,
+      };
     case "window-table-function":
       // A SESSION TVF only runs folded into its window aggregation (window-aggregate-planning.ts).
       return {

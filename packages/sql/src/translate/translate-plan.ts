@@ -57,6 +57,7 @@ import type { PhysicalNode, PhysicalSink } from "../plan/physical-node.ts";
 import { describePhysicalNode } from "../planner/explain-plan.ts";
 import type { PlannerOptions } from "../planner/planner-options.ts";
 import { connectorOf, describeSource, physicalRowType } from "../planner/source-description.ts";
+import { correlateFunctionOf } from "./translate-correlate.ts";
 import { translateLookupJoin } from "./translate-lookup-join.ts";
 import { watermarkDelay } from "./watermark-delay.ts";
 
@@ -346,6 +347,8 @@ function translate(node: PhysicalNode, ctx: TranslationContext): RowStream {
       });
       return named(input.process(EventTimeExtension.wrapProcessFunction(fn)), node);
     }
+    case "Correlate":
+      return processOne(translate(node.input, ctx), correlateFunctionOf(node, fctx), node);
     case "WindowTableFunction": {
       const fn = new WindowTableFunction({
         strategy: node.strategy,

@@ -139,6 +139,68 @@ test("writes a partitioned table as JSON lines and reads the same rows back", as
   assert.deepEqual(await read(t), rows);
 });
 
+test("the success-file partition commit policy marks each partition that received data", async () => {
+  const columns: [string, LogicalType][] = [
+    ["id", INT],
+    ["region", STRING],
+  ];
+  const rows: SqlValue[][] = [
+    [1, "eu"],
+    [2, "us"],
+    [3, "eu"],
+    [4, null],
+  ];
+  const write = (t: ResolvedTable) =>
+    runJob(PROBE, {
+      parallelism: 2,
+      params: { table: t, rows: rows.map((fields) => ({ kind: RowKind.INSERT, fields })) },
+    });
+  const root = join(dir, "committed");
+  mkdirSync(join(root, "region=asia"), { recursive: true }); // a partition this job never writes to
+  const policy = { "sink.partition-commit.policy.kind": "success-file" };
+  const t = table(columns, { path: root, format: "json", ...policy }, ["region"]);
+  await write(t);
+  for (const partition of ["region=eu", "region=us", "region=__DEFAULT_PARTITION__"]) {
+    const files = readdirSync(join(root, partition));
+    assert.ok(files.includes("_SUCCESS"), `${partition}: ${files.join(" ")}`);
+    assert.ok(
+      files.some((f) => /^part-.*\.json$/.test(f)),
+      `${partition}: ${files.join(" ")}`,
+    );
+    assert.equal(readFileSync(join(root, partition, "_SUCCESS"), "utf8"), "");
+  }
+  assert.deepEqual(readdirSync(join(root, "region=asia")), []);
+  // Readers skip the marker ('_'-prefixed files are hidden).
+  assert.deepEqual(await read(t), [
+    [1, "eu"],
+    [2, "us"],
+    [3, "eu"],
+    [4, null],
+  ]);
+
+  const named = join(dir, "committed-named");
+  await write(
+    table(
+      columns,
+      { path: named, format: "csv", ...policy, "sink.partition-commit.success-file.name": "_DONE" },
+      ["region"],
+    ),
+  );
+  assert.ok(readdirSync(join(named, "region=us")).includes("_DONE"));
+  assert.ok(!readdirSync(join(named, "region=us")).includes("_SUCCESS"));
+
+  // Without the policy, or for an unpartitioned table (as in Flink), no marker is written.
+  const plain = join(dir, "uncommitted");
+  await write(table(columns, { path: plain, format: "json" }, ["region"]));
+  assert.ok(!readdirSync(join(plain, "region=eu")).includes("_SUCCESS"));
+  const flat = join(dir, "unpartitioned");
+  await write(table(columns, { path: flat, format: "json", ...policy }));
+  assert.ok(
+    readdirSync(flat).every((f) => f.startsWith("part-")),
+    readdirSync(flat).join(" "),
+  );
+});
+
 function lineSource(path: string, splittable: boolean) {
   return new FileTableSource({
     root: path,
@@ -275,6 +337,24 @@ test("bad options are reported by name", () => {
   assert.throws(
     () => create({ path: dir, format: "csv", "sink.rolling-policy.file-size": "big" }),
     /'sink.rolling-policy.file-size'/,
+  );
+  assert.throws(
+    () => create({ path: dir, format: "csv", "sink.partition-commit.policy.kind": "metastore,success-file" }),
+    /'sink.partition-commit.policy.kind' of table 'files': 'metastore,success-file' \(expected success-file;/,
+  );
+  assert.throws(
+    () =>
+      create({
+        path: dir,
+        format: "csv",
+        "sink.partition-commit.policy.kind": "success-file",
+        "sink.partition-commit.success-file.name": "a/b",
+      }),
+    /'sink.partition-commit.success-file.name' of table 'files': 'a\/b' \(expected a plain file name\)/,
+  );
+  assert.throws(
+    () => create({ path: dir, format: "csv", "sink.partition-commit.success-file.name": "_DONE" }),
+    /'sink.partition-commit.success-file.name' needs 'sink.partition-commit.policy.kind' = 'success-file'/,
   );
 });
 

@@ -15,6 +15,9 @@
  * Sink files roll at every checkpoint, at the end of input and past `sink.rolling-policy.file-size`;
  * `sink.rolling-policy.rollover-interval` and `…check-interval` are accepted for Flink scripts but
  * have no effect (parts never stay open longer than a checkpoint interval anyway).
+ * `'sink.partition-commit.policy.kind' = 'success-file'` writes an empty `_SUCCESS` (or
+ * `sink.partition-commit.success-file.name`) into each partition directory that received data, when
+ * the checkpoint or end of input that committed the data completes (partitioned tables only).
  *
  * Invariant: the sink only takes inserts (an updating query is refused at planning, as in Flink)
  * and makes files visible only at checkpoints or the end of input (see `FileSink`).
@@ -59,6 +62,8 @@ const CONNECTOR_OPTIONS = [
   "sink.rolling-policy.rollover-interval",
   "sink.rolling-policy.check-interval",
   "sink.parallelism",
+  "sink.partition-commit.policy.kind",
+  "sink.partition-commit.success-file.name",
   "source.monitor-interval",
   "lookup.join.cache.ttl",
 ];
@@ -182,6 +187,37 @@ function createSource(context: SourceContext): TableSource {
 
 const EXTENSIONS: Readonly<Record<string, string>> = { json: "json", csv: "csv", raw: "txt" };
 
+/**
+ * The marker name of Flink's `'sink.partition-commit.policy.kind' = 'success-file'`
+ * (`sink.partition-commit.success-file.name`, default `_SUCCESS`), or undefined without the policy.
+ * Only `success-file` is supported: there is no metastore, and custom policies are Java classes.
+ */
+function partitionCommitSuccessFile(table: ResolvedTable): string | undefined {
+  const kind = table.options["sink.partition-commit.policy.kind"];
+  const name = table.options["sink.partition-commit.success-file.name"];
+  if (kind === undefined) {
+    if (name !== undefined)
+      throw new ConnectorOptionError(
+        `Table '${table.name}': option 'sink.partition-commit.success-file.name' needs ` +
+          "'sink.partition-commit.policy.kind' = 'success-file'",
+      );
+    return undefined;
+  }
+  const policies = kind.split(",").map((p) => p.trim().toLowerCase());
+  if (policies.length !== 1 || policies[0] !== "success-file")
+    throw new ConnectorOptionError(
+      `Invalid value for option 'sink.partition-commit.policy.kind' of table '${table.name}': '${kind}' ` +
+        "(expected success-file; metastore and custom policies are not supported)",
+    );
+  if (name === undefined) return "_SUCCESS";
+  if (name === "" || name === "." || name === ".." || /[/\\\0]/.test(name))
+    throw new ConnectorOptionError(
+      `Invalid value for option 'sink.partition-commit.success-file.name' of table '${table.name}': ` +
+        `'${name}' (expected a plain file name)`,
+    );
+  return name;
+}
+
 function createSink(context: SinkContext): TableSink {
   const { table, physicalType } = context;
   const format = checkOptions(table);
@@ -190,6 +226,7 @@ function createSink(context: SinkContext): TableSink {
   const defaultName = reader.string("partition.default-name") ?? DEFAULT_PARTITION_NAME;
   const maxPartBytes = reader.bytes("sink.rolling-policy.file-size", 128 * 1024 * 1024);
   const parallelism = reader.integer("sink.parallelism", undefined, 1);
+  const successFileName = partitionCommitSuccessFile(table);
   const timeZone = sessionTimeZone(context.config);
   const { dataIndices, partitionIndices, dataType } = physicalColumns(physicalType, table);
   const serializer = createRowSerializer(format, dataType, table.options, {
@@ -218,6 +255,8 @@ function createSink(context: SinkContext): TableSink {
     extension: EXTENSIONS[format] ?? format,
     rollingPolicy: { maxPartBytes },
     ...(bucketAssigner !== undefined ? { bucketAssigner } : {}),
+    // As in Flink, partition commit applies to partitioned tables only.
+    ...(partitioned && successFileName !== undefined ? { successFileName } : {}),
   });
   return {
     acceptedModes: ["insert-only"],

@@ -12,6 +12,7 @@
 
 import { evaluateConstant } from "../../expressions/compile-expression.ts";
 import type { FunctionCatalog, FunctionContext } from "../../functions/function-definition.ts";
+import { JSON_PRODUCING_FUNCTIONS } from "../../functions/json-functions.ts";
 import type { LogicalNode } from "../../plan/logical-node.ts";
 import type { RexNode } from "../../plan/rex.ts";
 import { and, literal, or } from "../../plan/rex-factory.ts";
@@ -38,7 +39,11 @@ export function foldConstants(rex: RexNode, functions: FunctionCatalog, context:
       if (next.name === "AND" || next.name === "OR") return simplifyConnective(next.name, operands, next);
       const definition = functions.lookup(next.name);
       const deterministic = definition?.kind === "scalar" && definition.deterministic;
-      if (deterministic && operands.every((o) => o.kind === "literal")) return tryEvaluate(next, context);
+      // A JSON function's result stays a call: JSON_OBJECT / JSON_ARRAY around it insert it as
+      // JSON, but would quote it as a string once it became a STRING literal.
+      const jsonText = JSON_PRODUCING_FUNCTIONS.has(next.name.toUpperCase());
+      if (deterministic && !jsonText && operands.every((o) => o.kind === "literal"))
+        return tryEvaluate(next, context);
       return next;
     }
   }

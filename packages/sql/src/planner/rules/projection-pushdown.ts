@@ -53,6 +53,14 @@ export function pushProjections(node: LogicalNode, required: ReadonlySet<number>
       needed.add(node.rowtimeIndex);
       return { ...node, input: pushProjections(node.input, needed) };
     }
+    case "correlate": {
+      // The function's columns come after the input's; its operands and the condition read the input.
+      const width = node.input.fields.length;
+      const needed = new Set([...required].filter((i) => i < width));
+      readBy(node.invocation.operands, needed);
+      if (node.condition !== null) collectInputRefs(node.condition, needed);
+      return { ...node, input: pushProjections(node.input, new Set([...needed].filter((i) => i < width))) };
+    }
     case "window-table-function": {
       // The window columns come after the input's; the time column is always read.
       const width = node.input.fields.length;
