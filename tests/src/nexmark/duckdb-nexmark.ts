@@ -102,6 +102,13 @@ export const DUCKDB_QUERIES: Readonly<Record<string, string>> = {
   q8: `WITH p AS (SELECT id, name, ms // 10000 * 10000 AS ws FROM person_raw GROUP BY id, name, ws),
        a AS (SELECT seller, ms // 10000 * 10000 AS ws FROM auction_raw GROUP BY seller, ws)
        SELECT p.id, p.name, ${ts("epoch_ms(p.ws)")} FROM p JOIN a ON p.id = a.seller AND p.ws = a.ws`,
+  q9: `WITH candidates AS (
+         SELECT A.*, B.price, B.ms AS bid_ms,
+           row_number() OVER (PARTITION BY A.id ORDER BY B.price DESC, B.ms ASC) AS rn
+         FROM auction A JOIN bid B ON A.id = B.auction AND B.ms BETWEEN A.ms AND A.expires_ms)
+       SELECT id, itemName, description, initialBid, reserve, ${ts("dateTime")}, ${ts("expires")}, seller, category,
+         extra, price, ${ts("epoch_ms(bid_ms)")}
+       FROM candidates WHERE rn = 1`,
   q10: `SELECT auction, bidder, price, ${ts("dateTime")}, extra, strftime(dateTime, '%Y-%m-%d'), strftime(dateTime, '%H:%M')
         FROM bid`,
   q11: `WITH ordered AS (
@@ -141,6 +148,10 @@ export const DUCKDB_QUERIES: Readonly<Record<string, string>> = {
           count(*) FILTER (WHERE price < 10000), count(*) FILTER (WHERE price >= 10000 AND price < 1000000),
           count(*) FILTER (WHERE price >= 1000000), min(price), max(price), sum(price) // count(price), sum(price)
         FROM bid GROUP BY auction, day`,
+  q18: `SELECT auction, bidder, ${ts("epoch_ms(max(ms))")} FROM bid_raw GROUP BY auction, bidder`,
+  q19: `SELECT auction, price, rank_number FROM (
+          SELECT auction, price, row_number() OVER (PARTITION BY auction ORDER BY price DESC) AS rank_number FROM bid_raw)
+        WHERE rank_number <= 10`,
   q20: `SELECT B.auction, B.bidder, B.price, B.channel, B.url, ${ts("B.dateTime")}, B.extra, A.itemName, A.description,
           A.initialBid, A.reserve, ${ts("A.dateTime")}, ${ts("A.expires")}, A.seller, A.category, A.extra
         FROM bid B JOIN auction A ON B.auction = A.id WHERE A.category = 10`,

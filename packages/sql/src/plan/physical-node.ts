@@ -196,12 +196,14 @@ export interface PhysicalWindowAggregate extends PhysicalBase {
 }
 
 /**
- * A SESSION window aggregation: sessions are found per key by the operator itself (they are not
- * attached to rows), so its input is the window TVF's input. Row: group key fields, calls, then
- * window_start, window_end, window_time.
+ * A window aggregation that assigns windows itself, from the time column of the window TVF's
+ * input: SESSION windows always (sessions cannot be attached to rows), TUMBLE / HOP / CUMULATE when
+ * only plain projections lie between the TVF and the aggregation — then no row is copied per
+ * window and each key keeps one accumulator set per open window. Row: group key fields, calls,
+ * then window_start, window_end, window_time.
  */
-export interface PhysicalSessionWindowAggregate extends PhysicalBase {
-  readonly kind: "SessionWindowAggregate";
+export interface PhysicalAssigningWindowAggregate extends PhysicalBase {
+  readonly kind: "AssigningWindowAggregate";
   readonly input: PhysicalNode;
   readonly groupKey: readonly number[];
   readonly calls: readonly AggregateCall[];
@@ -238,7 +240,7 @@ export type PhysicalNode =
   | PhysicalChangelogNormalize
   | PhysicalWindowTableFunction
   | PhysicalWindowAggregate
-  | PhysicalSessionWindowAggregate
+  | PhysicalAssigningWindowAggregate
   | PhysicalLookupJoin
   | PhysicalTemporalJoin
   | PhysicalWindowRank

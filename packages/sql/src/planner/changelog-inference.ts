@@ -138,7 +138,7 @@ function producedTraits(node: PhysicalNode, inputs: readonly PhysicalTraits[]): 
       return { kinds: INSERT_ONLY_KINDS, upsertKey: null };
     case "WindowTableFunction":
     case "WindowAggregate":
-    case "SessionWindowAggregate":
+    case "AssigningWindowAggregate":
     case "OverAggregate":
     case "IntervalJoin":
       // Both take only inserts (checked when planning) and emit each row or window result once.

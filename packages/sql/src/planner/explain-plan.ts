@@ -338,7 +338,7 @@ export function describePhysicalNode(node: PhysicalNode, changelogMode = false):
         mode,
       ]);
     }
-    case "SessionWindowAggregate": {
+    case "AssigningWindowAggregate": {
       const inputNames = names(node.input);
       const select = [
         ...node.groupKey.map((k) => inputNames[k]!),

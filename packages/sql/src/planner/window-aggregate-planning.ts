@@ -70,7 +70,14 @@ export function attachedWindowAggregate(
       "A window aggregation must group by both window_start and window_end of its window table function",
     );
   }
-  if (tvf.strategy.kind === "SESSION") return sessionWindowAggregate(aggregate, input, tvf, start, end, span);
+  if (tvf.strategy.kind === "SESSION")
+    return assigningWindowAggregate(aggregate, input, tvf, start, end, span);
+  try {
+    return assigningWindowAggregate(aggregate, input, tvf, start, end, span);
+  } catch (error) {
+    // Filters or expressions between the TVF and the aggregation: aggregate the attached windows.
+    if (!(error instanceof SqlValidationError)) throw error;
+  }
   return {
     kind: "WindowAggregate",
     input: {
@@ -122,10 +129,11 @@ function tvfInputIndex(node: PhysicalNode, index: number, span: Span): number | 
 }
 
 /**
- * SESSION: the operator finds sessions per key from the TVF's input rows, then a Calc puts its
- * row (keys, calls, window_start, window_end, window_time) into the aggregate's order.
+ * The operator assigns windows (or finds sessions) per key from the TVF's input rows, then a Calc
+ * puts its row (keys, calls, window_start, window_end, window_time) into the aggregate's order.
+ * Throws a SqlValidationError when something other than plain projections lies in between.
  */
-function sessionWindowAggregate(
+function assigningWindowAggregate(
   aggregate: LogicalAggregate,
   input: PhysicalNode,
   tvf: PhysicalWindowTableFunction,
@@ -151,7 +159,7 @@ function sessionWindowAggregate(
   const windowFields = tvf.fields.slice(source.fields.length);
   const fields = [...groupKey.map((k) => source.fields[k]!), ...callFields, ...windowFields];
   const session: PhysicalNode = {
-    kind: "SessionWindowAggregate",
+    kind: "AssigningWindowAggregate",
     input: {
       kind: "Exchange",
       input: source,

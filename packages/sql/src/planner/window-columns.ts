@@ -37,7 +37,7 @@ export function windowColumnOf(node: PhysicalNode, index: number): WindowColumn 
         ? null
         : { source: node, column, strategy: node.strategy, timeKind: node.timeKind };
     }
-    case "SessionWindowAggregate": {
+    case "AssigningWindowAggregate": {
       const at = index - node.groupKey.length - node.calls.length;
       const column = at === 0 ? "start" : at === 1 ? "end" : null;
       return column === null

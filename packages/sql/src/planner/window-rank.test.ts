@@ -49,7 +49,10 @@ describe("window Top-N planning", () => {
       lines[1],
       "+- WindowRank(window=[TUMBLE(win_start=[window_start], win_end=[window_end], size=[10 s])], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=1], partitionBy=[window_start, window_end], orderBy=[total DESC], select=[window_start, window_end, item, total], changelogMode=[I])",
     );
-    assert.match(lines[3]!, /WindowAggregate\(/);
+    assert.ok(
+      lines.slice(2).some((l) => /WindowAggregate\(groupBy=\[item\], window=\[TUMBLE\(/.test(l)),
+      plan,
+    );
   });
 
   it("a Top-1 by the time column that drops the rank is a WindowDeduplicate", () => {

@@ -42,6 +42,7 @@ import { SortLimitFunction } from "../exec/sort-limit-function.ts";
 import { TemporalJoinFunction } from "../exec/temporal/temporal-join-function.ts";
 import { AttachedWindowAggregateFunction } from "../exec/window/attached-window-aggregate-function.ts";
 import { SessionWindowAggregateFunction } from "../exec/window/session-window-aggregate-function.ts";
+import { WindowAggregateFunction } from "../exec/window/window-aggregate-function.ts";
 import { WindowTableFunction } from "../exec/window/window-table-function.ts";
 import { WindowJoinFunction } from "../exec/window-join/window-join-function.ts";
 import { WindowRankFunction } from "../exec/window-rank/window-rank-function.ts";
@@ -368,16 +369,20 @@ function translate(node: PhysicalNode, ctx: TranslationContext): RowStream {
       });
       return named(input.process(EventTimeExtension.wrapProcessFunction(fn)), node);
     }
-    case "SessionWindowAggregate": {
+    case "AssigningWindowAggregate": {
       const input = keyedInput(node.input, node.groupKey, ctx);
-      const fn = new SessionWindowAggregateFunction({
+      const spec = {
         strategy: node.strategy,
         timeIndex: node.timeIndex,
         timeKind: node.timeKind,
         groupKey: node.groupKey,
         calls: aggregateCallSpecs(node.calls, true),
         stateTtlMs: ctx.options.stateTtlMs,
-      });
+      };
+      const fn =
+        node.strategy.kind === "SESSION"
+          ? new SessionWindowAggregateFunction(spec)
+          : new WindowAggregateFunction(spec);
       return named(input.process(EventTimeExtension.wrapProcessFunction(fn)), node);
     }
     case "Deduplicate": {
