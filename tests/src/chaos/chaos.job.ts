@@ -24,7 +24,7 @@ import {
   Sources,
   StateDeclarations,
 } from "@weir/api";
-import { FileSink } from "@weir/connector-files";
+import { type FileCommittable, FileSink } from "@weir/connector-files";
 
 export type FaultKind = "processing" | "snapshot" | "restore" | "thread-kill" | "process-kill";
 
@@ -106,9 +106,9 @@ export default defineJob((env, params: ChaosJobParams) => {
     bucketAssigner: (row) => `key=${row.key % 4}`,
   });
   /** The file sink, with the `snapshot` fault in its pre-commit. */
-  const sink: Sink<CheckedRow, unknown> = {
+  const sink: Sink<CheckedRow, FileCommittable> = {
     createWriter(ctx) {
-      const writer = files.createWriter(ctx) as SinkWriter<CheckedRow, unknown>;
+      const writer: SinkWriter<CheckedRow, FileCommittable> = files.createWriter(ctx);
       return {
         write: (records) => writer.write(records),
         flush: (endOfInput) => writer.flush(endOfInput),
@@ -126,7 +126,7 @@ export default defineJob((env, params: ChaosJobParams) => {
         close: () => writer.close(),
       };
     },
-    createCommitter: () => files.createCommitter!() as never,
+    createCommitter: () => files.createCommitter!(),
   };
 
   env

@@ -20,6 +20,7 @@ import type { TableFunction } from "../ast/queries.ts";
 import type { Span } from "../ast/span.ts";
 import { validateStrategy } from "../exec/window/window-assigner.ts";
 import type { WindowingStrategy } from "../exec/window/window-specs.ts";
+import type { LogicalNode } from "../plan/logical-node.ts";
 import type { LogicalWindowTableFunction } from "../plan/logical-window-nodes.ts";
 import type { RowField } from "../types/logical-type.ts";
 import { LogicalTypes } from "../types/type-factory.ts";
@@ -216,12 +217,12 @@ export function convertWindowTableFunction(
     partitionKeys: table.partitionBy.map((column) => indexOf(column.value, column.span)),
     fields,
   };
-  const renamed =
+  const renamed: LogicalNode =
     from.alias !== null && from.alias.columns.length > 0
-      ? renameFields(node as never, from.alias.columns, from.alias.span)
+      ? renameFields(node, from.alias.columns, from.alias.span)
       : node;
   return {
-    node: renamed as never,
+    node: renamed,
     relations: [{ name: from.alias?.name.value ?? null, fields: renamed.fields, offset: 0 }],
   };
 }
