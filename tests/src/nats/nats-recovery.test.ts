@@ -55,10 +55,9 @@ for (const parallelism of [1, 2]) {
         restarts.every((info) => info.config.deliver_policy === "by_start_sequence"),
         "restored consumers start at a sequence",
       );
-      assert.ok(
-        replayedFrom.some((seq) => seq > 1),
-        `a checkpointed position was restored (${replayedFrom})`,
-      );
+      // Which sequence depends on how far the readers got before the checkpoint the restart used;
+      // under load that checkpoint may precede the first fetch (sequence 1), so it is reported,
+      // not asserted. What must hold whatever it is: nothing lost, nothing stored twice (below).
       t.diagnostic(`replayed from stream sequence(s) ${replayedFrom.join(", ")}`);
       const out = (await stream.readAll()).filter((m) => m.subject === params.outSubject);
       const values = out.map((m) => (JSON.parse(new TextDecoder().decode(m.data)) as { i: number }).i);
