@@ -144,24 +144,52 @@ export class RankFunction implements OneInputStreamProcessFunction<RowData, RowD
 
   #emitDiff(before: readonly Ranked[], after: readonly Ranked[], output: Collector<RowData>): void {
     const withRank = this.#spec.outputRankNumber;
-    const text = (r: Ranked) => mapKeyOf(keyOfRow(r.row)) as string | number | bigint | boolean | null;
-    // Multiset difference on (row, rank) when ranks are output, on rows otherwise.
+    // Multiset difference on (row, rank) when ranks are output, on rows otherwise. Rows kept in
+    // state are the same objects before and after, so most pairs match by identity; only the rest
+    // is compared by content (a canonical text per row), which is the expensive part.
+    const matchedBefore = new Array<boolean>(before.length).fill(false);
+    const matchedAfter = new Array<boolean>(after.length).fill(false);
+    for (let j = 0; j < after.length; j++) {
+      const a = after[j]!;
+      for (let i = 0; i < before.length; i++) {
+        const b = before[i]!;
+        if (!matchedBefore[i] && b.row === a.row && (!withRank || b.rank === a.rank)) {
+          matchedBefore[i] = true;
+          matchedAfter[j] = true;
+          break;
+        }
+      }
+    }
+    const id = (r: Ranked) => {
+      const text = mapKeyOf(keyOfRow(r.row)) as string | number | bigint | boolean | null;
+      return withRank ? `${r.rank}\u0000${String(text)}` : text;
+    };
     const counts = new Map<unknown, number>();
-    const id = (r: Ranked) => (withRank ? `${r.rank}\u0000${String(text(r))}` : text(r));
-    for (const r of before) counts.set(id(r), (counts.get(id(r)) ?? 0) + 1);
+    for (let i = 0; i < before.length; i++) {
+      if (matchedBefore[i]) continue;
+      const key = id(before[i]!);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
     const added: Ranked[] = [];
-    for (const r of after) {
-      const n = counts.get(id(r)) ?? 0;
-      if (n > 0) counts.set(id(r), n - 1);
-      else added.push(r);
+    const unmatchedKeys = new Map<unknown, number>();
+    for (let j = 0; j < after.length; j++) {
+      if (matchedAfter[j]) continue;
+      const r = after[j]!;
+      const key = id(r);
+      const n = counts.get(key) ?? 0;
+      if (n > 0) {
+        counts.set(key, n - 1);
+        unmatchedKeys.set(key, (unmatchedKeys.get(key) ?? 0) + 1);
+      } else added.push(r);
     }
     const removed: Ranked[] = [];
-    for (const r of before) {
-      const n = counts.get(id(r)) ?? 0;
-      if (n > 0) {
-        counts.set(id(r), n - 1);
-        removed.push(r);
-      }
+    for (let i = 0; i < before.length; i++) {
+      if (matchedBefore[i]) continue;
+      const r = before[i]!;
+      const key = id(r);
+      const n = unmatchedKeys.get(key) ?? 0;
+      if (n > 0) unmatchedKeys.set(key, n - 1);
+      else removed.push(r);
     }
     const out = (r: Ranked): Row => (withRank ? [...r.row, BigInt(r.rank)] : r.row);
     if (withRank) {
