@@ -19,23 +19,33 @@ export function durationText(ms: number): string {
   return `${ms} ms`;
 }
 
-export function windowText(strategy: WindowingStrategy, timeColumn: string): string {
-  const parts = [`time_col=[${timeColumn}]`];
+/**
+ * A strategy's parameters as Flink prints them: `size=[10 s]`, `slide=[2 s]`, `gap=[…]`, and
+ * `offset=[…]` when non-zero and `withOffset`.
+ */
+export function windowParameters(strategy: WindowingStrategy, withOffset = true): string[] {
+  const offsetText = (offsetMs: number): string[] =>
+    withOffset && offsetMs !== 0 ? [`offset=[${durationText(offsetMs)}]`] : [];
   switch (strategy.kind) {
     case "TUMBLE":
-      parts.push(`size=[${durationText(strategy.sizeMs)}]`);
-      break;
+      return [`size=[${durationText(strategy.sizeMs)}]`, ...offsetText(strategy.offsetMs)];
     case "HOP":
-      parts.push(`size=[${durationText(strategy.sizeMs)}]`, `slide=[${durationText(strategy.slideMs)}]`);
-      break;
+      return [
+        `size=[${durationText(strategy.sizeMs)}]`,
+        `slide=[${durationText(strategy.slideMs)}]`,
+        ...offsetText(strategy.offsetMs),
+      ];
     case "CUMULATE":
-      parts.push(`max_size=[${durationText(strategy.maxSizeMs)}]`, `step=[${durationText(strategy.stepMs)}]`);
-      break;
+      return [
+        `max_size=[${durationText(strategy.maxSizeMs)}]`,
+        `step=[${durationText(strategy.stepMs)}]`,
+        ...offsetText(strategy.offsetMs),
+      ];
     case "SESSION":
-      parts.push(`gap=[${durationText(strategy.gapMs)}]`);
-      break;
+      return [`gap=[${durationText(strategy.gapMs)}]`];
   }
-  if (strategy.kind !== "SESSION" && strategy.offsetMs !== 0)
-    parts.push(`offset=[${durationText(strategy.offsetMs)}]`);
-  return `${strategy.kind}(${parts.join(", ")})`;
+}
+
+export function windowText(strategy: WindowingStrategy, timeColumn: string): string {
+  return `${strategy.kind}(${[`time_col=[${timeColumn}]`, ...windowParameters(strategy)].join(", ")})`;
 }

@@ -14,32 +14,7 @@ import type { AggregateCall, LogicalAggregate } from "../plan/logical-aggregate.
 import type { PhysicalNode, PhysicalWindowTableFunction } from "../plan/physical-node.ts";
 import { inputRef } from "../plan/rex-factory.ts";
 import { SqlValidationError } from "./sql-validation-error.ts";
-
-/** Where an input field of `node` comes from: a window column of a TVF below, or null. */
-function windowColumn(
-  node: PhysicalNode,
-  index: number,
-): { readonly tvf: PhysicalWindowTableFunction; readonly column: "start" | "end" | "time" } | null {
-  switch (node.kind) {
-    case "WindowTableFunction": {
-      const width = node.input.fields.length;
-      if (index === width) return { tvf: node, column: "start" };
-      if (index === width + 1) return { tvf: node, column: "end" };
-      if (index === width + 2) return { tvf: node, column: "time" };
-      return null;
-    }
-    case "Calc": {
-      if (node.projection === null) return windowColumn(node.input, index);
-      const expr = node.projection[index];
-      return expr?.kind === "input-ref" ? windowColumn(node.input, expr.index) : null;
-    }
-    case "Exchange":
-    case "WatermarkAssigner":
-      return windowColumn(node.input, index);
-    default:
-      return null;
-  }
-}
+import { windowColumnOf } from "./window-columns.ts";
 
 /** The WindowAggregate for `aggregate` over `input`, or null when it does not group by a window. */
 export function attachedWindowAggregate(
@@ -51,15 +26,17 @@ export function attachedWindowAggregate(
   let end: number | null = null;
   let tvf: PhysicalWindowTableFunction | null = null;
   for (const key of aggregate.groupKey) {
-    const column = windowColumn(input, key);
-    if (column === null || column.column === "time") continue;
-    if (tvf !== null && column.tvf !== tvf) {
+    const column = windowColumnOf(input, key);
+    // Only a TVF's columns make this a window aggregation (a window aggregation's own output
+    // grouped again is an ordinary group aggregation).
+    if (column === null || column.source.kind !== "WindowTableFunction") continue;
+    if (tvf !== null && column.source !== tvf) {
       throw new SqlValidationError(
         span,
         "A window aggregation groups by the window columns of one window table function",
       );
     }
-    tvf = column.tvf;
+    tvf = column.source;
     if (column.column === "start") start = key;
     else end = key;
   }

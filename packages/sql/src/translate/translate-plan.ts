@@ -33,7 +33,7 @@ import { IntervalJoinFunction } from "../exec/interval-join/interval-join-functi
 import { JoinFunction } from "../exec/join-function.ts";
 import { keySelectorFor } from "../exec/key-selector.ts";
 import { LocalGroupAggregateFunction, partialKeyIndices } from "../exec/local-group-aggregate-function.ts";
-import type { AggregateCallSpec, GroupAggregateSpec } from "../exec/operator-specs.ts";
+import type { AggregateCallSpec, GroupAggregateSpec, JoinPredicate } from "../exec/operator-specs.ts";
 import { OverAggregateFunction } from "../exec/over/over-aggregate-function.ts";
 import { isUnboundedFrame } from "../exec/over/over-specs.ts";
 import { RankFunction } from "../exec/rank-function.ts";
@@ -55,6 +55,7 @@ import type { FunctionContext } from "../functions/function-definition.ts";
 import { isInsertOnly, toChangelogMode } from "../plan/changelog-traits.ts";
 import type { AggregateCall } from "../plan/logical-aggregate.ts";
 import type { PhysicalNode, PhysicalSink } from "../plan/physical-node.ts";
+import type { RexNode } from "../plan/rex.ts";
 import { describePhysicalNode } from "../planner/explain-plan.ts";
 import type { PlannerOptions } from "../planner/planner-options.ts";
 import { connectorOf, describeSource, physicalRowType } from "../planner/source-description.ts";
@@ -132,6 +133,15 @@ function aggregateCallSpecs(calls: readonly AggregateCall[], insertOnly: boolean
       resultType: c.type,
     }),
   );
+}
+
+/** The compiled non-equi part of a join condition, or null when the keys say it all. */
+function joinPredicate(
+  condition: RexNode | null,
+  leftArity: number,
+  fctx: FunctionContext,
+): JoinPredicate | null {
+  return condition === null ? null : compileJoinPredicate(condition, leftArity, fctx);
 }
 
 function translate(node: PhysicalNode, ctx: TranslationContext): RowStream {
@@ -222,10 +232,7 @@ function translate(node: PhysicalNode, ctx: TranslationContext): RowStream {
         leftKey: node.leftKey,
         rightKey: node.rightKey,
         nullSafe: node.nullSafe,
-        nonEquiCondition:
-          node.nonEquiCondition === null
-            ? null
-            : compileJoinPredicate(node.nonEquiCondition, leftArity, fctx),
+        nonEquiCondition: joinPredicate(node.nonEquiCondition, leftArity, fctx),
         leftArity,
         rightArity: node.right.fields.length,
         leftMode: modeOf(node.left),
@@ -286,10 +293,7 @@ function translate(node: PhysicalNode, ctx: TranslationContext): RowStream {
         rightWindowEndIndex: node.rightWindow.end,
         leftArity,
         rightArity: node.right.fields.length,
-        condition:
-          node.nonEquiCondition === null
-            ? null
-            : compileJoinPredicate(node.nonEquiCondition, leftArity, fctx),
+        condition: joinPredicate(node.nonEquiCondition, leftArity, fctx),
         timeKind: node.timeKind,
       });
       return named(left.connectAndProcess(right, EventTimeExtension.wrapProcessFunction(fn)), node);
@@ -305,10 +309,7 @@ function translate(node: PhysicalNode, ctx: TranslationContext): RowStream {
         leftTimeIndex: node.leftTimeIndex,
         rightTimeIndex: node.rightTimeIndex,
         rightArity: node.right.fields.length,
-        remaining:
-          node.nonEquiCondition === null
-            ? null
-            : compileJoinPredicate(node.nonEquiCondition, leftArity, fctx),
+        remaining: joinPredicate(node.nonEquiCondition, leftArity, fctx),
       });
       return named(left.connectAndProcess(right, EventTimeExtension.wrapProcessFunction(fn)), node);
     }
@@ -325,10 +326,7 @@ function translate(node: PhysicalNode, ctx: TranslationContext): RowStream {
         timeKind: node.timeKind,
         lowerMs: node.lowerMs,
         upperMs: node.upperMs,
-        nonEquiCondition:
-          node.nonEquiCondition === null
-            ? null
-            : compileJoinPredicate(node.nonEquiCondition, leftArity, fctx),
+        nonEquiCondition: joinPredicate(node.nonEquiCondition, leftArity, fctx),
         leftArity,
         rightArity: node.right.fields.length,
         stateTtlMs: ctx.options.stateTtlMs,
