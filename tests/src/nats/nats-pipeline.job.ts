@@ -1,9 +1,12 @@
 /**
  * NATS → failure injector → filter → NATS, the job of the NATS recovery test and benchmark. The
  * source is bounded at the input stream's last sequence; the injector throws once, on the first
- * attempt, at the record whose `i` is `failAt`; the sink's message ids dedup the replay.
+ * attempt, at the record whose `i` is `failAt`; the sink's message ids dedup the replay. With
+ * `checkpointMarker`, the first attempt reads slowly (1 ms a record) until that file exists — the
+ * test writes it when a checkpoint completes — so the failure always follows a checkpoint.
  */
 
+import { existsSync } from "node:fs";
 import { defineJob } from "@weir/api";
 import { NatsDeserializers, NatsSink, NatsSource } from "@weir/connector-nats";
 
@@ -17,6 +20,8 @@ export interface NatsPipelineParams {
   readonly messageIdPrefix: string;
   /** `i` of the record that throws on attempt 0; -1 for none. */
   readonly failAt: number;
+  /** A file the test creates once a checkpoint completed (see the module comment). */
+  readonly checkpointMarker?: string;
 }
 
 interface Numbered {
@@ -26,7 +31,10 @@ interface Numbered {
 
 const encoder = new TextEncoder();
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
 export default defineJob((env, params: NatsPipelineParams) => {
+  let checkpointed = params.checkpointMarker === undefined;
   env
     .fromSource(
       new NatsSource<Numbered>({
@@ -43,6 +51,10 @@ export default defineJob((env, params: NatsPipelineParams) => {
     .withUid("nats-in")
     .process<Numbered>({
       processRecord(record, out, ctx) {
+        if (!checkpointed && ctx.taskInfo.attemptNumber === 0) {
+          checkpointed = existsSync(params.checkpointMarker!);
+          if (!checkpointed) Atomics.wait(pause, 0, 0, 1);
+        }
         if (record.i === params.failAt && ctx.taskInfo.attemptNumber === 0)
           throw new Error(`injected failure at record ${record.i}`);
         if (record.i % 2 === 0) out.collect(record);

@@ -5,6 +5,9 @@
  * replayed publishes, so the output holds each even record exactly once.
  */
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { createTestStream, NATS_URL } from "@weir/connector-nats/testing";
 import { runJob } from "@weir/runtime";
@@ -15,6 +18,7 @@ const JOB = new URL("./nats-pipeline.job.ts", import.meta.url);
 for (const parallelism of [1, 2]) {
   test(`a failure mid-stream loses no NATS message and stores no duplicate (parallelism ${parallelism})`, async (t) => {
     const stream = await createTestStream("RECOVERY");
+    const marker = mkdtempSync(join(tmpdir(), "weir-nats-recovery-"));
     try {
       const count = 4000;
       // Parallelism 2 reads two subject filters (odd and even records), one split per subtask.
@@ -35,6 +39,7 @@ for (const parallelism of [1, 2]) {
         outSubject: `${stream.subject}.out`,
         messageIdPrefix: `${stream.name}-out`,
         failAt: 3000,
+        checkpointMarker: join(marker, "checkpointed"),
       };
       const result = await runJob(JOB, {
         parallelism,
@@ -43,6 +48,7 @@ for (const parallelism of [1, 2]) {
         checkpointing: { intervalMs: 30, storage: { kind: "memory" } },
         restartStrategy: { kind: "fixed-delay", attempts: 2, delayMs: 20 },
         log: (line) => log.push(line),
+        onCheckpoint: () => writeFileSync(params.checkpointMarker!, ""),
       });
       assert.equal(result.restarts, 1, "the injected failure caused one restart");
       assert.match(log.join("\n"), /from checkpoint \d+/, "the restart restored a checkpoint");
@@ -69,6 +75,7 @@ for (const parallelism of [1, 2]) {
       );
       assert.equal(values.length, expected.length, "no record stored twice");
     } finally {
+      rmSync(marker, { recursive: true, force: true });
       await stream.close();
     }
   });
