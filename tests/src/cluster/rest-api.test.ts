@@ -11,11 +11,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import type { ProgressParams } from "../jobs/event-time-progress.job.ts";
 import type { ExactlyOnceParams } from "../jobs/exactly-once.job.ts";
 import { type Json, rest, waitFor } from "./cluster-processes.ts";
 import { type InProcessCluster, startInProcessCluster } from "./in-process-cluster.ts";
 
 const JOB = fileURLToPath(new URL("../jobs/exactly-once.job.ts", import.meta.url));
+const EVENT_TIME_JOB = fileURLToPath(new URL("../jobs/event-time-progress.job.ts", import.meta.url));
 // Uploaded modules import "@weir/api", resolved from where they are stored: inside the repository.
 const UPLOADS = fileURLToPath(new URL(`./.uploads-${process.pid}`, import.meta.url));
 
@@ -268,6 +270,41 @@ test("an uploaded job module is stored under a generated name and runs on the cl
     ],
     "a finished job keeps its final counts",
   );
+});
+
+test("job details and metrics report each vertex's event-time watermark as it advances", async () => {
+  const params: ProgressParams = { count: 1_000_000, recordsPerSecond: 2_000, stepMs: 10, lagMs: 500 };
+  const submitted = await rest(cluster.url, "POST", "/jobs", {
+    json: { jobFile: EVENT_TIME_JOB, parallelism: 2, params, jobName: "event-time" },
+  });
+  assert.equal(submitted.status, 202, submitted.text);
+  const jobId = submitted.body.jobid;
+  const watermarks = async (): Promise<(number | null)[]> =>
+    (await get(`/jobs/${jobId}`)).body.vertices.map((v: Json) => v.metrics["current-watermark"]);
+  // Vertex 0 (source chain) reports the watermark it sent, vertex 1 the one it received: both are
+  // event times the generator reached, minus the lag.
+  const first = await waitFor(async () => {
+    const w = await watermarks();
+    return w.length === 2 && w.every((x) => typeof x === "number" && x > 0) ? (w as number[]) : undefined;
+  }, 20_000);
+  const later = await waitFor(async () => {
+    const w = await watermarks();
+    return (w as number[]).every((x, i) => x > first[i]!) ? (w as number[]) : undefined;
+  }, 20_000);
+  for (const w of later) {
+    assert.equal(w % params.stepMs, (params.stepMs - (params.lagMs % params.stepMs) - 1) % params.stepMs);
+    assert.ok(w < params.count * params.stepMs, "a running job's watermark is below the last event time");
+  }
+  const text = (await rest(cluster.url, "GET", "/metrics")).text;
+  assert.match(
+    text,
+    new RegExp(`weir_vertex_current_watermark_milliseconds\\{job_id="${jobId}"[^}]*\\} \\d+`),
+  );
+  assert.match(
+    text,
+    new RegExp(`weir_task_current_watermark_milliseconds\\{job_id="${jobId}"[^}]*subtask="1"\\} \\d+`),
+  );
+  assert.equal((await rest(cluster.url, "PATCH", `/jobs/${jobId}?mode=cancel`)).status, 202);
 });
 
 test("metrics in Prometheus text format", async () => {

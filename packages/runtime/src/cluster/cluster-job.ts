@@ -60,7 +60,31 @@ export interface VertexCounters {
   readonly recordsOutPerSecond: number;
   /** Subtasks whose output waited for credit at the last report, over the parallelism. */
   readonly backpressuredRatio: number;
+  /**
+   * The lowest event-time watermark over the vertex's subtasks (Flink's low watermark); null while
+   * any subtask has none yet.
+   */
+  readonly watermark: number | null;
 }
+
+interface VertexSum {
+  recordsIn: number;
+  recordsOut: number;
+  backpressured: number;
+  /** Subtasks that reported counters, and those of them without an event-time watermark yet. */
+  reported: number;
+  withoutWatermark: number;
+  lowestWatermark: number;
+}
+
+const emptyVertexSum = (): VertexSum => ({
+  recordsIn: 0,
+  recordsOut: 0,
+  backpressured: 0,
+  reported: 0,
+  withoutWatermark: 0,
+  lowestWatermark: Number.POSITIVE_INFINITY,
+});
 
 export class ClusterJob implements JobRunObserver {
   readonly id = randomUUID().replaceAll("-", "");
@@ -171,26 +195,30 @@ export class ClusterJob implements JobRunObserver {
 
   /** Per-vertex counters of the live attempt, summed over its subtasks. */
   vertexCounters(): Map<number, VertexCounters> {
-    const sums = new Map<number, { recordsIn: number; recordsOut: number; backpressured: number }>();
+    const sums = new Map<number, VertexSum>();
     for (const counters of this.group?.counters.values() ?? []) {
       for (const task of counters) {
-        const sum = sums.get(task.vertex) ?? { recordsIn: 0, recordsOut: 0, backpressured: 0 };
+        const sum = sums.get(task.vertex) ?? emptyVertexSum();
         sum.recordsIn += task.recordsIn;
         sum.recordsOut += task.recordsOut;
         if (task.backpressured) sum.backpressured++;
+        sum.reported++;
+        if (task.watermark === null) sum.withoutWatermark++;
+        else if (task.watermark < sum.lowestWatermark) sum.lowestWatermark = task.watermark;
         sums.set(task.vertex, sum);
       }
     }
     const result = new Map<number, VertexCounters>();
     const rates = this.group?.rates();
     for (const vertex of this.graph?.vertices ?? []) {
-      const sum = sums.get(vertex.id) ?? { recordsIn: 0, recordsOut: 0, backpressured: 0 };
+      const sum = sums.get(vertex.id) ?? emptyVertexSum();
       result.set(vertex.id, {
         recordsIn: sum.recordsIn,
         recordsOut: sum.recordsOut,
         recordsInPerSecond: Math.round(rates?.get(vertex.id)?.inPerSecond ?? 0),
         recordsOutPerSecond: Math.round(rates?.get(vertex.id)?.outPerSecond ?? 0),
         backpressuredRatio: sum.backpressured / vertex.parallelism,
+        watermark: sum.reported < vertex.parallelism || sum.withoutWatermark > 0 ? null : sum.lowestWatermark,
       });
     }
     return result;

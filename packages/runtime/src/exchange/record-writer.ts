@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { KeySelector, KeyValue, Watermark } from "@weir/api";
+import { EventTimeExtension, type KeySelector, type KeyValue, type Watermark } from "@weir/api";
 import type { Partitioning } from "../graph/transformation.ts";
 import { keyGroupForKey, operatorIndexForKeyGroup, validateKey } from "../keys/key-hash.ts";
 import type { Output } from "../operators/output.ts";
@@ -18,6 +18,8 @@ export class RecordWriter implements Output {
   readonly #maxParallelism: number;
   readonly #where: string;
   #next: number;
+  /** The last event-time watermark sent on this edge (metrics of source tasks). */
+  eventTimeWatermark: number | null = null;
 
   constructor(options: {
     channels: OutputChannel[];
@@ -75,6 +77,8 @@ export class RecordWriter implements Output {
 
   /** Watermarks go to every channel: each receiver combines them over its senders. */
   emitWatermark(watermark: Watermark): void {
+    if (EventTimeExtension.isEventTimeWatermark(watermark))
+      this.eventTimeWatermark = watermark.value as number;
     for (const channel of this.#channels) channel.addWatermark(watermark);
   }
 

@@ -101,6 +101,11 @@ export const OPENAPI_DOCUMENT = {
                     "read-records-per-second": { type: "integer" },
                     "write-records-per-second": { type: "integer" },
                     "backpressure-ratio": { type: "number" },
+                    "current-watermark": {
+                      type: ["integer", "null"],
+                      description:
+                        "Lowest event-time watermark over the vertex's subtasks, epoch milliseconds; null while a subtask has none.",
+                    },
                   },
                 },
               },

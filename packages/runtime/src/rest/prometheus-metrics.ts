@@ -22,6 +22,13 @@ function label(value: string): string {
   return value.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
 }
 
+/** The text format spells infinities `+Inf` / `-Inf` (a finished input's watermark is +Inf). */
+function sampleValue(value: number): string {
+  if (value === Number.POSITIVE_INFINITY) return "+Inf";
+  if (value === Number.NEGATIVE_INFINITY) return "-Inf";
+  return Number.isNaN(value) ? "0" : String(value);
+}
+
 class Exposition {
   readonly #lines: string[] = [];
   readonly #declared = new Set<string>();
@@ -38,9 +45,7 @@ class Exposition {
       this.#lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     }
     const pairs = Object.entries(labels).map(([k, v]) => `${k}="${label(v)}"`);
-    this.#lines.push(
-      `${name}${pairs.length > 0 ? `{${pairs.join(",")}}` : ""} ${Number.isFinite(value) ? value : 0}`,
-    );
+    this.#lines.push(`${name}${pairs.length > 0 ? `{${pairs.join(",")}}` : ""} ${sampleValue(value)}`);
   }
 
   toString(): string {
@@ -138,6 +143,14 @@ export function renderMetrics(jobManager: JobManager): string {
         counters.backpressuredRatio,
         vertexLabels,
       );
+      if (counters.watermark !== null)
+        out.add(
+          "weir_vertex_current_watermark_milliseconds",
+          "gauge",
+          "Lowest event-time watermark over the vertex's subtasks (epoch milliseconds).",
+          counters.watermark,
+          vertexLabels,
+        );
     }
     for (const counters of job.group?.counters.values() ?? []) {
       for (const task of counters) {
@@ -168,6 +181,14 @@ export function renderMetrics(jobManager: JobManager): string {
           task.backpressured ? 1 : 0,
           taskLabels,
         );
+        if (task.watermark !== null)
+          out.add(
+            "weir_task_current_watermark_milliseconds",
+            "gauge",
+            "The task's event-time watermark (epoch milliseconds).",
+            task.watermark,
+            taskLabels,
+          );
       }
     }
   }

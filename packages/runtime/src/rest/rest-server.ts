@@ -362,6 +362,7 @@ function details(job: ClusterJob) {
           "read-records-per-second": c?.recordsInPerSecond ?? 0,
           "write-records-per-second": c?.recordsOutPerSecond ?? 0,
           "backpressure-ratio": c?.backpressuredRatio ?? 0,
+          "current-watermark": watermarkForJson(c?.watermark ?? null),
         },
       };
     }),
@@ -372,4 +373,13 @@ function details(job: ClusterJob) {
       partitioning: edge.partitioning,
     })),
   };
+}
+
+/**
+ * JSON has no infinities: the end-of-input watermark (+Infinity) is sent as Flink sends
+ * Long.MAX_VALUE, as the largest safe integer; "no watermark yet" (null or -Infinity) as null.
+ */
+function watermarkForJson(watermark: number | null): number | null {
+  if (watermark === null || watermark === Number.NEGATIVE_INFINITY) return null;
+  return watermark === Number.POSITIVE_INFINITY ? Number.MAX_SAFE_INTEGER : watermark;
 }

@@ -30,6 +30,8 @@ export interface TaskCounters {
   readonly recordsIn: number;
   readonly recordsOut: number;
   readonly backpressured: boolean;
+  /** The task's event-time watermark (see `StreamTask.currentWatermark`); null before the first. */
+  readonly watermark: number | null;
 }
 
 /** Routes frames that arrive for this slot to the gate or output channel that owns the channel. */
@@ -104,6 +106,7 @@ export class Slot {
       recordsIn: task.recordsIn,
       recordsOut: task.recordsOut,
       backpressured: task.backpressured,
+      watermark: task.currentWatermark,
     }));
   }
 

@@ -16,7 +16,7 @@
  */
 
 import { performance } from "node:perf_hooks";
-import { InputStatus } from "@weir/api";
+import { EventTimeExtension, InputStatus, type Watermark } from "@weir/api";
 import { type Batch, NO_TIMESTAMP } from "../exchange/batch.ts";
 import { barrier, END_OF_PARTITION } from "../exchange/channel-event.ts";
 import type { InputGate } from "../exchange/input-gate.ts";
@@ -62,6 +62,8 @@ export class StreamTask {
   #unflushed = false;
   /** Records taken from the network inputs: counted per batch, read by metrics on scrape. */
   recordsIn = 0;
+  /** The combined event-time watermark each input last delivered (metrics; watermarks are rare). */
+  readonly #inputWatermarks: number[] = [];
 
   constructor(options: {
     vertex: number;
@@ -99,6 +101,37 @@ export class StreamTask {
 
   get isSource(): boolean {
     return this.#source !== undefined;
+  }
+
+  /**
+   * The task's current event-time watermark, for metrics: the minimum over its inputs of the
+   * combined watermark each delivered (Flink's currentInputWatermark); for a source task, the
+   * highest one it sent. `null` until every input has delivered one.
+   */
+  get currentWatermark(): number | null {
+    if (this.#source !== undefined) {
+      let highest: number | null = null;
+      for (const writer of this.#writers) {
+        const sent = writer.eventTimeWatermark;
+        if (sent !== null && (highest === null || sent > highest)) highest = sent;
+      }
+      return highest;
+    }
+    if (this.#gates.length === 0) return null;
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const gate of this.#gates) {
+      const delivered = this.#inputWatermarks[gate.input];
+      if (delivered === undefined) return null;
+      if (delivered < lowest) lowest = delivered;
+    }
+    return lowest;
+  }
+
+  /** Hands a combined input watermark to the head operator, noting event time for metrics. */
+  #deliverWatermark(input: 0 | 1, watermark: Watermark): void {
+    if (EventTimeExtension.isEventTimeWatermark(watermark))
+      this.#inputWatermarks[input] = watermark.value as number;
+    this.#operators[0]!.processWatermark(input, watermark);
   }
 
   async start(restore?: ReadonlyMap<string, OperatorSnapshot>): Promise<void> {
@@ -225,7 +258,7 @@ export class StreamTask {
       }
       const head = this.#operators[0]!;
       if (item.kind === "watermark") {
-        head.processWatermark(gate.input, item.watermark);
+        this.#deliverWatermark(gate.input, item.watermark);
         return true;
       }
       if (item.kind === "barrier") {
@@ -263,7 +296,7 @@ export class StreamTask {
     for (let i = 0; i <= count; i++) {
       while (w < watermarks.length && watermarks[w]!.index === i) {
         for (const combined of gate.onWatermark(channel, watermarks[w]!.watermark))
-          head.processWatermark(input, combined);
+          this.#deliverWatermark(input, combined);
         w++;
       }
       if (i === count) break;
