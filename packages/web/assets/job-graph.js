@@ -16,7 +16,7 @@ import { backpressureLevel, formatCount, formatWatermark } from "./format.js";
 /** @typedef {import("./rest-client.js").Edge} Edge */
 
 const BOX_WIDTH = 250;
-const BOX_HEIGHT = 96;
+const BOX_HEIGHT = 112;
 const GAP_X = 110;
 const GAP_Y = 28;
 const MARGIN = 12;
@@ -124,7 +124,9 @@ export function renderJobGraph(vertices, edges) {
         2,
         `in ${formatCount(m["read-records-per-second"])}/s · out ${formatCount(m["write-records-per-second"])}/s`,
       ),
-      line(3, `backpressure ${Math.round(ratio * 100)}% · wm ${formatWatermark(m["current-watermark"])}`),
+      line(3, `backpressure ${Math.round(ratio * 100)}%`),
+      // A watermark is a whole timestamp: its own line keeps it inside the box.
+      line(4, `wm ${formatWatermark(m["current-watermark"])}`),
     );
   });
 

@@ -15,10 +15,12 @@ import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { ClusterProcesses, type Json, rest, waitFor } from "../cluster/cluster-processes.ts";
+import type { ProgressParams } from "../jobs/event-time-progress.job.ts";
 import type { ExactlyOnceParams } from "../jobs/exactly-once.job.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const JOB = fileURLToPath(new URL("../jobs/exactly-once.job.ts", import.meta.url));
+const EVENT_TIME_JOB = fileURLToPath(new URL("../jobs/event-time-progress.job.ts", import.meta.url));
 const TOKEN = "dashboard-test-token-0123456789abcdef";
 const SCREENSHOTS = join(tmpdir(), "weir-dashboard-screenshots");
 const JOB_NAME = "dashboard e2e";
@@ -240,6 +242,42 @@ test("a job's failures appear in its exception history, and hostile names stay t
   await page.getByTestId("vertex-rate-in").first().waitFor();
   assert.deepEqual(new Set(await page.getByTestId("vertex-rate-in").allTextContents()), new Set(["—"]));
   await screenshot("04-exceptions");
+});
+
+test("an event-time job's page shows each vertex's watermark as a time that advances", async () => {
+  const params: ProgressParams = { count: 1_000_000_000, recordsPerSecond: 1000, stepMs: 10, lagMs: 500 };
+  const submitted = await rest(url, "POST", "/jobs", {
+    token: TOKEN,
+    json: { jobFile: EVENT_TIME_JOB, params, parallelism: 1, jobName: "event time" },
+  });
+  assert.equal(submitted.status, 202, submitted.text);
+  const eventTimeJobId = submitted.body.jobid;
+  await page.locator("[data-nav=jobs]").click();
+  await page.locator(`[data-job-id="${eventTimeJobId}"] [data-testid=job-link]`).click();
+  await page.getByTestId("job-graph").waitFor({ timeout: 10_000 });
+  // Event time starts at the epoch: 10 ms per record, the watermark 501 ms behind.
+  const shown = async () => page.getByTestId("vertex-watermark").allTextContents();
+  const first = await waitFor(async () => {
+    const texts = await shown();
+    return texts.length === 2 && texts.every((t) => /^1970-01-01 00:\d\d:\d\d\.\d\d9$/.test(t))
+      ? texts
+      : undefined;
+  }, 20_000);
+  const later = await waitFor(async () => {
+    const texts = await shown();
+    return texts.every((t, i) => t > first[i]!) ? texts : undefined;
+  }, 10_000);
+  assert.ok(later.every((t, i) => t > first[i]!));
+  assert.match(
+    (await page.getByTestId("graph-vertex").allTextContents()).join(" "),
+    /wm 1970-01-01 00:\d\d:\d\d\.\d\d9/,
+    "the graph's vertex boxes show the watermark too",
+  );
+  await screenshot("05-event-time-job");
+  assert.equal(
+    (await rest(url, "PATCH", `/jobs/${eventTimeJobId}?mode=cancel`, { token: TOKEN })).status,
+    202,
+  );
 });
 
 test("the page ran without script errors or Content-Security-Policy violations", () => {
