@@ -40,6 +40,14 @@ export interface TableSource {
   readonly bounded: boolean;
   /** Builds the stream; rows follow the module contract above. */
   createStream(): ConfigurableNonKeyedStream<RowData>;
+  /**
+   * The parallelism the connector fixes for its stream (a CDC reader runs at 1); absent when the
+   * stream runs at the job's parallelism. A changelog source with a fixed parallelism is followed
+   * by a hash exchange on its primary key (all columns without one), as Flink does for sources
+   * whose `scan.parallelism` differs from the job's: a round-robin exchange would let `-U` of a
+   * row overtake the `+I` it retracts on another channel.
+   */
+  readonly parallelism?: number;
 }
 
 export interface SinkContext {

@@ -22,7 +22,9 @@
  * Invariant: the rows are emitted in the order written, all by subtask 0 (see
  * `ordered-rows-source.ts`), so a changelog keeps its order up to and through the first keyed
  * exchange. `'bounded' = 'false'` only tells the planner to treat the table as unbounded
- * (streaming-only plans); the rows still end, as with Flink's test source.
+ * (streaming-only plans); the rows still end, as with Flink's test source. `'scan.parallelism'`
+ * runs the source at that parallelism instead of the job's (as a CDC reader runs at 1), which the
+ * planner answers for a changelog with a hash exchange (see `TableSource.parallelism`).
  * @module
  */
 
@@ -35,7 +37,7 @@ import { checkTableOptions, OptionReader } from "./connector-options.ts";
 import { orderedRowsSource } from "./ordered-rows-source.ts";
 import { ConnectorOptionError, type SourceContext, type TableConnectorFactory } from "./table-connector.ts";
 
-const OPTIONS = { required: [], optional: ["data", "changelog-mode", "bounded"] };
+const OPTIONS = { required: [], optional: ["data", "changelog-mode", "bounded", "scan.parallelism"] };
 
 const KIND_OF_PREFIX: Readonly<Record<string, RowKind>> = {
   "+I": RowKind.INSERT,
@@ -173,16 +175,20 @@ export const valuesConnector: TableConnectorFactory = {
         `Table '${table.name}': the 'values' connector has no metadata, but metadata key ` +
           `'${context.metadata[0]!.key}' was requested`,
       );
-    const bounded = new OptionReader(table).boolean("bounded", true);
+    const options = new OptionReader(table);
+    const bounded = options.boolean("bounded", true);
+    const parallelism = options.integer("scan.parallelism", undefined, 1);
     const changelogMode = changelogModeOf(table, physicalType);
     const rows = parseValuesData(table, physicalType, changelogMode, sessionTimeZone(context.config));
     return {
       changelogMode,
       bounded,
+      ...(parallelism !== undefined ? { parallelism } : {}),
       createStream() {
-        return context.env
+        const stream = context.env
           .fromSource(orderedRowsSource(rows), `values: ${table.name}`)
           .withName(`TableSourceScan(table=[${table.name}])`);
+        return parallelism === undefined ? stream : stream.withParallelism(parallelism);
       },
     };
   },

@@ -23,6 +23,7 @@ import {
   Sinks,
   type TwoInputNonBroadcastStreamProcessFunction,
 } from "@weir/api";
+import type { ResolvedTable } from "../catalog/catalog-table.ts";
 import { type RowData, RowKind } from "../data/row.ts";
 import { CalcFunction } from "../exec/calc-function.ts";
 import { ChangelogNormalizeFunction } from "../exec/changelog-normalize-function.ts";
@@ -109,6 +110,30 @@ function processOne(
   return named(input.process(fn), node);
 }
 
+/**
+ * A changelog source at its own parallelism, redistributed by hash to the job's parallelism: every
+ * change of one primary key (of one whole row, without a key) travels one channel, in order.
+ */
+function changesKeptInOrder(stream: RowStream, table: ResolvedTable): RowStream {
+  const physical = physicalRowType(table).fields;
+  const byName = new Map(physical.map((f, i) => [f.name, i]));
+  const keys =
+    table.primaryKey !== null && table.primaryKey.length > 0
+      ? table.primaryKey.map((name) => byName.get(name)!)
+      : physical.map((_, i) => i);
+  return stream
+    .keyBy(
+      keySelectorFor(
+        keys,
+        keys.map((k) => physical[k]!.type),
+      ),
+    )
+    .process(forward())
+    .withName(
+      `ChangelogExchange(${table.name}, ${table.primaryKey !== null ? "primary key" : "all columns"})`,
+    );
+}
+
 /** The input of a keyed operator: its Exchange turned into `keyBy` on `keys`. */
 function keyedInput(node: PhysicalNode, keys: readonly number[], ctx: TranslationContext): KeyedRows {
   const source = node.kind === "Exchange" ? node.input : node;
@@ -149,7 +174,10 @@ function translate(node: PhysicalNode, ctx: TranslationContext): RowStream {
   switch (node.kind) {
     case "TableSourceScan": {
       const source = describeSource(node.table, ctx.config, ctx.env, node.projectedFields);
-      return named(source.createStream(), node);
+      const stream = named(source.createStream(), node);
+      return source.parallelism === undefined || source.changelogMode.kind === "insert-only"
+        ? stream
+        : changesKeptInOrder(stream, node.table);
     }
     case "Values": {
       const rows: RowData[] = node.rows.map((r) => ({ kind: RowKind.INSERT, fields: r.map((l) => l.value) }));

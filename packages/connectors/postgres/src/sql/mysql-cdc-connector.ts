@@ -94,6 +94,8 @@ function createSource(context: SourceContext): TableSource {
     changelog === "upsert" ? { kind: "upsert", upsertKey: keyIndices } : { kind: "retract" };
   return {
     changelogMode: mode,
+    // One reader sees the log in order; the planner keeps each key's changes in order downstream.
+    parallelism: 1,
     bounded: false,
     createStream(): ConfigurableNonKeyedStream<RowData> {
       const changes = context.env.fromSource(source, `MySQL CDC ${database}.${tableName}`).withParallelism(1);

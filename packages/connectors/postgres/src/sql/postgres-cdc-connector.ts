@@ -124,6 +124,8 @@ function createSource(context: SourceContext): TableSource {
         : { kind: "retract" };
   return {
     changelogMode: mode,
+    // One reader sees the log in order; the planner keeps each key's changes in order downstream.
+    parallelism: 1,
     bounded: startupMode === "snapshot",
     createStream(): ConfigurableNonKeyedStream<RowData> {
       const changes = context.env
