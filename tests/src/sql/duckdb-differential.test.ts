@@ -122,10 +122,6 @@ for (const [name, template] of Object.entries(TEMPLATES)) {
   for (const mode of MODES) {
     const known = knownFailures.reasonFor(name, 0, mode);
     const title = `${name} [${mode}] (seed ${SEED})`;
-    if (runSqlScript instanceof Error) {
-      test(title, { todo: `the engine is not available: ${runSqlScript.message}` }, () => {});
-      continue;
-    }
     const run = runSqlScript;
     test(title, known === null ? {} : { todo: known }, async () => {
       const property = fc.asyncProperty(

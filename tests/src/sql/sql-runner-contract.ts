@@ -1,8 +1,7 @@
 /**
  * The shape of `runSqlScript` from `weir/sql-runner` (agreed in the SQL effort's contracts), and a
- * loader that imports it lazily. Why lazily: the suites must load, and report every case as `todo`
- * with the import error, while the engine is not there or does not load; a static import would fail
- * the whole test file instead.
+ * loader that imports it. An engine that does not load fails the suite that needs it, with the
+ * import error: no case is reported as anything but a failure when it cannot run.
  *
  * Speed: every SQL job starts worker threads that load the engine's modules again; the loader turns
  * on Node's on-disk compile cache first (also for those workers, through the environment they
@@ -60,20 +59,17 @@ export function scriptErrorFields(error: unknown): ScriptErrorFields {
   };
 }
 
-/** The engine's entry point, or the reason it cannot be loaded. */
-export async function loadRunSqlScript(): Promise<RunSqlScript | Error> {
+/** The engine's entry point; throws, naming the cause, when it cannot be loaded. */
+export async function loadRunSqlScript(): Promise<RunSqlScript> {
   const cacheDir = process.env.NODE_COMPILE_CACHE ?? join(tmpdir(), "weir-node-compile-cache");
   process.env.NODE_COMPILE_CACHE = cacheDir;
   enableCompileCache(cacheDir);
   // A computed specifier keeps the type checker from resolving a module that may not exist yet.
   const specifier = ["weir", "sql-runner"].join("/");
-  try {
-    const module = (await import(specifier)) as { runSqlScript?: unknown };
-    if (typeof module.runSqlScript !== "function") {
-      return new Error(`${specifier} does not export a function runSqlScript`);
-    }
-    return module.runSqlScript as RunSqlScript;
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  }
+  const module = (await import(specifier).catch((error: unknown) => {
+    throw new Error(`the SQL engine (${specifier}) does not load: ${String(error)}`, { cause: error });
+  })) as { runSqlScript?: unknown };
+  if (typeof module.runSqlScript !== "function")
+    throw new Error(`${specifier} does not export a function runSqlScript`);
+  return module.runSqlScript as RunSqlScript;
 }

@@ -31,7 +31,13 @@ import { formatJavaDouble, formatJavaFloat } from "./format-number.ts";
 import { formatDayTimeInterval, formatValue, formatYearMonthInterval } from "./format-value.ts";
 import { SqlRuntimeError } from "./sql-runtime-error.ts";
 import { floorDiv, floorMod, instantToWallClock, MILLIS_PER_DAY, wallClockToInstant } from "./temporal.ts";
-import { parseDateText, parseTimestampText, parseTimeText, truncateToPrecision } from "./temporal-text.ts";
+import {
+  parseDateText,
+  parseTimestampText,
+  parseTimeText,
+  truncateTimeToPrecision,
+  truncateToPrecision,
+} from "./temporal-text.ts";
 import type { SqlValue } from "./values.ts";
 
 const utf8Encoder = new TextEncoder();
@@ -70,7 +76,7 @@ export function castValue(
     case "DATE":
       return toDate(value, from, context.timeZone);
     case "TIME":
-      return truncateToPrecision(toTime(value, from, context.timeZone), to.precision);
+      return truncateTimeToPrecision(toTime(value, from, context.timeZone), to.precision);
     case "TIMESTAMP":
       return truncateToPrecision(toTimestamp(value, from, context.timeZone), to.precision);
     case "TIMESTAMP_LTZ":

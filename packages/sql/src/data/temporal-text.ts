@@ -3,15 +3,24 @@
  * read and print.
  *
  * Invariants: printing follows Flink — `2020-04-15`, `08:05:00`, `2020-04-15 08:05:00.000` with
- * exactly `precision` fraction digits (sub-millisecond digits print as 0, see values.ts); parsing
- * accepts what Flink's `DateTimeUtils` accepts (single-digit month/day/hour, `T` between date and
- * time, 0–9 fraction digits, optional seconds) and returns undefined for anything else, so the
- * caller chooses between an error and NULL. Example: `parseTimestampText("2020-4-5T1:02")` is the
- * millis of 2020-04-05 01:02:00.
+ * exactly `precision` fraction digits (digits past the microsecond print as 0, see values.ts);
+ * parsing accepts what Flink's `DateTimeUtils` accepts (single-digit month/day/hour, `T` between
+ * date and time, 0–9 fraction digits, optional seconds) and returns undefined for anything else,
+ * so the caller chooses between an error and NULL. A parsed timestamp keeps its microseconds; a
+ * parsed TIME keeps milliseconds. Example: `parseTimestampText("2020-4-5T1:02:03.0000015")` is the
+ * millis of 2020-04-05 01:02:03 plus 0.001 (1 µs; the 0.5 µs is dropped).
  * @module
  */
 
-import { civilFromDays, daysFromCivil, daysInMonth, floorDiv, MILLIS_PER_DAY } from "./temporal.ts";
+import {
+  civilFromDays,
+  daysFromCivil,
+  daysInMonth,
+  MICROS_PER_MILLI,
+  MILLIS_PER_DAY,
+  splitTimestamp,
+  timestampMicros,
+} from "./temporal.ts";
 
 const DATE_TEXT = /^([+-]?\d{1,9})-(\d{1,2})-(\d{1,2})$/;
 const TIME_TEXT = /^(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{0,9}))?)?$/;
@@ -29,14 +38,20 @@ export function parseDateText(text: string): number | undefined {
 
 /** `HH:mm[:ss[.fffffffff]]` → millis of the day (fraction truncated to millis). */
 export function parseTimeText(text: string): number | undefined {
+  const micros = parseClockMicros(text);
+  return micros === undefined ? undefined : Math.floor(micros / MICROS_PER_MILLI);
+}
+
+/** `HH:mm[:ss[.fffffffff]]` → microseconds of the day (fraction truncated to micros). */
+function parseClockMicros(text: string): number | undefined {
   const match = TIME_TEXT.exec(text.trim());
   if (match === null) return undefined;
   const hour = Number(match[1]);
   const minute = Number(match[2]);
   const second = Number(match[3] ?? 0);
   if (hour > 23 || minute > 59 || second > 59) return undefined;
-  const millis = Number(`${match[4] ?? ""}000`.slice(0, 3));
-  return ((hour * 60 + minute) * 60 + second) * 1000 + millis;
+  const micros = Number(`${match[4] ?? ""}000000`.slice(0, 6));
+  return ((hour * 60 + minute) * 60 + second) * 1_000_000 + micros;
 }
 
 /** `YYYY-MM-DD[( |T)HH:mm[:ss[.f…]]]` → wall-clock millis. */
@@ -49,9 +64,11 @@ export function parseTimestampText(text: string): number | undefined {
   if (split < 0) return days * MILLIS_PER_DAY;
   let timePart = trimmed.slice(split + 1).trim();
   if (timePart.endsWith("Z")) timePart = timePart.slice(0, -1);
-  const time = parseTimeText(timePart);
-  if (time === undefined) return undefined;
-  return days * MILLIS_PER_DAY + time;
+  const micros = parseClockMicros(timePart);
+  if (micros === undefined) return undefined;
+  const millis = days * MILLIS_PER_DAY + Math.floor(micros / MICROS_PER_MILLI);
+  const microsOfMilli = micros % MICROS_PER_MILLI;
+  return microsOfMilli === 0 ? millis : (timestampMicros(millis) + microsOfMilli) / MICROS_PER_MILLI;
 }
 
 function pad(value: number, width: number): string {
@@ -66,21 +83,38 @@ export function formatDateText(days: number): string {
 
 /** Millis of the day with `precision` fraction digits (0–9). */
 export function formatTimeText(millisOfDay: number, precision: number): string {
+  return clockText(millisOfDay, 0, precision);
+}
+
+function clockText(millisOfDay: number, microsOfMilli: number, precision: number): string {
   const totalSeconds = Math.floor(millisOfDay / 1000);
   const text = `${pad(Math.floor(totalSeconds / 3600), 2)}:${pad(Math.floor(totalSeconds / 60) % 60, 2)}:${pad(totalSeconds % 60, 2)}`;
   if (precision <= 0) return text;
-  const fraction = `${pad(millisOfDay % 1000, 3)}000000`.slice(0, precision);
+  const fraction = `${pad(millisOfDay % 1000, 3)}${pad(microsOfMilli, 3)}000`.slice(0, precision);
   return `${text}.${fraction}`;
 }
 
 export function formatTimestampText(millis: number, precision: number): string {
-  const days = floorDiv(millis, MILLIS_PER_DAY);
-  return `${formatDateText(days)} ${formatTimeText(millis - days * MILLIS_PER_DAY, precision)}`;
+  const { days, millisOfDay, microsOfMilli } = splitTimestamp(millis);
+  return `${formatDateText(days)} ${clockText(millisOfDay, microsOfMilli, precision)}`;
 }
 
-/** Drops the fraction digits a TIMESTAMP(p) / TIME(p) with p < 3 cannot hold (truncation, as Flink). */
+/**
+ * Drops the fraction digits a TIMESTAMP(p) cannot hold (truncation, as Flink): whole
+ * milliseconds for p ≤ 3, and for p = 4, 5 the tenths or hundredths of a millisecond.
+ */
 export function truncateToPrecision(millis: number, precision: number): number {
-  if (precision >= 3) return millis;
-  const unit = precision === 0 ? 1000 : precision === 1 ? 100 : 10;
+  if (Number.isInteger(millis) && precision >= 3) return millis;
+  if (precision >= 6) return timestampMicros(millis) / MICROS_PER_MILLI;
+  if (precision >= 3) {
+    const unit = 10 ** (6 - precision);
+    return (Math.floor(timestampMicros(millis) / unit) * unit) / MICROS_PER_MILLI;
+  }
+  const unit = 10 ** (3 - precision);
   return Math.floor(millis / unit) * unit;
+}
+
+/** A TIME(p) keeps milliseconds only (values.ts): truncation to min(p, 3) digits. */
+export function truncateTimeToPrecision(millisOfDay: number, precision: number): number {
+  return truncateToPrecision(Math.floor(millisOfDay), Math.min(precision, 3));
 }

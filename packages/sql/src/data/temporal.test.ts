@@ -8,10 +8,17 @@ import {
   daysFromCivil,
   instantToWallClock,
   MILLIS_PER_DAY,
+  timestampMicros,
   wallClockToInstant,
   zoneOffsetAt,
 } from "./temporal.ts";
-import { formatTimestampText, parseDateText, parseTimestampText, parseTimeText } from "./temporal-text.ts";
+import {
+  formatTimestampText,
+  parseDateText,
+  parseTimestampText,
+  parseTimeText,
+  truncateToPrecision,
+} from "./temporal-text.ts";
 
 describe("calendar arithmetic", () => {
   it("agrees with Date.UTC for years 1..9999", () => {
@@ -82,7 +89,17 @@ describe("date/time text", () => {
     assert.equal(parseTimeText("12:34:56.789"), (12 * 3600 + 34 * 60 + 56) * 1000 + 789);
     assert.equal(parseTimeText("12:34"), (12 * 3600 + 34 * 60) * 1000);
     assert.equal(parseTimeText("24:00:00"), undefined);
-    assert.equal(parseTimestampText("2020-04-15T08:05:00.123456"), Date.UTC(2020, 3, 15, 8, 5, 0, 123));
+    // Microseconds are the fraction of the millisecond; the nanoseconds of 9 digits are dropped.
+    assert.equal(
+      parseTimestampText("2020-04-15T08:05:00.123456"),
+      Date.UTC(2020, 3, 15, 8, 5, 0, 123) + 0.456,
+    );
+    assert.equal(
+      parseTimestampText("2020-04-15 08:05:00.123456789"),
+      Date.UTC(2020, 3, 15, 8, 5, 0, 123) + 0.456,
+    );
+    assert.equal(parseTimestampText("2020-04-15 08:05:00.123000"), Date.UTC(2020, 3, 15, 8, 5, 0, 123));
+    assert.equal(parseTimeText("12:34:56.789999"), (12 * 3600 + 34 * 60 + 56) * 1000 + 789);
     assert.equal(parseTimestampText("2020-04-15"), Date.UTC(2020, 3, 15));
     assert.equal(parseTimestampText("2020-04-15 x"), undefined);
   });
@@ -93,5 +110,32 @@ describe("date/time text", () => {
     assert.equal(formatTimestampText(ts, 0), "2020-04-15 08:05:00");
     assert.equal(formatTimestampText(ts, 6), "2020-04-15 08:05:00.120000");
     assert.equal(formatTimestampText(-1, 3), "1969-12-31 23:59:59.999");
+    assert.equal(formatTimestampText(-0.001, 6), "1969-12-31 23:59:59.999999");
+    assert.equal(formatTimestampText(ts + 0.5, 9), "2020-04-15 08:05:00.120500000");
+  });
+
+  it("keeps every microsecond through text and back, from year 1692 to 2247", () => {
+    // Micros as exact integers; the text is built independently of the formatter under test.
+    // |millis| < 2^43: the double's spacing is at most 2^-10 ms (0.98 µs), so rounding is exact.
+    const lowest = Date.UTC(1692, 0, 1) / 1000;
+    const highest = Date.UTC(2247, 11, 31) / 1000;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: lowest, max: highest }),
+        fc.integer({ min: 0, max: 999_999 }),
+        (seconds, micro) => {
+          const micros = seconds * 1_000_000 + micro;
+          const date = new Date(seconds * 1000);
+          const text = `${String(date.getUTCFullYear()).padStart(4, "0")}-${String(date.getUTCMonth() + 1).padStart(2, "0")}-${String(date.getUTCDate()).padStart(2, "0")} ${date.toISOString().slice(11, 19)}.${String(micro).padStart(6, "0")}`;
+          const millis = parseTimestampText(text)!;
+          assert.equal(timestampMicros(millis), micros, text);
+          assert.equal(formatTimestampText(millis, 6), text);
+          assert.equal(formatTimestampText(truncateToPrecision(millis, 3), 6), `${text.slice(0, -3)}000`);
+          assert.equal(formatTimestampText(truncateToPrecision(millis, 4), 6), `${text.slice(0, -2)}00`);
+          assert.equal(truncateToPrecision(millis, 3), Math.floor(micros / 1000));
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -16,6 +16,42 @@ export const MILLIS_PER_MINUTE = 60_000;
 export const MILLIS_PER_HOUR = 3_600_000;
 export const MILLIS_PER_DAY = 86_400_000;
 
+export const MICROS_PER_MILLI = 1000;
+const MICROS_PER_DAY = 86_400_000_000;
+
+/**
+ * The microseconds of a TIMESTAMP value in milliseconds (values.ts: the fraction holds the
+ * microseconds, exactly for the years 1692 to 2247). Example: `timestampMicros(1577836800123.456)` is
+ * `1577836800123456`.
+ */
+export function timestampMicros(millis: number): number {
+  // Whole and fraction apart: `millis * 1000` would add a second rounding to the representation's.
+  const whole = Math.floor(millis);
+  return whole * MICROS_PER_MILLI + Math.round((millis - whole) * MICROS_PER_MILLI);
+}
+
+/** A TIMESTAMP value split into its day and its time of day, to the microsecond. */
+export interface SplitTimestamp {
+  /** Days since 1970-01-01. */
+  readonly days: number;
+  /** Whole milliseconds of the day (0 .. 86_399_999). */
+  readonly millisOfDay: number;
+  /** Microseconds past `millisOfDay` (0 .. 999). */
+  readonly microsOfMilli: number;
+}
+
+export function splitTimestamp(millis: number): SplitTimestamp {
+  if (Number.isInteger(millis)) {
+    const days = Math.floor(millis / MILLIS_PER_DAY);
+    return { days, millisOfDay: millis - days * MILLIS_PER_DAY, microsOfMilli: 0 };
+  }
+  const micros = timestampMicros(millis);
+  const days = Math.floor(micros / MICROS_PER_DAY);
+  const microsOfDay = micros - days * MICROS_PER_DAY;
+  const millisOfDay = Math.floor(microsOfDay / MICROS_PER_MILLI);
+  return { days, millisOfDay, microsOfMilli: microsOfDay - millisOfDay * MICROS_PER_MILLI };
+}
+
 export function floorDiv(a: number, b: number): number {
   return Math.floor(a / b);
 }

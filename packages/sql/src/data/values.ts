@@ -17,8 +17,8 @@
  * | DATE                            | `number`: days since 1970-01-01                              |
  * | TIME(p)                         | `number`: milliseconds of the day (sub-millis dropped)       |
  * | TIMESTAMP(p), p ≤ 3             | `number`: epoch milliseconds of the wall-clock read as UTC   |
- * | TIMESTAMP(p), p > 3             | `number` as above; sub-millisecond digits are not kept yet   |
- * | TIMESTAMP_LTZ(p)                | `number`: epoch milliseconds of the instant                  |
+ * | TIMESTAMP(p), p > 3             | `number` as above; microseconds as the fraction (see below)  |
+ * | TIMESTAMP_LTZ(p)                | `number`: epoch milliseconds of the instant, as TIMESTAMP    |
  * | INTERVAL YEAR TO MONTH family   | `number`: months                                             |
  * | INTERVAL DAY TO SECOND family   | `number`: milliseconds                                       |
  * | ARRAY<T>                        | `SqlValue[]`                                                 |
@@ -29,6 +29,16 @@
  * Why bigint for BIGINT and DECIMAL: Flink's results are exact; a JavaScript number loses digits
  * past 2^53, which sums and ids reach. Why numbers for time: comparisons and window arithmetic on
  * the hot path stay on small integers.
+ *
+ * Sub-millisecond timestamps: a TIMESTAMP(p) / TIMESTAMP_LTZ(p) with p > 3 keeps its microseconds
+ * as the fraction of the millisecond number (`2020-01-01 00:00:00.123456` is `1577836800123.456`).
+ * For |ms| < 2^43 (the years 1692 to 2247) the double nearest to it is within 0.49 µs, so reading
+ * the value as whole milliseconds plus the rounded fraction gives back exactly the microseconds written
+ * (`timestampMicros` in temporal.ts, which every reader of the fraction uses); further out, the
+ * spacing of doubles (about 2 µs before 1692) rounds the microseconds. Digits past the
+ * microsecond (p = 7..9) are dropped. A value of p ≤ 3 is always a whole number of milliseconds:
+ * casts and functions truncate to their result's precision, so time attributes (TIMESTAMP(3))
+ * and windows keep working on integers. TIME(p) keeps milliseconds only, as Flink's runtime does.
  * @module
  */
 

@@ -16,6 +16,7 @@
 
 import type { Row, RowData } from "../data/row.ts";
 import { RowKind } from "../data/row.ts";
+import { timestampMicros } from "../data/temporal.ts";
 import type { SqlValue } from "../data/values.ts";
 import type { LogicalType, RowType } from "../types/logical-type.ts";
 import type { RecordFormatFactory } from "./record-format.ts";
@@ -326,7 +327,7 @@ function baseWriter(type: LogicalType, path: string): Write {
     case "TIMESTAMP_LTZ":
       return type.precision <= 3
         ? (w, v) => w.long(v as number)
-        : (w, v) => w.long(BigInt(v as number) * 1000n);
+        : (w, v) => w.long(BigInt(timestampMicros(v as number)));
     case "ARRAY": {
       const item = writerFor(type.element, `${path}[]`);
       return (w, v) => {
@@ -419,7 +420,8 @@ function baseReader(type: LogicalType, path: string): Read {
       return (r) => decimalFromBytes(r.bytes());
     case "TIMESTAMP":
     case "TIMESTAMP_LTZ":
-      return type.precision <= 3 ? (r) => Number(r.long()) : (r) => Number(r.long() / 1000n);
+      // timestamp-micros: the microseconds become the fraction of the millisecond (values.ts).
+      return type.precision <= 3 ? (r) => Number(r.long()) : (r) => Number(r.long()) / 1000;
     case "ARRAY": {
       const item = readerFor(type.element, `${path}[]`);
       return (r) => {

@@ -109,3 +109,16 @@ test("nested values: arrays, maps and rows, with exact numbers inside", () => {
     [[1n, 9007199254740993n], new Map([["a", 1]]), [12345678901234567890n]],
   );
 });
+
+test("TIMESTAMP(6) keeps microseconds through JSON; a TIMESTAMP(3) column truncates them", () => {
+  const type = T.row([
+    { name: "t6", type: T.timestamp(6) },
+    { name: "t3", type: T.timestamp(3) },
+  ]);
+  const base = Date.UTC(2020, 3, 15, 8, 5, 0, 123);
+  const reader = createRowDeserializer("json", type, {}, context);
+  const row = reader.deserialize('{"t6": "2020-04-15 08:05:00.123456", "t3": "2020-04-15T08:05:00.123999"}')!;
+  assert.deepEqual(row, [(base * 1000 + 456) / 1000, base]);
+  const writer = createRowSerializer("json", type, {}, context);
+  assert.equal(writer.serialize(row), '{"t6":"2020-04-15 08:05:00.123456","t3":"2020-04-15 08:05:00.123"}');
+});

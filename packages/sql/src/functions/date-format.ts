@@ -6,7 +6,7 @@
  * Invariants: a pattern is compiled once (cached) into tokens; letters follow
  * `java.time.format.DateTimeFormatter` — `y` year (`yy` two digits), `M`/`L` month (`MMM` Jan,
  * `MMMM` January), `d` day, `D` day of year, `H` 0–23, `k` 1–24, `h` 1–12, `K` 0–11, `m`, `s`,
- * `S…` fraction of second (`SSS` millis), `a` AM/PM, `E` day name (`EEE` Mon, `EEEE` Monday),
+ * `S…` fraction of second (`SSS` millis, `SSSSSS` micros), `a` AM/PM, `E` day name (`EEE` Mon, `EEEE` Monday),
  * `e`/`u` day of week (1 = Monday), `Z`/`X`/`x` offset (UTC printed as `+0000` / `Z`), text in
  * '…' quotes literally; other non-letters are literal. Parsing is strict about widths, as
  * DateTimeFormatter is (`MM` needs two digits, `M` takes one or two), and returns undefined when
@@ -20,8 +20,9 @@ import {
   dayOfWeek,
   daysFromCivil,
   daysInMonth,
-  floorDiv,
   MILLIS_PER_DAY,
+  splitTimestamp,
+  timestampMicros,
 } from "../data/temporal.ts";
 
 type Token = { readonly letter: string; readonly count: number } | { readonly literal: string };
@@ -83,8 +84,7 @@ function pad(value: number, width: number): string {
 
 /** Formats wall-clock millis (TIMESTAMP representation). */
 export function formatDateTime(millis: number, pattern: string): string {
-  const days = floorDiv(millis, MILLIS_PER_DAY);
-  const ofDay = millis - days * MILLIS_PER_DAY;
+  const { days, millisOfDay: ofDay, microsOfMilli } = splitTimestamp(millis);
   const { year, month, day } = civilFromDays(days);
   const hour = Math.floor(ofDay / 3_600_000);
   const minute = Math.floor(ofDay / 60_000) % 60;
@@ -133,7 +133,7 @@ export function formatDateTime(millis: number, pattern: string): string {
         out += pad(second, count);
         break;
       case "S":
-        out += `${pad(milli, 3)}000000`.slice(0, count);
+        out += `${pad(milli, 3)}${pad(microsOfMilli, 3)}000`.slice(0, count);
         break;
       case "a":
         out += hour < 12 ? "AM" : "PM";
@@ -244,7 +244,7 @@ export function parseDateTime(text: string, pattern: string): number | undefined
   let hour = 0;
   let minute = 0;
   let second = 0;
-  let millis = 0;
+  let micros = 0;
   let pm: boolean | null = null;
   let twelveHour = false;
   let offset = 0;
@@ -288,7 +288,7 @@ export function parseDateTime(text: string, pattern: string): number | undefined
         second = Number(value);
         break;
       case "S":
-        millis = Number(`${value}00`.slice(0, 3));
+        micros = Number(`${value}00000`.slice(0, 6));
         break;
       case "a":
         pm = value.toUpperCase() === "PM";
@@ -309,5 +309,7 @@ export function parseDateTime(text: string, pattern: string): number | undefined
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   const days = dayOfYear > 0 ? daysFromCivil(year, 1, 1) + dayOfYear - 1 : daysFromCivil(year, month, day);
-  return days * MILLIS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + millis - offset;
+  const millis = days * MILLIS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 - offset;
+  // Microseconds as the fraction of the millisecond (values.ts); whole milliseconds stay integers.
+  return micros % 1000 === 0 ? millis + micros / 1000 : (timestampMicros(millis) + micros) / 1000;
 }

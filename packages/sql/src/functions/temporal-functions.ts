@@ -20,6 +20,7 @@ import {
   floorMod,
   instantToWallClock,
   MILLIS_PER_DAY,
+  timestampMicros,
   wallClockToInstant,
 } from "../data/temporal.ts";
 import { parseTimestampText } from "../data/temporal-text.ts";
@@ -129,7 +130,9 @@ function timestampDiffImplementation(type: LogicalType): Impl {
     if (millis === undefined) throw new SqlRuntimeError(`TIMESTAMPDIFF does not support the unit ${u}`);
     const from = type.kind === "TIMESTAMP_LTZ" ? (a as number) : wallClockOf(a as number, type, c.timeZone);
     const to = type.kind === "TIMESTAMP_LTZ" ? (b as number) : wallClockOf(b as number, type, c.timeZone);
-    return Math.trunc((to - from) / millis);
+    if (Number.isInteger(from) && Number.isInteger(to)) return Math.trunc((to - from) / millis);
+    // Sub-millisecond values: whole microseconds, so one unit apart never comes out as 0.999….
+    return Math.trunc((timestampMicros(to) - timestampMicros(from)) / (millis * 1000));
   };
 }
 
@@ -152,8 +155,10 @@ function dateFormatImplementation(type: LogicalType): Impl {
   };
 }
 
+/** Text to whole wall-clock milliseconds: the results using it are TIMESTAMP(3) or seconds. */
 function parseWithFormat(text: string, format: string | undefined): number | undefined {
-  return format === undefined ? parseTimestampText(text) : parseDateTime(text, format);
+  const wall = format === undefined ? parseTimestampText(text) : parseDateTime(text, format);
+  return wall === undefined ? undefined : Math.floor(wall);
 }
 
 function unitFunction(name: string, unit: string): ScalarFunctionDefinition {

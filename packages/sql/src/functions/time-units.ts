@@ -21,6 +21,7 @@ import {
   MILLIS_PER_DAY,
   MILLIS_PER_HOUR,
   MILLIS_PER_MINUTE,
+  splitTimestamp,
   wallClockToInstant,
 } from "../data/temporal.ts";
 import type { SqlValue } from "../data/values.ts";
@@ -65,8 +66,7 @@ export function isoWeek(days: number): { week: number; year: number } {
 
 /** EXTRACT(unit FROM wall clock millis). */
 export function extractFromWallClock(unit: string, wall: number): number {
-  const days = floorDiv(wall, MILLIS_PER_DAY);
-  const ofDay = wall - days * MILLIS_PER_DAY;
+  const { days, millisOfDay: ofDay, microsOfMilli } = splitTimestamp(wall);
   switch (unit) {
     case "MILLENNIUM":
       return Math.floor((civilFromDays(days).year - 1) / 1000) + 1;
@@ -101,9 +101,9 @@ export function extractFromWallClock(unit: string, wall: number): number {
     case "MILLISECOND":
       return (Math.floor(ofDay / 1000) % 60) * 1000 + (ofDay % 1000);
     case "MICROSECOND":
-      return ((Math.floor(ofDay / 1000) % 60) * 1000 + (ofDay % 1000)) * 1000;
+      return ((Math.floor(ofDay / 1000) % 60) * 1000 + (ofDay % 1000)) * 1000 + microsOfMilli;
     case "NANOSECOND":
-      return ((Math.floor(ofDay / 1000) % 60) * 1000 + (ofDay % 1000)) * 1_000_000;
+      return (((Math.floor(ofDay / 1000) % 60) * 1000 + (ofDay % 1000)) * 1000 + microsOfMilli) * 1000;
     case "EPOCH":
       return floorDiv(wall, 1000);
     default:
@@ -215,7 +215,7 @@ export function checkUnit(name: string, unit: SqlValue | undefined, allowed: Rea
 export function floorWallClock(wall: number, unit: string): number {
   switch (unit) {
     case "MILLISECOND":
-      return wall;
+      return Math.floor(wall);
     case "SECOND":
       return floorDiv(wall, 1000) * 1000;
     case "MINUTE":
