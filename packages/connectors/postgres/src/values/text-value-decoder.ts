@@ -34,12 +34,15 @@ function bad(text: string, expected: string): BadValueError {
 
 function fractionMillis(digits: string | undefined): number {
   if (digits === undefined) return 0;
-  // Sub-millisecond digits are dropped, as values.ts says.
+  // The milliseconds; a TIMESTAMP(p > 3) adds its microseconds in parseDateTime.
   return Number(digits.padEnd(3, "0").slice(0, 3));
 }
 
-/** Epoch milliseconds of a date-time text; with `zoned`, an offset (or none, meaning UTC) applies. */
-function parseDateTime(text: string, expected: string, zoned: boolean): number {
+/**
+ * Epoch milliseconds of a date-time text; with `zoned`, an offset (or none, meaning UTC) applies.
+ * With `keepMicros` (TIMESTAMP(p > 3)) the microseconds become the fraction of the millisecond.
+ */
+function parseDateTime(text: string, expected: string, zoned: boolean, keepMicros = false): number {
   const m = DATE_TIME.exec(text);
   if (m === null) throw bad(text, expected);
   const year = Number(m[1]);
@@ -58,7 +61,8 @@ function parseDateTime(text: string, expected: string, zoned: boolean): number {
     const offset = (Number(m[10]) * 3600 + Number(m[11] ?? 0) * 60 + Number(m[12] ?? 0)) * 1000;
     millis -= m[9] === "-" ? -offset : offset;
   }
-  return millis;
+  const micros = keepMicros && m[7] !== undefined ? Number(m[7].padEnd(6, "0").slice(3, 6)) : 0;
+  return micros === 0 ? millis : (millis * 1000 + micros) / 1000;
 }
 
 function integerDecoder(min: number, max: number, expected: string): TextDecoder {
@@ -158,9 +162,9 @@ export function textDecoderFor(type: LogicalType): TextDecoder {
         return ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + fractionMillis(m[4]);
       };
     case "TIMESTAMP":
-      return (text) => parseDateTime(text, "TIMESTAMP", false);
+      return (text) => parseDateTime(text, "TIMESTAMP", false, type.precision > 3);
     case "TIMESTAMP_LTZ":
-      return (text) => parseDateTime(text, "TIMESTAMP_LTZ", true);
+      return (text) => parseDateTime(text, "TIMESTAMP_LTZ", true, type.precision > 3);
     default:
       throw new BadValueError(`values of type ${type.kind} cannot be read from the database's text form`);
   }

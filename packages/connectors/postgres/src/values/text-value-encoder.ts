@@ -36,11 +36,14 @@ function timePart(millisOfDay: number): string {
   return `${pad(Math.floor(seconds / 3600), 2)}:${pad(Math.floor(seconds / 60) % 60, 2)}:${pad(seconds % 60, 2)}.${pad(ms, 3)}`;
 }
 
-function dateTime(millis: number): string {
+/** A TIMESTAMP(p > 3) holds its microseconds as the fraction of the millisecond (values.ts). */
+function dateTime(value: number): string {
+  const millis = Math.floor(value);
+  const micros = Math.round((value - millis) * 1000);
   const date = new Date(millis);
-  if (Number.isNaN(date.getTime())) throw new BadValueError(`${millis} is not a valid timestamp`);
+  if (Number.isNaN(date.getTime())) throw new BadValueError(`${value} is not a valid timestamp`);
   const ofDay = ((millis % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY;
-  return `${datePart(date)} ${timePart(ofDay)}`;
+  return `${datePart(date)} ${timePart(ofDay)}${micros === 0 ? "" : pad(micros, 3)}`;
 }
 
 /** Formats an unscaled decimal with `scale` fraction digits: `(1250n, 2)` → `"12.50"`. */

@@ -43,6 +43,16 @@ const cases: [LogicalType, fc.Arbitrary<SqlValue>][] = [
     { kind: "TIMESTAMP_LTZ", precision: 6, nullable: true, timeAttribute: null },
     fc.integer({ min: MIN_MS, max: MAX_MS }),
   ],
+  // Microseconds as the fraction of the millisecond (@weir/sql values.ts), years 1692 to 2247.
+  [
+    { kind: "TIMESTAMP", precision: 6, nullable: true, timeAttribute: null },
+    fc
+      .tuple(
+        fc.integer({ min: Date.UTC(1692, 0, 1), max: Date.UTC(2247, 11, 31) }),
+        fc.integer({ min: 0, max: 999 }),
+      )
+      .map(([millis, micros]) => (millis * 1000 + micros) / 1000),
+  ],
 ];
 
 test("every value survives encoding to text and decoding back", () => {
@@ -70,6 +80,15 @@ test("decoders read Postgres' text output", () => {
       "2024-02-29 23:30:00.25-05:30",
     ),
     Date.UTC(2024, 2, 1, 5, 0, 0, 250),
+  );
+  assert.equal(
+    d({ kind: "TIMESTAMP", precision: 6, nullable: true, timeAttribute: null }, "2020-01-01 00:00:00.123456"),
+    (Date.UTC(2020, 0, 1, 0, 0, 0, 123) * 1000 + 456) / 1000,
+  );
+  assert.equal(
+    d({ kind: "TIMESTAMP", precision: 3, nullable: true, timeAttribute: null }, "2020-01-01 00:00:00.123456"),
+    Date.UTC(2020, 0, 1, 0, 0, 0, 123),
+    "a TIMESTAMP(3) column keeps whole milliseconds",
   );
   const year99 = new Date(0);
   year99.setUTCFullYear(99, 0, 1);
