@@ -53,6 +53,16 @@ export interface ExecutionEnvironment {
   // biome-ignore lint/suspicious/noExplicitAny: a source of any split and enumerator state type
   fromSource<T>(source: Source<T, any, any>, name: string): ConfigurableNonKeyedStream<T>;
   /**
+   * Flink's execution configuration of this job, by Flink's keys (`execution.checkpointing.interval`,
+   * `restart-strategy.type`, …; as `StreamExecutionEnvironment.configure`): merged into what was
+   * set before. The runner applies the keys it knows, under the settings its caller gives
+   * explicitly (command-line flags, REST submission fields); see `executionSettingsFromConfig`.
+   * Example: `env.configure({ "execution.checkpointing.interval": "10 s" })`.
+   */
+  configure(config: Readonly<Record<string, string>>): this;
+  /** The configuration set with {@link configure} (empty by default). */
+  getConfiguration(): Readonly<Record<string, string>>;
+  /**
    * Runs the job built so far. Resolves when a bounded job has finished; rejects with the user's
    * stack trace and the failing operator's name if the job fails, or when it is cancelled.
    * Call it at most once per environment.

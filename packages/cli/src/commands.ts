@@ -8,6 +8,8 @@ import {
   CLUSTER_COMMAND,
   JOBMANAGER_COMMAND,
   JOBS_COMMAND,
+  SAVEPOINT_COMMAND,
+  STOP_COMMAND,
   TASKMANAGER_COMMAND,
 } from "./cluster/cluster-command-specs.ts";
 import { type CommandSpec, type FlagSpec, HELP_FLAG } from "./command-spec.ts";
@@ -69,6 +71,36 @@ export const RUN_COMMAND: CommandSpec = {
       description: "Directory for checkpoints (default .weir/checkpoints; deleted when the job finishes).",
     },
     {
+      name: "unaligned-checkpoints",
+      type: "boolean",
+      description:
+        "Unaligned checkpoints: barriers overtake buffered data, which is stored with the checkpoint, so checkpoints\n" +
+        "complete under backpressure (Flink's execution.checkpointing.unaligned.enabled).",
+    },
+    {
+      name: "aligned-checkpoint-timeout",
+      type: "string",
+      value: "MS",
+      description:
+        "With --unaligned-checkpoints: start aligned and switch to unaligned after MS milliseconds (default 0: unaligned\n" +
+        "from the start; Flink's execution.checkpointing.aligned-checkpoint-timeout).",
+    },
+    {
+      name: "state-backend",
+      type: "string",
+      value: "KIND",
+      description:
+        "Where keyed state lives: heap (default; alias hashmap) or lmdb (embedded on-disk store for state larger than\n" +
+        "memory, with incremental checkpoints; Flink's state.backend.type).",
+    },
+    {
+      name: "state-dir",
+      type: "string",
+      value: "PATH",
+      description:
+        "With --state-backend lmdb: directory of the local LMDB working copies (default: the system temp directory).",
+    },
+    {
       name: "from-savepoint",
       type: "string",
       value: "PATH",
@@ -78,6 +110,28 @@ export const RUN_COMMAND: CommandSpec = {
       name: "allow-non-restored-state",
       type: "boolean",
       description: "With --from-savepoint: drop state of operators the job no longer has instead of failing.",
+    },
+    {
+      name: "rest-port",
+      type: "string",
+      value: "PORT",
+      description:
+        "Serve the REST API on 127.0.0.1:PORT (0: any free port) for this run's job, so `weir savepoint`, `weir stop`\n" +
+        "and `weir jobs list` work against it (default: off).",
+    },
+    {
+      name: "savepoint-dir",
+      type: "string",
+      value: "PATH",
+      description:
+        "With --rest-port: where savepoints go when a request names no directory (default .weir/savepoints).",
+    },
+    {
+      name: "failover-strategy",
+      type: "string",
+      value: "S",
+      description:
+        "What a task failure restarts: region (default; only the failed task's pipelined region) or full.",
     },
     {
       name: "restart-attempts",
@@ -98,6 +152,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   TASKMANAGER_COMMAND,
   CLUSTER_COMMAND,
   JOBS_COMMAND,
+  SAVEPOINT_COMMAND,
+  STOP_COMMAND,
 ];
 
 function formatFlags(flags: readonly FlagSpec[]): string {

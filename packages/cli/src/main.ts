@@ -52,6 +52,9 @@ export async function main(args: readonly string[]): Promise<number> {
         return await (await import("./cluster/cluster-start-command.ts")).clusterCommand(rest);
       case "jobs":
         return await (await import("./cluster/jobs-command.ts")).jobsCommand(rest);
+      case "savepoint":
+      case "stop":
+        return await (await import("./cluster/savepoint-command.ts")).savepointCommand(rest, command);
       default:
         if (command.startsWith("-"))
           throw new UsageError(`unknown flag ${command}; flags go after the command`);

@@ -5,10 +5,16 @@
  */
 
 import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ExecutionMode } from "@weir/api";
-import { JobCancelledError, JobExecutionError, runJob } from "@weir/runtime";
+import {
+  JobCancelledError,
+  JobExecutionError,
+  parseStateBackendKind,
+  runJob,
+  type StateBackendOptions,
+} from "@weir/runtime";
 import { commandHelp, type FlagSpec, RUN_COMMAND } from "./commands.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -16,6 +22,8 @@ export interface RunInvocation {
   readonly jobFile: string;
   readonly checkpointIntervalMs: number | undefined;
   readonly checkpointDir: string | undefined;
+  readonly unalignedCheckpoints: boolean;
+  readonly alignedCheckpointTimeoutMs: number | undefined;
   readonly fromSavepoint: string | undefined;
   readonly allowNonRestoredState: boolean;
   readonly restartAttempts: number | undefined;
@@ -23,6 +31,12 @@ export interface RunInvocation {
   readonly params: unknown;
   readonly executionMode: ExecutionMode | undefined;
   readonly jobName: string | undefined;
+  /** Serve the REST API for this run on 127.0.0.1 at this port (0: any). */
+  readonly restPort: number | undefined;
+  readonly savepointDir: string | undefined;
+  readonly failoverStrategy: "region" | "full" | undefined;
+  /** `--state-backend` / `--state-dir`; undefined: the heap default. */
+  readonly stateBackend?: StateBackendOptions;
 }
 
 type ParseOptions = Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
@@ -132,6 +146,19 @@ export function parseRunArgs(args: readonly string[]): RunInvocation | "help" {
       "run",
     );
   }
+  const unalignedCheckpoints = values["unaligned-checkpoints"] === true;
+  const alignedCheckpointTimeoutMs = positiveInteger(
+    values["aligned-checkpoint-timeout"],
+    "--aligned-checkpoint-timeout",
+    0,
+  );
+  if (unalignedCheckpoints && checkpointIntervalMs === undefined)
+    throw new UsageError(
+      "--unaligned-checkpoints needs --checkpoint-interval (checkpoints are off without it)",
+      "run",
+    );
+  if (alignedCheckpointTimeoutMs !== undefined && !unalignedCheckpoints)
+    throw new UsageError("--aligned-checkpoint-timeout needs --unaligned-checkpoints", "run");
   const fromSavepoint =
     values["from-savepoint"] === undefined ? undefined : resolve(String(values["from-savepoint"]));
   if (fromSavepoint !== undefined && (!existsSync(fromSavepoint) || !statSync(fromSavepoint).isDirectory())) {
@@ -141,7 +168,34 @@ export function parseRunArgs(args: readonly string[]): RunInvocation | "help" {
   if (allowNonRestoredState && fromSavepoint === undefined) {
     throw new UsageError("--allow-non-restored-state needs --from-savepoint", "run");
   }
+  const restPort = positiveInteger(values["rest-port"], "--rest-port", 0);
+  if (restPort !== undefined && restPort > 65535)
+    throw new UsageError(`--rest-port must be a port number from 0 to 65535, got "${restPort}"`, "run");
+  const savepointDir =
+    values["savepoint-dir"] === undefined ? undefined : resolve(String(values["savepoint-dir"]));
+  if (savepointDir !== undefined && restPort === undefined)
+    throw new UsageError("--savepoint-dir needs --rest-port (savepoints are requested over REST)", "run");
+  const strategy = values["failover-strategy"];
+  if (strategy !== undefined && strategy !== "region" && strategy !== "full")
+    throw new UsageError(`--failover-strategy must be region or full, got "${String(strategy)}"`, "run");
+  let stateBackend: StateBackendOptions | undefined;
+  if (values["state-backend"] !== undefined) {
+    let kind: StateBackendOptions["kind"];
+    try {
+      kind = parseStateBackendKind(String(values["state-backend"]), "--state-backend");
+    } catch (error) {
+      throw new UsageError((error as Error).message, "run");
+    }
+    const directory = values["state-dir"] === undefined ? undefined : resolve(String(values["state-dir"]));
+    stateBackend = { kind, ...(directory !== undefined ? { directory } : {}) };
+  }
+  if (values["state-dir"] !== undefined && stateBackend?.kind !== "lmdb")
+    throw new UsageError("--state-dir needs --state-backend lmdb", "run");
   return {
+    ...(stateBackend !== undefined ? { stateBackend } : {}),
+    restPort,
+    savepointDir,
+    failoverStrategy: strategy,
     jobFile,
     parallelism,
     params,
@@ -149,6 +203,8 @@ export function parseRunArgs(args: readonly string[]): RunInvocation | "help" {
     jobName,
     checkpointIntervalMs,
     checkpointDir,
+    unalignedCheckpoints,
+    alignedCheckpointTimeoutMs,
     fromSavepoint,
     allowNonRestoredState,
     restartAttempts,
@@ -190,8 +246,13 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   };
   process.on("SIGINT", onInterrupt);
   process.on("SIGTERM", onInterrupt);
+  const rest = invocation.restPort === undefined ? undefined : await serveRest(invocation);
   try {
     const result = await runJob(invocation.jobFile, {
+      ...(rest === undefined
+        ? {}
+        : { observer: rest.backend.observer, onStart: (run) => rest.backend.attach(run) }),
+      ...(invocation.failoverStrategy === undefined ? {} : { failoverStrategy: invocation.failoverStrategy }),
       parallelism: invocation.parallelism,
       params: invocation.params,
       signal: abort.signal,
@@ -206,10 +267,15 @@ export async function runCommand(args: readonly string[]): Promise<number> {
         : {}),
       ...(invocation.executionMode !== undefined ? { executionMode: invocation.executionMode } : {}),
       ...(invocation.jobName !== undefined ? { jobName: invocation.jobName } : {}),
+      ...(invocation.stateBackend !== undefined ? { stateBackend: invocation.stateBackend } : {}),
       ...(invocation.checkpointIntervalMs !== undefined
         ? {
             checkpointing: {
               intervalMs: invocation.checkpointIntervalMs,
+              ...(invocation.unalignedCheckpoints ? { unaligned: true } : {}),
+              ...(invocation.alignedCheckpointTimeoutMs !== undefined
+                ? { alignedCheckpointTimeoutMs: invocation.alignedCheckpointTimeoutMs }
+                : {}),
               ...(invocation.checkpointDir !== undefined
                 ? { storage: { kind: "directory" as const, path: invocation.checkpointDir } }
                 : {}),
@@ -234,6 +300,12 @@ export async function runCommand(args: readonly string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof JobCancelledError) {
+      const savepoint = rest?.backend.stoppedWithSavepoint;
+      if (savepoint !== undefined) {
+        process.stderr.write(`weir: job stopped with a savepoint at ${savepoint}\n`);
+        await rest?.backend.stopReported();
+        return 0;
+      }
       process.stderr.write(`weir: ${error.message}\n`);
       return 130;
     }
@@ -245,5 +317,33 @@ export async function runCommand(args: readonly string[]): Promise<number> {
   } finally {
     process.off("SIGINT", onInterrupt);
     process.off("SIGTERM", onInterrupt);
+    await rest?.server.close();
+    rest?.backend.close();
   }
+}
+
+/**
+ * Starts the REST API of this run on 127.0.0.1 (loopback only: it has no token). The cluster
+ * runtime is loaded only here, so runs without --rest-port start as fast as before.
+ */
+async function serveRest(invocation: RunInvocation) {
+  const { LocalRestBackend, RestServer } = await import("@weir/runtime/cluster");
+  const jobName = invocation.jobName ?? basename(invocation.jobFile).replace(/\.(job\.)?[cm]?[jt]s$/, "");
+  const backend = new LocalRestBackend(
+    jobName,
+    invocation.checkpointIntervalMs !== undefined,
+    invocation.savepointDir ?? resolve(".weir/savepoints"),
+  );
+  let server: Awaited<ReturnType<typeof RestServer.start>>;
+  try {
+    server = await RestServer.start(backend, { host: "127.0.0.1", port: invocation.restPort ?? 0 });
+  } catch (error) {
+    backend.close();
+    throw new UsageError(
+      `--rest-port: cannot listen on 127.0.0.1:${invocation.restPort}: ${(error as Error).message}`,
+      "run",
+    );
+  }
+  process.stderr.write(`weir: REST API at ${server.address.url} (job id ${backend.jobId})\n`);
+  return { backend, server };
 }

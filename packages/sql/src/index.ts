@@ -125,7 +125,7 @@ export {
   type ParsedScript,
   parseScriptPrefix,
 } from "./job/script-statements.ts";
-export { SQL_JOB_MODULE, type SqlJobParams, takeResultSink } from "./job/sql-job.ts";
+export { discardResultSink, SQL_JOB_MODULE, type SqlJobParams, takeResultSink } from "./job/sql-job.ts";
 export { tokenize } from "./lexer/lexer.ts";
 export { isReserved } from "./lexer/reserved-words.ts";
 export type { Token, TokenKind } from "./lexer/token.ts";

@@ -13,6 +13,7 @@ import {
   RestServer,
   type RestServerOptions,
   TaskManager,
+  type TaskManagerOptions,
 } from "@weir/runtime/cluster";
 
 export interface InProcessCluster {
@@ -28,6 +29,8 @@ export async function startInProcessCluster(options: {
   slots: number;
   jobManager?: JobManagerOptions;
   rest?: RestServerOptions;
+  /** Extra options of TaskManager `index` (0-based). */
+  taskManager?: (index: number) => Partial<TaskManagerOptions>;
 }): Promise<InProcessCluster> {
   const jobManager = await JobManager.start({ rpcPort: 0, metricsIntervalMs: 50, ...options.jobManager });
   const rest = await RestServer.start(jobManager, { port: 0, ...options.rest });
@@ -42,6 +45,7 @@ export async function startInProcessCluster(options: {
       taskManagerId: `tm-${i + 1}`,
       artifactsDir,
       ...(options.jobManager?.secret === undefined ? {} : { secret: options.jobManager.secret }),
+      ...options.taskManager?.(i),
     });
     await tm.start();
     taskManagers.push(tm);

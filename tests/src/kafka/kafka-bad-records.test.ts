@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import type { DeadLetter } from "@weir/connector-kafka";
+import type { KafkaDeadLetter } from "@weir/connector-kafka";
 import { type KafkaBroker, startKafkaBroker } from "@weir/connector-kafka/testing";
 import { runJob } from "@weir/runtime";
 import { type BadRecordsParams, GOOD, type Reading } from "./jobs/kafka-bad-records.job.ts";
@@ -85,7 +85,7 @@ test("dead-letter: each malformed record lands in the user's sink with its posit
     const letters = readdirSync(dir)
       .filter((f) => !f.startsWith("."))
       .flatMap((f) => readFileSync(join(dir, f), "utf8").trim().split("\n"))
-      .map((line) => JSON.parse(line) as DeadLetter)
+      .map((line) => JSON.parse(line) as KafkaDeadLetter)
       .sort((a, b) => a.offset - b.offset);
     assert.deepEqual(
       letters.map((l) => [l.topic, l.partition, l.offset, l.value]),

@@ -65,6 +65,24 @@ export interface OneInputEventTimeStreamProcessFunction<IN, OUT, K extends KeyVa
   onEventTimeWatermark?(timestamp: number, output: Collector<OUT>, ctx: NonPartitionedContext<OUT, K>): void;
   /** An event timer registered for the current key fired. Keyed streams only. */
   onEventTimer?(timestamp: number, output: Collector<OUT>, ctx: PartitionedContext<OUT, K>): void;
+  /**
+   * Holds back the event time announced downstream (Flink's watermark delay of time-bounded joins):
+   * called with each new input event time, after the timers due by it fired and
+   * `onEventTimeWatermark` ran; returns the event time to forward instead. Contract: the result is
+   * at most `eventTime` (larger values are clamped to it); the runtime forwards it only when it is
+   * larger than the last forwarded one, so output event time stays monotonic; `+Infinity` in must
+   * give `+Infinity` out for downstream to complete at end of input. Event timers of this function
+   * still fire at the input event time. Without this method the input event time is forwarded.
+   *
+   * Worked sequence, a join that may still emit rows up to 5 ms older than its input event time
+   * (`outputEventTime: (t) => t - 5`):
+   * ```text
+   * input W(100) -> timers <= 100 fire, onEventTimeWatermark(100), downstream gets W(95)
+   * input W(102) -> downstream gets W(97)
+   * end of input W(+Infinity) -> downstream gets W(+Infinity)
+   * ```
+   */
+  outputEventTime?(eventTime: number): number;
 }
 
 /**
@@ -80,6 +98,8 @@ export interface TwoInputEventTimeStreamProcessFunction<IN1, IN2, OUT, K extends
   onEventTimeWatermark?(timestamp: number, output: Collector<OUT>, ctx: NonPartitionedContext<OUT, K>): void;
   /** An event timer registered for the current key fired. Keyed streams only. */
   onEventTimer?(timestamp: number, output: Collector<OUT>, ctx: PartitionedContext<OUT, K>): void;
+  /** Holds back the event time announced downstream; see `OneInputEventTimeStreamProcessFunction`. */
+  outputEventTime?(eventTime: number): number;
 }
 
 /**
@@ -262,10 +282,11 @@ function generatorFunction<T>(
 /** The hook through which the runtime drives an event-time function's timers and event time. */
 function eventTimeHook<OUT, K extends KeyValue>(fn: {
   initEventTimeProcessFunction?(manager: EventTimeManager): void;
+  outputEventTime?(eventTime: number): number;
   onEventTimeWatermark?(timestamp: number, output: Collector<OUT>, ctx: NonPartitionedContext<OUT, K>): void;
   onEventTimer?(timestamp: number, output: Collector<OUT>, ctx: PartitionedContext<OUT, K>): void;
 }): EventTimeHook {
-  return {
+  const hook: EventTimeHook = {
     init: (manager) => fn.initEventTimeProcessFunction?.(manager),
     onEventTimer: (timestamp, output, ctx) =>
       fn.onEventTimer?.(timestamp, output as Collector<OUT>, ctx as unknown as PartitionedContext<OUT, K>),
@@ -276,6 +297,12 @@ function eventTimeHook<OUT, K extends KeyValue>(fn: {
         ctx as unknown as NonPartitionedContext<OUT, K>,
       ),
   };
+  // Only functions that hold event time back get the hook: the runtime's plain path stays as it is.
+  if (typeof fn.outputEventTime === "function") {
+    const outputEventTime = fn.outputEventTime.bind(fn);
+    return { ...hook, outputEventTime };
+  }
+  return hook;
 }
 
 const isEventTime = (watermark: Watermark) =>

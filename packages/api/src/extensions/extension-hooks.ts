@@ -58,6 +58,11 @@ export interface EventTimeHook {
     output: Collector<unknown>,
     ctx: NonPartitionedContext<unknown>,
   ): void;
+  /**
+   * The event time to forward downstream for input event time `eventTime` (at most `eventTime`);
+   * absent: forward the input event time. See `OneInputEventTimeStreamProcessFunction.outputEventTime`.
+   */
+  outputEventTime?(eventTime: number): number;
 }
 
 /**

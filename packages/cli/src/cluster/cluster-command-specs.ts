@@ -118,6 +118,15 @@ export const JOBMANAGER_COMMAND: CommandSpec = {
       value: "MS",
       description: "How often tasks report their counters (default 1000).",
     },
+    {
+      name: "set",
+      type: "string",
+      multiple: true,
+      value: "KEY=VALUE",
+      description:
+        "A default of every job, with Flink's key (repeatable): execution.checkpointing.*, restart-strategy.*,\n" +
+        "      jobmanager.execution.failover-strategy; a submission's own fields win.",
+    },
     HELP_FLAG,
   ],
 };
@@ -209,6 +218,68 @@ export const JOBS_COMMAND: CommandSpec = {
       value: "MS",
       description: "submit: take a checkpoint every MS milliseconds.",
     },
+    {
+      name: "failover-strategy",
+      type: "string",
+      value: "S",
+      description: "submit: what a task failure restarts, region (default) or full.",
+    },
+    {
+      name: "local-recovery",
+      type: "boolean",
+      description: "submit: TaskManagers keep local copies of their tasks' state and restore from them.",
+    },
+    HELP_FLAG,
+  ],
+};
+
+const REST_CLIENT_FLAGS: readonly FlagSpec[] = [
+  {
+    name: "jobmanager",
+    short: "m",
+    type: "string",
+    value: "URL",
+    description:
+      "REST address of the JobManager, or of a local `weir run --rest-port` (default: env WEIR_REST_URL, else http://127.0.0.1:8081).",
+  },
+  { name: "token", type: "string", value: "T", description: "Bearer token (default: env WEIR_REST_TOKEN)." },
+  {
+    name: "timeout",
+    type: "string",
+    value: "MS",
+    description: "How long to wait for the savepoint to complete (default 120000).",
+  },
+];
+
+export const SAVEPOINT_COMMAND: CommandSpec = {
+  name: "savepoint",
+  usage: "weir savepoint <job-id> [target-dir] [flags]",
+  summary: "Take a savepoint of a running job through the REST API",
+  description:
+    "Asks the JobManager (or a local `weir run --rest-port`) for a savepoint of the job: its next completed\n" +
+    "checkpoint, copied into its own directory savepoint-<job-id>-<checkpoint-id> under target-dir (default: the\n" +
+    "server's savepoints directory). Waits for it and prints its path; restore it with\n" +
+    "`weir run --from-savepoint <path>`. target-dir is a directory on the server's machine (made absolute here).",
+  flags: [...REST_CLIENT_FLAGS, HELP_FLAG],
+};
+
+export const STOP_COMMAND: CommandSpec = {
+  name: "stop",
+  usage: "weir stop <job-id> [--savepoint-path DIR] [flags]",
+  summary: "Stop a running job with a savepoint through the REST API",
+  description:
+    "Takes a savepoint of the job (as `weir savepoint`) and then cancels it, so no record after the savepoint\n" +
+    "is committed. Prints the savepoint's path once the job is stopped.",
+  flags: [
+    {
+      name: "savepoint-path",
+      short: "p",
+      type: "string",
+      value: "DIR",
+      description:
+        "Directory on the server to create the savepoint in (default: the server's savepoints directory).",
+    },
+    ...REST_CLIENT_FLAGS,
     HELP_FLAG,
   ],
 };

@@ -57,3 +57,57 @@ test("unknown keys and bad values are refused with the key and its sources", () 
     /cannot read the configuration \/nonexistent\/weir\.yaml/,
   );
 });
+
+test("job defaults: Flink's execution keys from weir.yaml, overridden by their variable and by --set", () => {
+  withConfig(
+    "execution:\n  checkpointing:\n    interval: 10 s\n    timeout: 2 min\nrestart-strategy:\n  type: fixed-delay\n  fixed-delay:\n    attempts: 3\n",
+    (config) => {
+      assert.deepEqual(ClusterSettings.load("jobmanager", { config }, {}).jobDefaults(), {
+        checkpointing: { intervalMs: 10_000, timeoutMs: 120_000 },
+        restartStrategy: { kind: "fixed-delay", attempts: 3, delayMs: 1_000 },
+      });
+      const overridden = ClusterSettings.load(
+        "jobmanager",
+        {
+          config,
+          set: ["restart-strategy.fixed-delay.attempts=5", "jobmanager.execution.failover-strategy=full"],
+        },
+        { WEIR_EXECUTION_CHECKPOINTING_INTERVAL: "500 ms", WEIR_RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS: "4" },
+      ).jobDefaults();
+      assert.deepEqual(overridden, {
+        checkpointing: { intervalMs: 500, timeoutMs: 120_000 },
+        restartStrategy: { kind: "fixed-delay", attempts: 5, delayMs: 1_000 },
+        failoverStrategy: "full",
+      });
+    },
+  );
+  assert.deepEqual(ClusterSettings.load("jobmanager", {}, {}).jobDefaults(), {}, "none by default");
+});
+
+test("job defaults: bad keys and values are usage errors naming the key", () => {
+  withConfig("execution.checkpointing.interval: often\n", (config) => {
+    assert.throws(
+      () => ClusterSettings.load("jobmanager", { config }, {}).jobDefaults(),
+      /job default 'execution.checkpointing.interval' = 'often': expected a duration, .* \(from --set, WEIR_EXECUTION_CHECKPOINTING_INTERVAL or weir.yaml\)/,
+    );
+  });
+  withConfig("execution.checkpointing.dir: /tmp/x\n", (config) => {
+    assert.throws(
+      () => ClusterSettings.load("jobmanager", { config }, {}),
+      /unknown key "execution.checkpointing.dir"/,
+    );
+  });
+  assert.throws(
+    () => ClusterSettings.load("jobmanager", { set: ["pipeline.name=x"] }, {}).jobDefaults(),
+    /--set pipeline.name: not a job default/,
+  );
+  assert.throws(
+    () =>
+      ClusterSettings.load(
+        "jobmanager",
+        { set: ["execution.checkpointing.mode=AT_LEAST_ONCE"] },
+        {},
+      ).jobDefaults(),
+    /always EXACTLY_ONCE/,
+  );
+});

@@ -6,10 +6,22 @@
  *
  * Example: `jobmanager.rest.port: 9000` in weir.yaml, `WEIR_REST_PORT=9100` in the environment and
  * `--rest-port 9200` on the command line -> 9200; without the flag, 9100; without both, 9000.
+ *
+ * Job defaults: weir.yaml may also hold Flink's execution keys ({@link JOB_DEFAULT_KEYS}:
+ * `execution.checkpointing.*`, `restart-strategy.*`, `jobmanager.execution.failover-strategy`),
+ * the defaults of every job the JobManager runs, each overridden by its variable (`WEIR_` + the key
+ * in capitals, `.`/`-` as `_`: `WEIR_EXECUTION_CHECKPOINTING_INTERVAL`) and by `--set KEY=VALUE`;
+ * a submission's own fields win over all of them.
  * @module
  */
 
 import { existsSync, readFileSync } from "node:fs";
+import {
+  ConfigValueError,
+  EXECUTION_CONFIG_KEYS,
+  type ExecutionSettings,
+  executionSettingsFromConfig,
+} from "@weir/runtime";
 import { UsageError } from "../usage-error.ts";
 import { parseYamlSubset, type Scalar, YamlSubsetError } from "./yaml-subset.ts";
 
@@ -66,6 +78,25 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = {
   "cluster.tls.ca": { flag: "tls-ca", env: "WEIR_TLS_CA", defaultValue: undefined },
 };
 
+/**
+ * The Flink execution keys a cluster may default (what a submission can vary: checkpointing
+ * without its storage, which is `jobmanager.checkpoint-dir`, and the restart and failover strategy).
+ */
+export const JOB_DEFAULT_KEYS: readonly string[] = EXECUTION_CONFIG_KEYS.flat().filter(
+  (key) =>
+    (key.startsWith("execution.checkpointing.") && !key.endsWith(".dir")) ||
+    key === "state.checkpoints.num-retained" ||
+    key.startsWith("restart-strategy") ||
+    key === "jobmanager.execution.failover-strategy",
+);
+
+/** `execution.checkpointing.interval` → `WEIR_EXECUTION_CHECKPOINTING_INTERVAL`. */
+export function jobDefaultVariable(key: string): string {
+  return `WEIR_${key.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}`;
+}
+
+const JOB_DEFAULTS = new Set(JOB_DEFAULT_KEYS);
+
 export class ClusterSettings {
   readonly #flags: Record<string, unknown>;
   readonly #file: Map<string, Scalar>;
@@ -107,9 +138,9 @@ export class ClusterSettings {
         throw error;
       }
       for (const key of file.keys())
-        if (SETTINGS[key] === undefined)
+        if (SETTINGS[key] === undefined && !JOB_DEFAULTS.has(key))
           throw new UsageError(
-            `${path}: unknown key "${key}"; known keys: ${Object.keys(SETTINGS).join(", ")}`,
+            `${path}: unknown key "${key}"; known keys: ${Object.keys(SETTINGS).join(", ")}, and as job defaults ${JOB_DEFAULT_KEYS.join(", ")}`,
             command,
           );
     }
@@ -127,6 +158,46 @@ export class ClusterSettings {
     const fromFile = this.#file.get(key);
     if (fromFile !== undefined && fromFile !== null) return String(fromFile);
     return spec.defaultValue;
+  }
+
+  /**
+   * The job defaults (see the module comment) as run options: `--set KEY=VALUE` over the key's
+   * variable over weir.yaml. A bad key or value is a usage error naming the key.
+   */
+  jobDefaults(): Pick<ExecutionSettings, "checkpointing" | "restartStrategy" | "failoverStrategy"> {
+    const config: Record<string, string> = {};
+    for (const key of JOB_DEFAULT_KEYS) {
+      const fromFile = this.#file.get(key);
+      if (fromFile !== undefined && fromFile !== null) config[key] = String(fromFile);
+      const env = this.#env[jobDefaultVariable(key)];
+      if (env !== undefined && env !== "") config[key] = env;
+    }
+    for (const entry of (this.#flags.set ?? []) as string[]) {
+      const eq = entry.indexOf("=");
+      const key = entry.slice(0, eq).trim();
+      if (eq <= 0) throw new UsageError(`--set expects KEY=VALUE, got "${entry}"`, this.#command);
+      if (!JOB_DEFAULTS.has(key))
+        throw new UsageError(
+          `--set ${key}: not a job default; expected one of ${JOB_DEFAULT_KEYS.join(", ")}`,
+          this.#command,
+        );
+      config[key] = entry.slice(eq + 1).trim();
+    }
+    try {
+      const { checkpointing, restartStrategy, failoverStrategy } = executionSettingsFromConfig(config);
+      return {
+        ...(checkpointing !== undefined ? { checkpointing } : {}),
+        ...(restartStrategy !== undefined ? { restartStrategy } : {}),
+        ...(failoverStrategy !== undefined ? { failoverStrategy } : {}),
+      };
+    } catch (error) {
+      if (error instanceof ConfigValueError)
+        throw new UsageError(
+          `job default ${error.message} (from --set, ${jobDefaultVariable(error.key)} or weir.yaml)`,
+          this.#command,
+        );
+      throw error;
+    }
   }
 
   /** A setting that must be an integer within [min, max]; the error names flag, variable and key. */

@@ -54,6 +54,7 @@ export async function jobManagerCommand(args: readonly string[]): Promise<number
     heartbeatTimeoutMs: settings.integer("jobmanager.heartbeat.timeout", 1, 3_600_000),
     metricsIntervalMs: settings.integer("jobmanager.metrics-interval", 1, 3_600_000),
     checkpointStorage: checkpointStorage(settings),
+    jobDefaults: settings.jobDefaults(),
     log,
   });
   let rest: RestServer;

@@ -1,7 +1,7 @@
 /**
  * `weir jobs`: a client of the JobManager's REST API that finds each operation in the server's own
- * OpenAPI document by its operationId, so the CLI and the server cannot disagree about paths and
- * methods. Errors from the server are printed as they come (`{"errors": [...]}`).
+ * OpenAPI document by its operationId ({@link RestClient}), so the CLI and the server cannot disagree
+ * about paths and methods. Errors from the server are printed as they come (`{"errors": [...]}`).
  * @module
  */
 
@@ -11,59 +11,7 @@ import { parseCommandArgs } from "../run-command.ts";
 import { UsageError } from "../usage-error.ts";
 import { JOBS_COMMAND } from "./cluster-command-specs.ts";
 import { positiveFlag } from "./cluster-flags.ts";
-
-interface OpenApiDocument {
-  readonly paths: Record<string, Record<string, { operationId?: string }>>;
-}
-
-class RestClient {
-  readonly #base: string;
-  readonly #headers: Record<string, string>;
-  #document: OpenApiDocument | undefined;
-
-  constructor(base: string, token: string | undefined) {
-    this.#base = base.replace(/\/+$/, "");
-    this.#headers = token === undefined ? {} : { authorization: `Bearer ${token}` };
-  }
-
-  async #fetch(method: string, path: string, body?: unknown): Promise<unknown> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.#base}${path}`, {
-        method,
-        headers:
-          body === undefined ? this.#headers : { ...this.#headers, "content-type": "application/json" },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch (error) {
-      throw new Error(
-        `cannot reach the jobmanager at ${this.#base}: ${(error as Error).cause ?? (error as Error).message}`,
-      );
-    }
-    const text = await response.text();
-    const parsed = text.length === 0 ? {} : (JSON.parse(text) as { errors?: string[] });
-    if (!response.ok)
-      throw new Error(
-        `${method} ${path}: ${response.status} ${(parsed as { errors?: string[] }).errors?.join("; ") ?? text}`,
-      );
-    return parsed;
-  }
-
-  /** Calls the operation `operationId` with its path parameters filled in. */
-  async call(operationId: string, params: Record<string, string> = {}, body?: unknown): Promise<unknown> {
-    this.#document ??= (await this.#fetch("GET", "/openapi.json")) as OpenApiDocument;
-    for (const [template, methods] of Object.entries(this.#document.paths)) {
-      for (const [method, operation] of Object.entries(methods)) {
-        if (operation.operationId !== operationId) continue;
-        const path = template.replace(/\{(\w+)\}/g, (_, name: string) =>
-          encodeURIComponent(params[name] ?? ""),
-        );
-        return this.#fetch(method.toUpperCase(), path, body);
-      }
-    }
-    throw new Error(`the jobmanager's API has no operation ${operationId}`);
-  }
-}
+import { RestClient } from "./rest-client.ts";
 
 export async function jobsCommand(args: readonly string[]): Promise<number> {
   const command = "jobs";
@@ -98,6 +46,12 @@ export async function jobsCommand(args: readonly string[]): Promise<number> {
         }
       }
       const interval = values["checkpoint-interval"];
+      const failover = values["failover-strategy"];
+      if (failover !== undefined && failover !== "region" && failover !== "full")
+        throw new UsageError(
+          `--failover-strategy must be region or full, got "${String(failover)}"`,
+          command,
+        );
       const { jobid } = (await client.call(
         "submitJob",
         {},
@@ -108,6 +62,8 @@ export async function jobsCommand(args: readonly string[]): Promise<number> {
           ...(interval === undefined
             ? {}
             : { checkpointIntervalMs: positiveFlag(interval, "checkpoint-interval", 1, command) }),
+          ...(failover === undefined ? {} : { failoverStrategy: failover }),
+          ...(values["local-recovery"] === true ? { localRecovery: true } : {}),
         },
       )) as { jobid: string };
       process.stdout.write(`${jobid}\n`);

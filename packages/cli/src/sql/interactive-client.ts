@@ -4,7 +4,8 @@
  * in one session, and shows results in the session's result mode:
  * `SET 'sql-client.execution.result-mode' = 'table' | 'tableau' | 'changelog'`
  * (`table`: the final rows; `tableau`: the final rows in batch mode and every change with its `op`
- * in streaming mode, as Flink; `changelog`: every change). Client commands: `HELP;`, `CLEAR;`,
+ * in streaming mode, as Flink; `changelog`: every change); a SELECT over an unbounded source
+ * streams its changes until Ctrl-C cancels it (see `streaming-result.ts`). Client commands: `HELP;`, `CLEAR;`,
  * `QUIT;` / `EXIT;`. Statements are remembered in `~/.weir/sql_history` (one per line).
  *
  * Invariant: statements run one at a time, in input order; a failing statement prints
@@ -19,7 +20,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { JobCancelledError } from "@weir/runtime";
 import { tokenize } from "@weir/sql";
-import { renderResult } from "./result-printer.ts";
+import { ResultRenderer } from "./result-printer.ts";
 import {
   type DetailedStatementResult,
   type ScriptRunOptions,
@@ -44,6 +45,7 @@ RESET		RESET 'key' resets a session option to its default; RESET; resets all.
 
 Every other statement (CREATE, DROP, SELECT, INSERT, SHOW, DESCRIBE, EXPLAIN, …) is run as Flink SQL.
 End each statement with ';'. Result modes: SET '${RESULT_MODE_KEY}' = 'table' | 'tableau' | 'changelog';
+A SELECT over an unbounded source shows its changes as they come; Ctrl-C cancels it.
 `;
 
 /** True when `buffer` holds complete statements: it ends with `;` outside any quote or comment. */
@@ -101,7 +103,7 @@ function formatFor(
   client: SqlClient,
   fallback: SqlResultFormat,
 ): SqlResultFormat {
-  if (fallback === "jsonl" || result.kind !== "select") return fallback;
+  if (fallback === "jsonl" || (result.kind !== "select" && result.kind !== "stream-start")) return fallback;
   const mode = client.config.get(RESULT_MODE_KEY)?.toLowerCase();
   if (mode === "table") return "tableau";
   if (mode === "changelog") return "changelog";
@@ -135,7 +137,7 @@ export async function runInteractiveClient(
   const prompt = () => {
     if (!closed) rl.prompt();
   };
-  rl.on("SIGINT", () => {
+  const onInterrupt = () => {
     if (running !== null) {
       running.abort();
       return;
@@ -148,8 +150,12 @@ export async function runInteractiveClient(
       return;
     }
     rl.close();
-  });
-  const client = new SqlClient(options);
+  };
+  rl.on("SIGINT", onInterrupt);
+  // Readline sees Ctrl-C only on a terminal; with piped input the signal itself arrives.
+  if (!terminal) process.on("SIGINT", onInterrupt);
+  const client = new SqlClient({ ...options, streamUnboundedSelects: true });
+  const renderer = new ResultRenderer((result) => formatFor(result, client, format));
   if (terminal) output.write("Weir SQL client. Type HELP; for help, QUIT; to leave.\n\n");
   prompt();
   for await (const line of rl) {
@@ -178,7 +184,7 @@ export async function runInteractiveClient(
         await client.execute(
           text,
           (result) => {
-            output.write(renderResult(result, formatFor(result, client, format)));
+            output.write(renderer.render(result));
           },
           running.signal,
         );
@@ -198,6 +204,7 @@ export async function runInteractiveClient(
     prompt();
   }
   rl.close();
+  process.off("SIGINT", onInterrupt);
   // At the end of the input the last prompt is still open: end its line.
   output.write(terminal ? "Goodbye.\n" : "\n");
   return 0;

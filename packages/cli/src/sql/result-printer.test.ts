@@ -33,7 +33,10 @@ const select: DetailedStatementResult = {
 test("jsonl prints only data: final rows and SHOW rows as JSON objects", () => {
   assert.equal(renderResult(select, "jsonl"), '{"k":"a","total":"2.50"}\n{"k":null,"total":null}\n');
   assert.equal(renderResult({ kind: "ok", line: 1, message: "Execute statement succeeded." }, "jsonl"), "");
-  assert.equal(renderResult({ kind: "insert", line: 1, jobName: "j" }, "jsonl"), "");
+  assert.equal(
+    renderResult({ kind: "insert", line: 1, jobName: "j", completedCheckpoints: 0, restarts: 0 }, "jsonl"),
+    "",
+  );
   assert.equal(
     renderResult({ kind: "table", line: 1, columns: ["table name"], rows: [["t"], ["u"]] }, "jsonl"),
     '{"table name":"t"}\n{"table name":"u"}\n',

@@ -6,6 +6,9 @@
  *   `Received a total of N rows`;
  * - `jsonl`: only data — one JSON object per row of a SELECT (or SHOW), columns by name, values
  *   mapped as `toJsonValue` does; nothing for other statements.
+ * A SELECT over an unbounded source streams (see `streaming-result.ts`): every change with its `op`
+ * as it arrives, in `tableau` and `changelog` alike (as Flink's tableau mode in streaming), and in
+ * `jsonl` one object per change with an `"op"` field; {@link ResultRenderer} keeps that state.
  * Invariant: the output of a statement is complete lines, each ending with `\n`.
  * @module
  */
@@ -21,6 +24,44 @@ import {
 } from "@weir/sql";
 import type { DetailedStatementResult } from "./run-sql-script.ts";
 import type { SqlResultFormat } from "./sql-command-spec.ts";
+import { StreamingResultPrinter } from "./streaming-result.ts";
+
+/** The results of one statement that print on their own (not parts of a streamed SELECT). */
+export type CompleteStatementResult = Exclude<
+  DetailedStatementResult,
+  { kind: "stream-start" | "stream-changes" | "stream-end" }
+>;
+
+/**
+ * Renders every result of a session, the streamed ones included: `render` returns the text to
+ * print now for each result as it is reported.
+ */
+export class ResultRenderer {
+  readonly #format: (result: DetailedStatementResult) => SqlResultFormat;
+  #stream: StreamingResultPrinter | undefined;
+
+  /** `format`: the format, or how to choose it per result (the interactive client's result mode). */
+  constructor(format: SqlResultFormat | ((result: DetailedStatementResult) => SqlResultFormat)) {
+    this.#format = typeof format === "function" ? format : () => format;
+  }
+
+  render(result: DetailedStatementResult): string {
+    switch (result.kind) {
+      case "stream-start":
+        this.#stream = new StreamingResultPrinter(this.#format(result), result.schema, result.timeZone);
+        return "";
+      case "stream-changes":
+        return this.#stream?.changes(result.changes) ?? "";
+      case "stream-end": {
+        const text = this.#stream?.end() ?? "";
+        this.#stream = undefined;
+        return text;
+      }
+      default:
+        return renderResult(result, this.#format(result));
+    }
+  }
+}
 
 function lines(list: readonly string[]): string {
   return list.map((line) => `${line}\n`).join("");
@@ -30,14 +71,23 @@ function jsonLine(object: Record<string, unknown>): string {
   return `${JSON.stringify(object, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}\n`;
 }
 
-export function renderResult(result: DetailedStatementResult, format: SqlResultFormat): string {
+/** `, 3 checkpoints, 1 restart` when the job took checkpoints or restarted, else nothing. */
+function jobFigures(result: { readonly completedCheckpoints: number; readonly restarts: number }): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  if (result.completedCheckpoints === 0 && result.restarts === 0) return "";
+  return `, ${plural(result.completedCheckpoints, "checkpoint")}, ${plural(result.restarts, "restart")}`;
+}
+
+export function renderResult(result: CompleteStatementResult, format: SqlResultFormat): string {
   switch (result.kind) {
     case "ok":
       return format === "jsonl" ? "" : lines([`[INFO] ${result.message}`]);
     case "insert":
       return format === "jsonl"
         ? ""
-        : lines([`[INFO] Complete execution of the SQL update statement (job ${result.jobName}).`]);
+        : lines([
+            `[INFO] Complete execution of the SQL update statement (job ${result.jobName}${jobFigures(result)}).`,
+          ]);
     case "table": {
       if (format === "jsonl") {
         return result.rows

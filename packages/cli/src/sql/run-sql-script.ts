@@ -6,9 +6,12 @@
  *
  * Contract (`weir/sql-runner`): {@link runSqlScript} resolves with one result per statement, or
  * throws {@link SqlScriptError} for the first statement that fails (statements before it have run).
- * A SELECT must be bounded: a script cannot show an endless result, so a SELECT over an unbounded
- * source (e.g. `datagen` without `number-of-rows`) is an error; write such queries as
- * `INSERT INTO` a sink table (`print`, `blackhole`, …) instead. Example:
+ * A SELECT must be bounded unless the client streams results (`streamUnboundedSelects`, as
+ * `weir sql` does): a SELECT over an unbounded source (e.g. `datagen` without `number-of-rows`) is
+ * otherwise an error; write such queries as `INSERT INTO` a sink table (`print`, `blackhole`, …).
+ * The session's Flink execution keys (`execution.checkpointing.*`, `restart-strategy.*`,
+ * `execution.savepoint.path`, `pipeline.name`, `state.backend.type`, …) configure every job it
+ * runs; see `executionSettingsFromConfig` in @weir/runtime. Example:
  * ```ts
  * const { results } = await runSqlScript("SELECT 1 AS one, 'a' AS s");
  * // results: [{ kind: "select", line: 1, columns: ["one", "s"], rows: [{ one: 1, s: "a" }] }]
@@ -18,10 +21,19 @@
 
 import { randomUUID } from "node:crypto";
 import { ExecutionMode } from "@weir/api";
-import { JobCancelledError, JobExecutionError, runJob } from "@weir/runtime";
+import {
+  ConfigValueError,
+  collectSinkName,
+  type ExecutionSettings,
+  executionSettingsFromConfig,
+  JobCancelledError,
+  JobExecutionError,
+  runJob,
+} from "@weir/runtime";
 import {
   ChangelogMaterializer,
   changesSession,
+  discardResultSink,
   loadStatementDependencies,
   parseScriptPrefix,
   type Row,
@@ -56,6 +68,14 @@ export interface ScriptRunOptions {
   readonly config?: Record<string, string>;
   /** Cancels the running job and stops the script. */
   readonly signal?: AbortSignal;
+  /** Receives the jobs' events worth telling the user (restarts, restores, failed checkpoints). */
+  readonly log?: (message: string) => void;
+  /**
+   * Run a SELECT over an unbounded source and report its changes as they become final
+   * (`stream-start`, `stream-changes`…, `stream-end` results) until it is cancelled, as Flink's SQL
+   * client does; without it such a SELECT is an error (default false: results must end).
+   */
+  readonly streamUnboundedSelects?: boolean;
 }
 
 /** A statement's result with everything a renderer needs (the CLI's tableau and changelog views). */
@@ -70,6 +90,25 @@ export type DetailedStatementResult =
       readonly rows: readonly Row[];
       readonly timeZone: string;
     }
+  | {
+      /** A SELECT over an unbounded source starts streaming its changes (`streamUnboundedSelects`). */
+      readonly kind: "stream-start";
+      readonly line: number;
+      readonly schema: RowType;
+      readonly timeZone: string;
+    }
+  | {
+      /** Changes of the streaming SELECT, in order, each delivered once, as they became final. */
+      readonly kind: "stream-changes";
+      readonly line: number;
+      readonly changes: readonly RowData[];
+    }
+  | {
+      /** The streaming SELECT ended: its sources ended, or it was cancelled (then `execute` throws). */
+      readonly kind: "stream-end";
+      readonly line: number;
+      readonly cancelled: boolean;
+    }
   | { readonly kind: "ok"; readonly line: number; readonly message: string }
   | {
       readonly kind: "table";
@@ -77,13 +116,33 @@ export type DetailedStatementResult =
       readonly columns: readonly string[];
       readonly rows: readonly (readonly string[])[];
     }
-  | { readonly kind: "insert"; readonly line: number; readonly jobName: string };
+  | {
+      readonly kind: "insert";
+      readonly line: number;
+      readonly jobName: string;
+      /** Checkpoints the job completed and restarts it went through. */
+      readonly completedCheckpoints: number;
+      readonly restarts: number;
+    };
 
 function executionModeOf(config: ReadonlyMap<string, string>): ExecutionMode | undefined {
   const mode = config.get("execution.runtime-mode")?.toLowerCase();
   if (mode === "batch") return ExecutionMode.BATCH;
   if (mode === "streaming") return ExecutionMode.STREAMING;
   return undefined;
+}
+
+/**
+ * The run options the session's configuration asks for (checkpointing, restart strategy, savepoint
+ * restore, state backend, `pipeline.name`), read with Flink's keys; see `executionSettingsFromConfig`.
+ */
+function executionSettingsOf(config: ReadonlyMap<string, string>): ExecutionSettings {
+  try {
+    return executionSettingsFromConfig(config);
+  } catch (error) {
+    if (error instanceof ConfigValueError) throw new Error(`bad session option ${error.message}`);
+    throw error;
+  }
 }
 
 function parallelismOf(options: ScriptRunOptions, config: ReadonlyMap<string, string>): number {
@@ -197,7 +256,8 @@ export class SqlClient {
       onResult({ kind: "table", line, columns: outcome.columns, rows: outcome.rows });
       return;
     }
-    if (outcome.schema !== null && !outcome.bounded) {
+    const streaming = outcome.schema !== null && !outcome.bounded;
+    if (streaming && this.#options.streamUnboundedSelects !== true) {
       throw new Error(
         "the SELECT reads an unbounded source, so its result never ends; a script can only run bounded " +
           "SELECTs (bound the source, e.g. 'number-of-rows' for datagen, or INSERT INTO a sink table)",
@@ -214,16 +274,43 @@ export class SqlClient {
       runId,
     };
     const mode = executionModeOf(session.config);
-    const result = await runJob(SQL_JOB_MODULE, {
+    const { jobName = outcome.jobName, ...execution } = executionSettingsOf(session.config);
+    const log = this.#options.log;
+    const runOptions = {
+      ...execution,
       parallelism: parallelismOf(this.#options, session.config),
       params,
-      jobName: outcome.jobName,
+      jobName,
       ...(mode !== undefined ? { executionMode: mode } : {}),
       ...(signal !== undefined ? { signal } : {}),
-    });
+      ...(log !== undefined ? { log } : {}),
+    };
+    if (streaming && outcome.schema !== null) {
+      const timeZone = sessionTimeZone(session.config);
+      onResult({ kind: "stream-start", line, schema: outcome.schema, timeZone });
+      // The job's only collect sink is the result sink, translated before any record arrives.
+      let resultSink: string | undefined;
+      const onCollected = (sink: string, records: readonly unknown[]) => {
+        resultSink ??= collectSinkName(takeResultSink(runId));
+        if (sink === resultSink && records.length > 0)
+          onResult({ kind: "stream-changes", line, changes: records as readonly RowData[] });
+      };
+      try {
+        await runJob(SQL_JOB_MODULE, { ...runOptions, onCollected });
+      } catch (error) {
+        if (error instanceof JobCancelledError) onResult({ kind: "stream-end", line, cancelled: true });
+        throw error;
+      } finally {
+        if (resultSink === undefined) discardResultSink(runId);
+      }
+      onResult({ kind: "stream-end", line, cancelled: false });
+      return;
+    }
+    const result = await runJob(SQL_JOB_MODULE, runOptions);
+    const figures = { completedCheckpoints: result.completedCheckpoints, restarts: result.restarts };
     const sink = takeResultSink(runId);
     if (outcome.schema === null || sink === null) {
-      onResult({ kind: "insert", line, jobName: outcome.jobName });
+      onResult({ kind: "insert", line, jobName, ...figures });
       return;
     }
     const changelog = result.collected(sink);

@@ -14,8 +14,13 @@ export const SQL_COMMAND: CommandSpec = {
   summary: "Run Flink SQL: a script with -f, or an interactive SQL client",
   description:
     "With -f, runs the statements of a SQL script in order on the local mini-cluster, as Flink's SQL client\n" +
-    "does: DDL, SET and SHOW act on the session, each SELECT / INSERT runs as a job. A SELECT must read bounded\n" +
-    "sources (its final rows are printed once it ends); write unbounded queries as INSERT INTO a sink table.\n" +
+    "does: DDL, SET and SHOW act on the session, each SELECT / INSERT runs as a job. A SELECT over bounded\n" +
+    "sources prints its final rows once it ends; a SELECT over an unbounded source streams every change as it\n" +
+    "becomes final (with checkpointing: per completed checkpoint, so a restart never shows a row twice) until\n" +
+    "Ctrl-C or SIGTERM cancels it (exit code 130; the statements after it do not run). Flink's execution keys\n" +
+    "configure the jobs: SET 'execution.checkpointing.interval' = '10 s', 'restart-strategy.type',\n" +
+    "'execution.savepoint.path' (resume from a kept checkpoint directory), 'pipeline.name', 'state.backend.type'\n" +
+    "(see docs/sql-client.md).\n" +
     "The first failing statement stops the script: `[ERROR] line L, column C: ...` on stderr, exit code 1.\n" +
     "Without -f, starts the interactive client: statements end with ';' and may span lines; history is kept in\n" +
     "~/.weir/sql_history; type HELP; for the client's commands.",
@@ -27,7 +32,9 @@ export const SQL_COMMAND: CommandSpec = {
       value: "FORMAT",
       description:
         "How results print: tableau (Flink's boxed table of the final rows, default), jsonl (one JSON object\n" +
-        "      per final row, columns by name; nothing else on stdout) or changelog (boxed table of every change).",
+        "      per final row, columns by name; nothing else on stdout) or changelog (boxed table of every change).\n" +
+        "      An unbounded SELECT streams its changes: tableau and changelog as a table with an op column\n" +
+        '      (+I, -U, +U, -D), jsonl as one object per change with an "op" field first.',
     },
     {
       name: "parallelism",

@@ -52,6 +52,18 @@ export function parseSqlArgs(args: readonly string[]): SqlInvocation | "help" {
   return { file, format, parallelism, config };
 }
 
+/**
+ * What a job's log line shows in the SQL client: routine checkpoint completions are left out (as
+ * Flink's client shows none), and the kept-checkpoints notice names the SQL way to restore.
+ */
+export function sqlLogLine(message: string): string | undefined {
+  if (/^checkpoint \d+ completed/.test(message)) return undefined;
+  const kept = /^checkpoints of the run are kept in (\S+)/.exec(message);
+  if (kept !== null)
+    return `checkpoints of the run are kept in ${kept[1]} (restore with SET 'execution.savepoint.path' = '${kept[1]}';)`;
+  return message;
+}
+
 /** `[ERROR] line 3, column 8: …`, then the excerpt of a syntax error. */
 export function formatSqlError(error: SqlScriptError): string {
   return `[ERROR] ${error.message}\n${error.excerpt === undefined ? "" : `${error.excerpt}\n`}`;
@@ -65,12 +77,17 @@ export async function sqlCommand(args: readonly string[]): Promise<number> {
   }
   const options: ScriptRunOptions = {
     config: invocation.config,
+    streamUnboundedSelects: true,
+    log: (message) => {
+      const line = sqlLogLine(message);
+      if (line !== undefined) process.stderr.write(`weir: ${line}\n`);
+    },
     ...(invocation.parallelism !== undefined ? { parallelism: invocation.parallelism } : {}),
   };
   // The SQL engine loads only now, so that `weir run` and bad flags stay fast.
   const [
     { runInteractiveClient },
-    { renderResult },
+    { ResultRenderer },
     { SqlClient, SqlScriptError: ScriptError },
     { JobCancelledError },
   ] = await Promise.all([
@@ -91,11 +108,12 @@ export async function sqlCommand(args: readonly string[]): Promise<number> {
   };
   process.on("SIGINT", onInterrupt);
   process.on("SIGTERM", onInterrupt);
+  const renderer = new ResultRenderer(invocation.format);
   try {
     await new SqlClient(options).execute(
       script,
       (result) => {
-        process.stdout.write(renderResult(result, invocation.format));
+        process.stdout.write(renderer.render(result));
       },
       abort.signal,
     );

@@ -26,10 +26,23 @@
  *   parallelism > 1 another subtask's files of the same checkpoint may appear moments later, and a
  *   later checkpoint may add files to a bucket that has a marker — as in Flink, where a partition
  *   can be committed again when late data arrives.
+ * - Bulk formats ({@link FileSink.forBulk}, e.g. Parquet) write a file that is complete only once its
+ *   footer is written, so, as in Flink, their parts roll at every checkpoint (they always do here)
+ *   and are finished before being fsynced and pre-committed; size rolling is checked against the
+ *   bytes the format has written so far (for Parquet, at row-group boundaries).
  * @module
  */
 
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  writeSync,
+} from "node:fs";
 import { join, resolve } from "node:path";
 import type { Committer, Sink, SinkWriter, SinkWriterContext } from "@weir/api";
 
@@ -72,6 +85,35 @@ export interface FileSinkOptions<T> {
    * When set (e.g. `"_SUCCESS"`), each commit also creates an empty file of this name in every
    * bucket it committed part files into (see the module doc for what it promises). Default: none.
    */
+  readonly successFileName?: string;
+}
+
+/**
+ * One part file of a bulk format being written. The sink calls `add` for every record of the part,
+ * then `finish` exactly once before it fsyncs and closes the file: the format writes what it still
+ * buffers and its footer. Until `finish` the file need not be readable. @public
+ */
+export interface BulkPartWriter<T> {
+  add(record: T): void;
+  /** Bytes written to the file so far (size rolling compares this with `maxPartBytes`). */
+  readonly bytesWritten: number;
+  finish(): void;
+}
+
+/** A bulk (whole-file) format, e.g. Parquet: opens a part writer on a file descriptor. @public */
+export interface BulkFormat<T> {
+  /** The part files' extension, e.g. `"parquet"`. */
+  readonly extension: string;
+  open(fd: number): BulkPartWriter<T>;
+}
+
+/** Options of {@link FileSink.forBulk}. @public */
+export interface BulkFileSinkOptions<T> {
+  readonly format: BulkFormat<T>;
+  readonly rollingPolicy?: RollingPolicy;
+  /** As for {@link FileSinkOptions.bucketAssigner}. */
+  readonly bucketAssigner?: (record: T) => string;
+  readonly partPrefix?: string;
   readonly successFileName?: string;
 }
 
@@ -131,6 +173,8 @@ interface OpenPart {
   bytes: number;
   /** Encoded lines not yet written to `fd`. */
   chunks: string[];
+  /** The bulk format's writer of this part; null for row formats. */
+  readonly bulk: BulkPartWriter<unknown> | null;
 }
 
 class FileSinkWriter<T> implements SinkWriter<T, FileCommittable> {
@@ -143,6 +187,7 @@ class FileSinkWriter<T> implements SinkWriter<T, FileCommittable> {
   readonly #assign: (record: T) => string;
   readonly #prefix: string;
   readonly #extension: string;
+  readonly #bulk: BulkFormat<T> | null;
   readonly #parts = new Map<string, OpenPart>();
   readonly #validBuckets = new Set<string>();
   /** Parts rolled since the last pre-commit: closed, awaiting the next checkpoint. */
@@ -159,6 +204,7 @@ class FileSinkWriter<T> implements SinkWriter<T, FileCommittable> {
     this.#assign = options.assign;
     this.#prefix = options.prefix;
     this.#extension = options.extension;
+    this.#bulk = options.bulk;
   }
 
   write(records: readonly T[]): void {
@@ -169,13 +215,15 @@ class FileSinkWriter<T> implements SinkWriter<T, FileCommittable> {
         bucket = validateBucket(bucket);
         this.#validBuckets.add(bucket);
       }
-      const line = this.#encode(record);
-      const size = Buffer.byteLength(line);
+      const bulk = this.#bulk !== null;
+      const line = bulk ? "" : this.#encode(record);
+      const size = bulk ? 0 : Buffer.byteLength(line);
       let part = this.#parts.get(bucket);
       if (
         part !== undefined &&
         part.records > 0 &&
-        (part.records >= this.#maxRecords || part.bytes + size > this.#maxPartBytes)
+        (part.records >= this.#maxRecords ||
+          (part.bulk === null ? part.bytes : part.bulk.bytesWritten) + size > this.#maxPartBytes)
       ) {
         this.#rolled.push(this.#closePart(part));
         this.#parts.delete(bucket);
@@ -185,8 +233,12 @@ class FileSinkWriter<T> implements SinkWriter<T, FileCommittable> {
         part = this.#openPart(bucket);
         this.#parts.set(bucket, part);
       }
-      part.chunks.push(line);
       part.records++;
+      if (part.bulk !== null) {
+        part.bulk.add(record);
+        continue;
+      }
+      part.chunks.push(line);
       part.bytes += size;
       touched.add(part);
     }
@@ -236,6 +288,7 @@ class FileSinkWriter<T> implements SinkWriter<T, FileCommittable> {
         records: 0,
         bytes: 0,
         chunks: [],
+        bulk: this.#bulk === null ? null : (this.#bulk.open(fd) as BulkPartWriter<unknown>),
       };
       if (this.#header !== undefined) {
         part.chunks.push(this.#header);
@@ -253,6 +306,10 @@ class FileSinkWriter<T> implements SinkWriter<T, FileCommittable> {
   }
 
   #closePart(part: OpenPart): FileCommittable {
+    if (part.bulk !== null) {
+      part.bulk.finish();
+      part.bytes = fstatSync(part.fd).size;
+    }
     this.#drain(part);
     fsyncSync(part.fd);
     closeSync(part.fd);
@@ -320,6 +377,7 @@ interface ResolvedOptions<T> {
   readonly assign: (record: T) => string;
   readonly prefix: string;
   readonly extension: string;
+  readonly bulk: BulkFormat<T> | null;
 }
 
 function checkSuccessFileName(name: string | undefined): string | undefined {
@@ -331,7 +389,11 @@ function checkSuccessFileName(name: string | undefined): string | undefined {
   return name;
 }
 
-function resolveOptions<T>(options: FileSinkOptions<T>): ResolvedOptions<T> {
+function commonOptions<T>(options: {
+  readonly partPrefix?: string;
+  readonly rollingPolicy?: RollingPolicy;
+  readonly bucketAssigner?: (record: T) => string;
+}) {
   const prefix = options.partPrefix ?? "part";
   if (prefix === "" || /[/\\\0]/.test(prefix) || prefix.startsWith("."))
     throw new Error(`FileSink: invalid partPrefix ${JSON.stringify(prefix)}`);
@@ -346,6 +408,11 @@ function resolveOptions<T>(options: FileSinkOptions<T>): ResolvedOptions<T> {
     Number.POSITIVE_INFINITY,
   );
   const assign = options.bucketAssigner ?? (() => "");
+  return { prefix, maxPartBytes, maxRecords, assign };
+}
+
+function resolveOptions<T>(options: FileSinkOptions<T>): ResolvedOptions<T> {
+  const { prefix, maxPartBytes, maxRecords, assign } = commonOptions(options);
   const custom = options.encode;
   if (custom !== undefined) {
     const extension = options.extension ?? options.format;
@@ -357,6 +424,7 @@ function resolveOptions<T>(options: FileSinkOptions<T>): ResolvedOptions<T> {
       assign,
       prefix,
       extension,
+      bulk: null,
     };
   }
   if (options.format === "jsonl") {
@@ -367,7 +435,16 @@ function resolveOptions<T>(options: FileSinkOptions<T>): ResolvedOptions<T> {
       if (json === undefined) throw new Error(`FileSink: record ${String(record)} has no JSON form`);
       return `${json}\n`;
     };
-    return { encode, header: undefined, maxPartBytes, maxRecords, assign, prefix, extension: "jsonl" };
+    return {
+      encode,
+      header: undefined,
+      maxPartBytes,
+      maxRecords,
+      assign,
+      prefix,
+      extension: "jsonl",
+      bulk: null,
+    };
   }
   if (options.format === "csv") {
     const columns = options.columns;
@@ -376,7 +453,7 @@ function resolveOptions<T>(options: FileSinkOptions<T>): ResolvedOptions<T> {
     const encode = (record: T): string => `${columns.map((c) => csvField(record[c])).join(",")}\r\n`;
     const header =
       options.header === true ? `${columns.map((c) => csvField(String(c))).join(",")}\r\n` : undefined;
-    return { encode, header, maxPartBytes, maxRecords, assign, prefix, extension: "csv" };
+    return { encode, header, maxPartBytes, maxRecords, assign, prefix, extension: "csv", bulk: null };
   }
   throw new Error(`FileSink: unknown format ${JSON.stringify(options.format)}`);
 }
@@ -390,6 +467,30 @@ export const FileSink = {
   forRows<T>(directory: string, options: FileSinkOptions<T>): Sink<T, FileCommittable> {
     const dir = resolve(directory);
     const resolved = resolveOptions(options);
+    const successFileName = checkSuccessFileName(options.successFileName);
+    return {
+      createWriter: (ctx) => new FileSinkWriter<T>(dir, ctx, resolved),
+      createCommitter: () => new FileCommitter(dir, successFileName),
+    };
+  },
+
+  /**
+   * A sink writing records under `directory` in a bulk format (e.g. {@link ParquetFormat}): one
+   * file per part, finished and rolled at every checkpoint (and by `rollingPolicy`), committed as
+   * for {@link FileSink.forRows}.
+   */
+  forBulk<T>(directory: string, options: BulkFileSinkOptions<T>): Sink<T, FileCommittable> {
+    const dir = resolve(directory);
+    const format = options.format;
+    if (typeof format?.open !== "function" || typeof format.extension !== "string")
+      throw new Error("FileSink: format must be a bulk format (with extension and open)");
+    const resolved: ResolvedOptions<T> = {
+      ...commonOptions(options),
+      encode: () => "",
+      header: undefined,
+      extension: format.extension,
+      bulk: format,
+    };
     const successFileName = checkSuccessFileName(options.successFileName);
     return {
       createWriter: (ctx) => new FileSinkWriter<T>(dir, ctx, resolved),

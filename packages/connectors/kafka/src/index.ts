@@ -5,14 +5,9 @@
  * @module
  */
 
-export {
-  type BadRecordPolicy,
-  type DeadLetter,
-  type KafkaSourceMetrics,
-  kafkaSourceMetrics,
-} from "./bad-record-policy.ts";
 export type { KafkaClientOptions } from "./kafka-client-options.ts";
 export type { KafkaConsumerRecord } from "./kafka-consumer-record.ts";
+export type { KafkaDeadLetter } from "./kafka-dead-letter.ts";
 export type { KafkaPartitionSplit } from "./kafka-partition-split.ts";
 export { KafkaDeserializers, type KafkaRecordDeserializer } from "./kafka-record-deserializer.ts";
 export {
@@ -21,10 +16,12 @@ export {
   KafkaSerializers,
   type ValueSerializerOptions,
 } from "./kafka-record-serializer.ts";
-export { KafkaSink } from "./kafka-sink.ts";
+export { KafkaSink, type KafkaSinkCommittable } from "./kafka-sink.ts";
 export type { DeliveryGuarantee, KafkaSinkOptions } from "./kafka-sink-options.ts";
 export { KafkaSource } from "./kafka-source.ts";
 export type { KafkaEnumeratorState } from "./kafka-source-enumerator.ts";
+export { type KafkaSourceMetrics, kafkaSourceMetrics } from "./kafka-source-metrics.ts";
 export type { KafkaSourceOptions } from "./kafka-source-options.ts";
 export type { StartingOffsets } from "./starting-offsets.ts";
 export type { KafkaCommittable } from "./transaction-admin.ts";
+export type { KafkaRecoveryMarker } from "./transaction-recovery.ts";

@@ -36,8 +36,9 @@ export interface KafkaSinkOptions<T> extends KafkaClientOptions {
   readonly deliveryGuarantee?: DeliveryGuarantee;
   /**
    * Exactly-once only, and required there: transactional ids are `<prefix>-<subtask>-<n>`. Use a
-   * prefix no other job uses on the same cluster: on start, a subtask aborts the open
-   * transactions of its ids, which an earlier attempt of this job left behind.
+   * prefix no other job uses on the same cluster: after its first checkpoint, an attempt aborts
+   * the open transactions of the prefix that earlier attempts left behind (also those of subtasks
+   * a restore at a lower parallelism removed).
    */
   readonly transactionalIdPrefix?: string;
   /**

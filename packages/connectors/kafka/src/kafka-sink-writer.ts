@@ -6,17 +6,16 @@
  * `<prefix>-<subtask>-<n>`) on the first record after each checkpoint; at the barrier it waits for
  * every send and hands the transaction over as a {@link KafkaCommittable} (pre-commit), which the
  * Committer commits when the checkpoint completes. Before its first transaction it lists the
- * transactional ids of its subtask: open ones were left by a failed attempt after its last
- * completed checkpoint and are fenced and aborted; `n` continues after the highest id ever used,
- * so no id of a pre-committed transaction is reused (re-committing it after a restore must find
- * its producer epoch unchanged).
- *
- * Known limit: after a restore at a *lower* parallelism, open transactions of the vanished
- * subtasks' ids are not aborted by anyone (a subtask only lists its own ids); they end at their
- * transaction timeout, and read_committed readers of their partitions wait until then.
+ * transactional ids of its subtask so that `n` continues after the highest id ever used: no id of a
+ * pre-committed transaction is reused (re-committing it after a restore must find its producer
+ * epoch unchanged). Transactions an earlier attempt left open — of this subtask or, after a restore
+ * at a lower parallelism, of subtasks that no longer exist — are aborted once the attempt's first
+ * checkpoint completes (transaction-recovery.ts says why then and who owns which ids): until then
+ * each pre-commit carries a {@link KafkaRecoveryMarker}.
  * @module
  */
 
+import { randomUUID } from "node:crypto";
 import { Producer } from "@platformatic/kafka";
 
 type Transaction = NonNullable<Producer["transaction"]>;
@@ -27,6 +26,13 @@ import { kafkaErrorText } from "./kafka-error-text.ts";
 import type { KafkaProducerRecord } from "./kafka-record-serializer.ts";
 import type { ResolvedKafkaSinkOptions } from "./kafka-sink-options.ts";
 import { type KafkaCommittable, TransactionAdmin } from "./transaction-admin.ts";
+import {
+  type KafkaRecoveryMarker,
+  needsRecovery,
+  parseTransactionalId,
+  registerWriter,
+  unregisterWriter,
+} from "./transaction-recovery.ts";
 
 interface OutgoingMessage {
   topic: string;
@@ -44,7 +50,7 @@ interface Sender {
 const EMPTY = Buffer.alloc(0);
 const toBuffer = (value: Buffer | string): Buffer => (typeof value === "string" ? Buffer.from(value) : value);
 
-export class KafkaSinkWriter<T> implements SinkWriter<T, KafkaCommittable> {
+export class KafkaSinkWriter<T> implements SinkWriter<T, KafkaCommittable | KafkaRecoveryMarker> {
   readonly #options: ResolvedKafkaSinkOptions<T>;
   readonly #ctx: SinkWriterContext;
   readonly #inFlight = new Set<Promise<void>>();
@@ -52,7 +58,10 @@ export class KafkaSinkWriter<T> implements SinkWriter<T, KafkaCommittable> {
   #producer: Producer | undefined;
   // Exactly-once only.
   #admin: TransactionAdmin | undefined;
+  /** The first transaction number of this writer, once the subtask's ids were listed. */
+  #firstTransaction: Promise<number> | undefined;
   #nextTransaction = -1;
+  readonly #writerId = randomUUID();
   #transaction:
     | {
         id: string;
@@ -68,6 +77,7 @@ export class KafkaSinkWriter<T> implements SinkWriter<T, KafkaCommittable> {
   constructor(options: ResolvedKafkaSinkOptions<T>, ctx: SinkWriterContext) {
     this.#options = options;
     this.#ctx = ctx;
+    if (options.deliveryGuarantee === "exactly-once") registerWriter(this.#writerId);
   }
 
   #toMessage(element: T): OutgoingMessage | null {
@@ -191,49 +201,70 @@ export class KafkaSinkWriter<T> implements SinkWriter<T, KafkaCommittable> {
     await this.#awaitSends();
   }
 
-  /** Exactly-once: hands the open transaction over to the Committer (pre-commit). */
-  async prepareCommit(): Promise<readonly KafkaCommittable[]> {
+  /**
+   * Exactly-once: hands the open transaction over to the Committer (pre-commit), with the recovery
+   * marker until this writer's recovery ran.
+   */
+  async prepareCommit(): Promise<readonly (KafkaCommittable | KafkaRecoveryMarker)[]> {
+    if (this.#options.deliveryGuarantee !== "exactly-once") return [];
+    const committables: (KafkaCommittable | KafkaRecoveryMarker)[] = [];
     const transaction = this.#transaction;
-    if (transaction === undefined) return [];
-    await this.#awaitSends();
-    const producerId = transaction.producer.producerId;
-    const producerEpoch = transaction.producer.producerEpoch;
-    if (producerId === undefined || producerEpoch === undefined)
-      throw new Error(`${this.#options.name}: transaction ${transaction.id} has no producer id`);
-    this.#transaction = undefined;
-    // Closing the producer leaves its transaction open: the Committer ends it by id and epoch.
-    await transaction.producer.close(true).catch(() => {});
-    return [
-      {
+    if (transaction !== undefined) {
+      await this.#awaitSends();
+      const producerId = transaction.producer.producerId;
+      const producerEpoch = transaction.producer.producerEpoch;
+      if (producerId === undefined || producerEpoch === undefined)
+        throw new Error(`${this.#options.name}: transaction ${transaction.id} has no producer id`);
+      this.#transaction = undefined;
+      // Closing the producer leaves its transaction open: the Committer ends it by id and epoch.
+      await transaction.producer.close(true).catch(() => {});
+      committables.push({
         transactionalId: transaction.id,
         producerId: producerId.toString(),
         producerEpoch,
         records: transaction.records,
-      },
-    ];
+      });
+    }
+    if (needsRecovery(this.#writerId))
+      committables.push({
+        recovery: {
+          writer: this.#writerId,
+          subtask: this.#ctx.indexOfSubtask,
+          parallelism: this.#ctx.parallelism,
+          firstTransaction: await this.#numbering(),
+        },
+      });
+    return committables;
   }
 
-  async #beginTransaction(): Promise<void> {
+  #transactionAdmin(): TransactionAdmin {
     this.#admin ??= new TransactionAdmin(
       this.#options,
       this.#options.name,
       this.#options.transactionTimeoutMs,
     );
-    const admin = this.#admin;
-    const prefix = `${this.#options.transactionalIdPrefix}-${this.#ctx.indexOfSubtask}-`;
-    if (this.#nextTransaction < 0) {
+    return this.#admin;
+  }
+
+  /**
+   * The first transaction number: one above the highest id of this subtask the brokers know, in
+   * any state. Open ones among them are not touched here (see the module comment).
+   */
+  #numbering(): Promise<number> {
+    this.#firstTransaction ??= (async () => {
       let highest = -1;
-      const open: string[] = [];
-      for (const { transactionalId, state } of await admin.listTransactions()) {
-        if (!transactionalId.startsWith(prefix)) continue;
-        const rest = transactionalId.slice(prefix.length);
-        if (!/^\d+$/.test(rest)) continue;
-        highest = Math.max(highest, Number(rest));
-        if (state === "Ongoing") open.push(transactionalId);
+      for (const { transactionalId } of await this.#transactionAdmin().listTransactions()) {
+        const id = parseTransactionalId(this.#options.transactionalIdPrefix, transactionalId);
+        if (id?.subtask === this.#ctx.indexOfSubtask) highest = Math.max(highest, id.number);
       }
-      for (const id of open) await admin.fenceAndAbort(id);
-      this.#nextTransaction = highest + 1;
-    }
+      return highest + 1;
+    })();
+    return this.#firstTransaction;
+  }
+
+  async #beginTransaction(): Promise<void> {
+    if (this.#nextTransaction < 0) this.#nextTransaction = await this.#numbering();
+    const prefix = `${this.#options.transactionalIdPrefix}-${this.#ctx.indexOfSubtask}-`;
     const id = `${prefix}${this.#nextTransaction++}`;
     const producer = new Producer({
       ...baseClientOptions(this.#options, this.#options.name, `writer-${this.#ctx.indexOfSubtask}`),
@@ -262,6 +293,7 @@ export class KafkaSinkWriter<T> implements SinkWriter<T, KafkaCommittable> {
   }
 
   async close(): Promise<void> {
+    unregisterWriter(this.#writerId);
     await Promise.allSettled(this.#inFlight);
     const transaction = this.#transaction;
     this.#transaction = undefined;

@@ -176,7 +176,13 @@ export class KafkaSourceEnumerator implements SplitEnumerator<KafkaPartitionSpli
     this.#assignPending();
   }
 
-  addReader(): void {}
+  /**
+   * A reader registers: at start, or again after its region restarted alone. A restarted reader
+   * lost the "no more splits" signal of its first attempt, so a bounded source signals it anew.
+   */
+  addReader(subtask: number): void {
+    this.#noMoreSignalled.delete(subtask);
+  }
 
   snapshotState(): KafkaEnumeratorState {
     return {

@@ -16,8 +16,9 @@
  * @module
  */
 
-import { type BadRecordPolicy, validateBadRecordPolicy } from "./bad-record-policy.ts";
+import { type BadRecordPolicy, validateBadRecordPolicy } from "@weir/api";
 import { bootstrapList, clientOptionsOf, type KafkaClientOptions } from "./kafka-client-options.ts";
+import type { KafkaDeadLetter } from "./kafka-dead-letter.ts";
 import type { KafkaRecordDeserializer } from "./kafka-record-deserializer.ts";
 import { type StartingOffsets, validateStartingOffsets } from "./starting-offsets.ts";
 
@@ -43,7 +44,7 @@ export interface KafkaSourceOptions<T> extends KafkaClientOptions {
   /** Commits the checkpointed offsets to the group when a checkpoint completes (default: true when `groupId` is set). */
   readonly commitOffsetsOnCheckpoint?: boolean;
   /** What happens to records the deserializer rejects (default `{ kind: "fail" }`). */
-  readonly badRecords?: BadRecordPolicy;
+  readonly badRecords?: BadRecordPolicy<KafkaDeadLetter>;
   /** Longest wait of one fetch for new data, in ms (default 100). */
   readonly fetchMaxWaitMs?: number;
   /** Largest amount fetched per partition per request, in bytes (default 1 MiB). */
@@ -76,7 +77,7 @@ export interface ResolvedKafkaSourceOptions<T> extends KafkaClientOptions {
   readonly readCommitted: boolean;
   readonly partitionDiscoveryIntervalMs: number;
   readonly commitOffsetsOnCheckpoint: boolean;
-  readonly badRecords: BadRecordPolicy;
+  readonly badRecords: BadRecordPolicy<KafkaDeadLetter>;
   readonly fetchMaxWaitMs: number;
   readonly fetchMaxBytesPerPartition: number;
   readonly log: (line: string) => void;

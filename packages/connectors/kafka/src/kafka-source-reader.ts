@@ -12,6 +12,7 @@
 
 import type { RecordsBatch } from "@platformatic/kafka";
 import {
+  DroppedRecordLog,
   EventTimeExtension,
   InputStatus,
   type ReaderOutput,
@@ -19,10 +20,11 @@ import {
   type SourceReader,
   type SourceReaderContext,
 } from "@weir/api";
-import { countDeadLetter, type DeadLetter, DropLog } from "./bad-record-policy.ts";
 import type { KafkaConsumerRecord } from "./kafka-consumer-record.ts";
+import type { KafkaDeadLetter } from "./kafka-dead-letter.ts";
 import { kafkaErrorText } from "./kafka-error-text.ts";
 import type { KafkaPartitionSplit } from "./kafka-partition-split.ts";
+import { kafkaSourceMetrics } from "./kafka-source-metrics.ts";
 import type { ResolvedKafkaSourceOptions } from "./kafka-source-options.ts";
 import { committedBatches, type FetchedPartition, PartitionFetcher } from "./partition-fetcher.ts";
 
@@ -84,8 +86,8 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
     value: null,
     headers: NO_HEADERS,
   };
-  readonly #dropLog: DropLog | undefined;
-  #deadLetterWriter: SinkWriter<DeadLetter, unknown> | undefined;
+  readonly #dropLog: DroppedRecordLog | undefined;
+  #deadLetterWriter: SinkWriter<KafkaDeadLetter, unknown> | undefined;
   #queue: Chunk[] = [];
   #queuedRecords = 0;
   #noMoreSplits = false;
@@ -118,7 +120,10 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
     this.#timestampOf = options.watermarks?.timestamp;
     const policy = options.badRecords;
     if (policy.kind === "drop")
-      this.#dropLog = new DropLog(options.name, policy.logIntervalMs ?? 10_000, policy.log ?? options.log);
+      this.#dropLog = new DroppedRecordLog(options.name, {
+        logIntervalMs: policy.logIntervalMs ?? 10_000,
+        log: policy.log ?? options.log,
+      });
   }
 
   start(): void {
@@ -292,12 +297,13 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
       });
     }
     if (policy.kind === "drop") {
+      kafkaSourceMetrics().droppedRecords++;
       this.#dropLog!.dropped(where, message, Date.now());
       state.offset = offset + 1;
       return;
     }
     const record = this.#record;
-    const letter: DeadLetter = {
+    const letter: KafkaDeadLetter = {
       topic: state.topic,
       partition: state.partition,
       offset,
@@ -311,7 +317,7 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
     // taken meanwhile replays it (at-least-once into the dead-letter sink).
     this.#blocked = this.#deliverDeadLetter(letter).then(
       () => {
-        countDeadLetter();
+        kafkaSourceMetrics().deadLetters++;
         if (state.offset === offset) state.offset = offset + 1;
         this.#blocked = undefined;
         this.#signal();
@@ -327,7 +333,7 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionSplit
     );
   }
 
-  async #deliverDeadLetter(letter: DeadLetter): Promise<void> {
+  async #deliverDeadLetter(letter: KafkaDeadLetter): Promise<void> {
     const policy = this.#options.badRecords;
     if (policy.kind !== "dead-letter") return;
     this.#deadLetterWriter ??= policy.sink.createWriter({

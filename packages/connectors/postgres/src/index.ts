@@ -25,6 +25,11 @@ export {
   parseTableName,
 } from "./connection-options.ts";
 export {
+  type MysqlBadRecordPolicy,
+  type MysqlCdcSourceMetrics,
+  mysqlCdcSourceMetrics,
+} from "./mysql-cdc/mysql-bad-records.ts";
+export {
   initialMysqlSplit,
   type MysqlCdcOptions,
   MysqlCdcSource,

@@ -52,6 +52,7 @@ export function checkNonRestoredState(
 function hasState(snapshot: OperatorSnapshot): boolean {
   return (
     Object.values(snapshot.keyed).some((entries) => entries.length > 0) ||
+    (snapshot.keyedHandles?.length ?? 0) > 0 ||
     Object.values(snapshot.operator).some((part) => part.value !== undefined) ||
     (snapshot.timers?.length ?? 0) > 0 ||
     (snapshot.eventTimers?.length ?? 0) > 0 ||
@@ -83,9 +84,14 @@ export function restoreForSlot(
       const keyed = Object.fromEntries(
         Object.entries(state.keyed).map(([name, entries]) => [name, entries.filter(owned)]),
       );
+      // Handles whose key groups do not meet this slot's range hold nothing for it.
+      const keyedHandles = state.keyedHandles?.filter(
+        (handle) => handle.keyGroups.start <= end && handle.keyGroups.end >= start,
+      );
       snapshots.push({
         ...state,
         keyed,
+        ...(keyedHandles !== undefined ? { keyedHandles } : {}),
         ...(state.timers !== undefined
           ? { timers: state.timers.filter(([, key]) => owned([key, undefined])) }
           : {}),

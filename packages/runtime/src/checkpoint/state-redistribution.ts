@@ -2,7 +2,7 @@
  * How the snapshots of every subtask of an old job become the state one subtask of the new job
  * restores from, at the same or another parallelism (restoring a savepoint after rescaling).
  *
- * Invariant: keyed state and timers are pooled, never split here: the restored operator keeps the
+ * Invariant: keyed state (inline entries and blob handles) and timers are pooled, never split here: the restored operator keeps the
  * key groups of its own range, so every key lands on exactly one new subtask. Non-keyed state
  * follows its declared `RedistributionMode`; state whose mode cannot be rescaled fails the restore
  * with an error naming it instead of being guessed at.
@@ -79,6 +79,8 @@ export function redistributeOperatorState(
   // Timers belong to keys: pool them; the operator keeps those of its own key groups.
   const timers = snapshots.flatMap((s) => s.timers ?? []);
   const eventTimers = snapshots.flatMap((s) => s.eventTimers ?? []);
+  // Keyed state in blob storage: pooled like inline keyed state (each handle says its key groups).
+  const keyedHandles = snapshots.flatMap((s) => s.keyedHandles ?? []);
   return {
     operatorId: first.operatorId,
     keyed,
@@ -87,6 +89,7 @@ export function redistributeOperatorState(
     ...(eventTimers.length > 0 ? { eventTimers } : {}),
     ...(extra !== undefined ? { extra } : {}),
     ...(ttlStates.length > 0 ? { ttlStates } : {}),
+    ...(keyedHandles.length > 0 ? { keyedHandles } : {}),
   };
 }
 

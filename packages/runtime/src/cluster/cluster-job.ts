@@ -17,10 +17,16 @@ import { isCollectSink, type JobExecutionResult, type Sink } from "@weir/api";
 import { checkpointToObjects } from "../checkpoint/checkpoint-persistence.ts";
 import { CheckpointStore } from "../checkpoint/storage/checkpoint-store.ts";
 import { LocalDirectoryBlobStore } from "../checkpoint/storage/local-directory-blob-store.ts";
-import type { CheckpointStats, CompletedCheckpoint } from "../coordinator/checkpoint-coordinator.ts";
+import type {
+  CheckpointFailure,
+  CheckpointStats,
+  CompletedCheckpoint,
+  TaskCheckpointFigures,
+} from "../coordinator/checkpoint-coordinator.ts";
 import type { JobExecutionError } from "../coordinator/job-errors.ts";
 import type { JobRun, JobRunObserver, JobState } from "../coordinator/job-run.ts";
 import type { JobGraph } from "../graph/job-graph.ts";
+import type { LocalRecovery } from "./local-recovery.ts";
 import type { RemoteSlotGroup } from "./remote-slot-group.ts";
 
 const KEPT_EXCEPTIONS = 20;
@@ -42,6 +48,11 @@ export interface CheckpointRecord {
   readonly durationMs: number;
   readonly sizeBytes: number;
   readonly maxAlignmentMs: number;
+  /** Whether any task took its part unaligned, and the in-flight bytes persisted over all tasks. */
+  readonly unaligned: boolean;
+  readonly inFlightBytes: number;
+  /** Per task: duration until its ack, state size, in-flight size, alignment time, unaligned. */
+  readonly tasks: readonly TaskCheckpointFigures[];
 }
 
 export interface SavepointRequest {
@@ -50,6 +61,10 @@ export interface SavepointRequest {
   location: string | undefined;
   failure: string | undefined;
   readonly cancelJob: boolean;
+  /** The directory the savepoint's own directory is created in. */
+  readonly targetDirectory: string;
+  /** A client read the final status (a local run that stopped waits for this before it exits). */
+  outcomeReported?: boolean;
 }
 
 export interface VertexCounters {
@@ -99,8 +114,15 @@ export class ClusterJob implements JobRunObserver {
   readonly #writing = new Set<string>();
   state: JobState | "INITIALIZING" = "INITIALIZING";
   attempt = 0;
+  /** Task-local recovery figures, when the job has it on. */
+  localRecovery: LocalRecovery | undefined;
+  /** Region restarts so far (full restarts count in `attempt`). */
+  regionRestarts = 0;
+  lastRegionRestart: { readonly at: number; readonly tasks: readonly string[] } | undefined;
   endedAt: number | undefined;
   completedCheckpoints = 0;
+  /** Triggered checkpoints that did not complete (expired, abandoned, not stored). */
+  failedCheckpoints = 0;
   run: JobRun | undefined;
   /** The live attempt's slots (set by the JobManager when an attempt is launched). */
   group: RemoteSlotGroup | undefined;
@@ -129,6 +151,12 @@ export class ClusterJob implements JobRunObserver {
     }
   }
 
+  /** Region failover: some tasks restart while the job stays RUNNING. */
+  regionRestarting(tasks: readonly string[]): void {
+    this.regionRestarts++;
+    this.lastRegionRestart = { at: Date.now(), tasks: [...tasks] };
+  }
+
   failed(error: JobExecutionError, restarting: boolean): void {
     this.exceptions.push({
       timestamp: Date.now(),
@@ -141,8 +169,14 @@ export class ClusterJob implements JobRunObserver {
     if (this.exceptions.length > KEPT_EXCEPTIONS) this.exceptions.shift();
   }
 
+  checkpointFailed(_failure: CheckpointFailure): void {
+    this.failedCheckpoints++;
+  }
+
   checkpointCompleted(checkpoint: CompletedCheckpoint, stats: CheckpointStats): void {
     this.completedCheckpoints++;
+    // Here, not where slots are told: a checkpoint may complete while an attempt is being cancelled.
+    this.localRecovery?.completed(checkpoint.checkpointId);
     this.checkpoints.push({
       id: stats.checkpointId,
       status: "COMPLETED",
@@ -150,6 +184,9 @@ export class ClusterJob implements JobRunObserver {
       durationMs: stats.durationMs,
       sizeBytes: stats.sizeBytes,
       maxAlignmentMs: stats.maxAlignmentMs,
+      unaligned: stats.unaligned,
+      inFlightBytes: stats.inFlightBytes,
+      tasks: stats.tasks,
     });
     if (this.checkpoints.length > KEPT_CHECKPOINTS) this.checkpoints.shift();
     for (const request of this.savepoints.values())
@@ -157,14 +194,18 @@ export class ClusterJob implements JobRunObserver {
         void this.#writeSavepoint(request, checkpoint);
   }
 
-  /** Asks for a savepoint: the next completed checkpoint, copied to its own directory. */
-  triggerSavepoint(cancelJob: boolean): SavepointRequest {
+  /**
+   * Asks for a savepoint: the next completed checkpoint, copied to its own directory under
+   * `targetDirectory` (default: the savepoints directory this job was created with).
+   */
+  triggerSavepoint(cancelJob: boolean, targetDirectory?: string): SavepointRequest {
     const request: SavepointRequest = {
       requestId: randomUUID(),
       status: "IN_PROGRESS",
       location: undefined,
       failure: undefined,
       cancelJob,
+      targetDirectory: targetDirectory ?? this.#savepointsDir,
     };
     if (!this.checkpointingEnabled) {
       request.status = "FAILED";
@@ -180,7 +221,7 @@ export class ClusterJob implements JobRunObserver {
 
   async #writeSavepoint(request: SavepointRequest, checkpoint: CompletedCheckpoint): Promise<void> {
     this.#writing.add(request.requestId);
-    const location = join(this.#savepointsDir, `savepoint-${this.id}-${checkpoint.checkpointId}`);
+    const location = join(request.targetDirectory, `savepoint-${this.id}-${checkpoint.checkpointId}`);
     try {
       const store = new CheckpointStore(new LocalDirectoryBlobStore({ root: location }));
       await store.write(checkpoint.checkpointId, checkpointToObjects(checkpoint));

@@ -51,7 +51,32 @@ export type ToTaskManager =
       readonly localSlots: readonly number[];
       readonly totalSlots: number;
       readonly module: ShippedModule | undefined;
+      /**
+       * Per slot of this TaskManager: the slots on other TaskManagers it exchanges data with (its
+       * failover unit). Absent: every slot not on this TaskManager.
+       */
+      readonly remotePeers?: readonly (readonly [number, readonly number[]])[];
+      /** Task-local recovery is on for this job: keep a local copy of every snapshot acknowledged. */
+      readonly localRecovery?: { readonly jobId: string };
+      /**
+       * Slots to restore from this TaskManager's local copies of checkpoint `checkpointId` (their
+       * plans carry no state): each with the vertices it runs. A slot whose copy is missing or
+       * corrupt reports `local-restore` not ok and waits for `restore-state`.
+       */
+      readonly localRestore?: {
+        readonly checkpointId: number;
+        readonly slots: readonly (readonly [number, readonly number[]])[];
+      };
     }
+  /** The state of a slot whose local restore failed: start it with this. */
+  | {
+      readonly type: "restore-state";
+      readonly deploymentId: string;
+      readonly slot: number;
+      readonly restore: SlotDeployment["restore"];
+    }
+  /** The job ended: its local state copies can go. */
+  | { readonly type: "discard-local-state"; readonly jobId: string }
   | {
       readonly type: "peers";
       readonly deploymentId: string;
@@ -65,6 +90,8 @@ export type ToTaskManager =
       readonly slot: number;
       readonly message: ToSlot;
     }
+  /** Region failover: stop these slots' threads now (cancelled already); the rest keep running. */
+  | { readonly type: "release-slots"; readonly deploymentId: string; readonly slots: readonly number[] }
   /** Stop the deployment's threads (after `graceMs`, if they do not end by themselves). */
   | { readonly type: "release"; readonly deploymentId: string; readonly graceMs: number };
 
@@ -97,6 +124,14 @@ export type ToJobManager =
       readonly deploymentId: string;
       readonly slot: number;
       readonly reason: string;
+    }
+  /** How a local restore went (`reason` when it did not: the slot then waits for restore-state). */
+  | {
+      readonly type: "local-restore";
+      readonly deploymentId: string;
+      readonly slot: number;
+      readonly ok: boolean;
+      readonly reason?: string;
     }
   | {
       readonly type: "slot-metrics";

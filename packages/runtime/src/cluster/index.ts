@@ -4,6 +4,8 @@
  * @module
  */
 
+export { LocalRestBackend } from "../rest/local-rest-backend.ts";
+export type { RestBackend } from "../rest/rest-backend.ts";
 export { RestConfigurationError, RestServer, type RestServerOptions } from "../rest/rest-server.ts";
 export type { ClusterJob } from "./cluster-job.ts";
 export { JobManager, type JobManagerOptions } from "./job-manager.ts";

@@ -16,6 +16,12 @@ import { createServer, type Server, type Socket } from "node:net";
 import { basename, join, resolve } from "node:path";
 import { createServer as createTlsServer } from "node:tls";
 import { pathToFileURL } from "node:url";
+import {
+  type ClusterJobSettings,
+  clusterJobSettings,
+  type ExecutionSettings,
+  overlaySettings,
+} from "../config/flink-execution-config.ts";
 import type { CheckpointStorageOptions } from "../coordinator/checkpoint-coordinator.ts";
 import type { JobRun } from "../coordinator/job-run.ts";
 import { startJobRun } from "../coordinator/local-cluster.ts";
@@ -26,6 +32,7 @@ import { type ClusterTls, tlsServerOptions } from "./cluster-tls.ts";
 import { ControlConnection } from "./control-connection.ts";
 import { tokensEqual } from "./data-handshake.ts";
 import { type JobSubmission, SubmissionError } from "./job-submission.ts";
+import { LocalRecovery } from "./local-recovery.ts";
 import { isLoopback } from "./loopback.ts";
 import { type RemoteSlotGroup, remoteSlotLauncher } from "./remote-slot-group.ts";
 import { type Logger, SILENT_LOGGER } from "./structured-log.ts";
@@ -57,6 +64,12 @@ export interface JobManagerOptions {
   /** Savepoints (default `.weir/savepoints`). */
   readonly savepointsDir?: string;
   readonly log?: Logger;
+  /**
+   * What a submission that does not say otherwise runs with (weir.yaml's Flink keys, read with
+   * `executionSettingsFromConfig`): a submission's `checkpointIntervalMs`, `unalignedCheckpoints`,
+   * `alignedCheckpointTimeoutMs`, restart and failover strategy win over these.
+   */
+  readonly jobDefaults?: Pick<ExecutionSettings, "checkpointing" | "restartStrategy" | "failoverStrategy">;
 }
 
 export class JobManager {
@@ -181,16 +194,21 @@ export class JobManager {
       case "register":
         return;
       case "slot-message":
-        this.#groups.get(message.deploymentId)?.fromSlot(message.slot, message.message);
+        this.#groups.get(message.deploymentId)?.fromSlot(message.slot, message.message, message.deploymentId);
         return;
       case "data-port":
-        this.#groups.get(message.deploymentId)?.dataPort(message.slot, message.port);
+        this.#groups.get(message.deploymentId)?.dataPort(message.slot, message.port, message.deploymentId);
         return;
       case "slot-crashed":
-        this.#groups.get(message.deploymentId)?.slotCrashed(message.slot, message.reason);
+        this.#groups
+          .get(message.deploymentId)
+          ?.slotCrashed(message.slot, message.reason, message.deploymentId);
+        return;
+      case "local-restore":
+        this.#groups.get(message.deploymentId)?.localRestore(message.slot, message.ok, message.deploymentId);
         return;
       case "slot-metrics": {
-        this.#groups.get(message.deploymentId)?.report(message.slot, message.counters);
+        this.#groups.get(message.deploymentId)?.report(message.slot, message.counters, message.deploymentId);
         return;
       }
     }
@@ -232,12 +250,30 @@ export class JobManager {
     });
     const named = submission.jobName === undefined ? request : { ...request, jobName: submission.jobName };
     const storage = this.#options.checkpointStorage;
+    // Submission fields win over the job's own configuration (a SQL script's SET), which wins
+    // over the cluster's defaults.
+    let defaults: ClusterJobSettings;
+    try {
+      defaults = overlaySettings(this.#options.jobDefaults ?? {}, clusterJobSettings(named.configuration));
+    } catch (error) {
+      throw new SubmissionError(error instanceof Error ? error.message : String(error));
+    }
     const checkpointing =
-      submission.checkpointIntervalMs === undefined
+      submission.checkpointIntervalMs === undefined && defaults.checkpointing === undefined
         ? undefined
-        : { intervalMs: submission.checkpointIntervalMs, ...(storage === undefined ? {} : { storage }) };
+        : {
+            ...defaults.checkpointing,
+            intervalMs: submission.checkpointIntervalMs ?? defaults.checkpointing!.intervalMs,
+            ...(storage === undefined ? {} : { storage }),
+            ...(submission.unalignedCheckpoints ? { unaligned: true } : {}),
+            ...(submission.alignedCheckpointTimeoutMs === undefined
+              ? {}
+              : { alignedCheckpointTimeoutMs: submission.alignedCheckpointTimeoutMs }),
+          };
     const job = new ClusterJob(named.jobName, checkpointing !== undefined, this.savepointsDir);
     const log = this.#log;
+    const localRecovery = submission.localRecovery ? new LocalRecovery(job.id) : undefined;
+    job.localRecovery = localRecovery;
     let run: JobRun;
     try {
       run = startJobRun(
@@ -246,8 +282,15 @@ export class JobManager {
         named,
         {
           ...(checkpointing === undefined ? {} : { checkpointing }),
+          ...(submission.failoverStrategy === undefined
+            ? defaults.failoverStrategy === undefined
+              ? {}
+              : { failoverStrategy: defaults.failoverStrategy }
+            : { failoverStrategy: submission.failoverStrategy }),
           ...(submission.restartStrategy === undefined
-            ? {}
+            ? defaults.restartStrategy === undefined
+              ? {}
+              : { restartStrategy: defaults.restartStrategy }
             : { restartStrategy: submission.restartStrategy }),
           ...(submission.fromSavepoint === undefined
             ? {}
@@ -265,10 +308,11 @@ export class JobManager {
             registry: this.registry,
             slotWaitMs: this.#options.slotWaitMs ?? 60_000,
             module,
-            track: (group) => {
-              this.#groups.set(group.deploymentId, group);
+            ...(localRecovery === undefined ? {} : { localRecovery }),
+            track: (group, deploymentId) => {
+              this.#groups.set(deploymentId, group);
               job.group = group;
-              return () => this.#groups.delete(group.deploymentId);
+              return () => this.#groups.delete(deploymentId);
             },
           }),
         },
@@ -291,6 +335,14 @@ export class JobManager {
       },
       (error: unknown) => log("warn", "job ended", { job: job.id, state: job.state, reason: String(error) }),
     );
+    // The job is over: nobody restores from its local state copies any more.
+    if (localRecovery !== undefined)
+      void run
+        .result()
+        .catch(() => {})
+        .finally(() => {
+          for (const tm of this.registry.all) tm.send({ type: "discard-local-state", jobId: job.id });
+        });
     return job;
   }
 

@@ -19,7 +19,18 @@ export interface JobSubmission {
   readonly parallelism: number;
   readonly jobName: string | undefined;
   readonly checkpointIntervalMs: number | undefined;
+  /** Unaligned checkpoints (Flink's `execution.checkpointing.unaligned.enabled`). */
+  readonly unalignedCheckpoints: boolean;
+  /** With unaligned checkpoints: start aligned, switch after this long (0 or absent: unaligned at once). */
+  readonly alignedCheckpointTimeoutMs: number | undefined;
   readonly restartStrategy: RestartStrategy | undefined;
+  /** What a task failure restarts: its pipelined region (default) or every task. */
+  readonly failoverStrategy: "region" | "full" | undefined;
+  /**
+   * Task-local recovery (Flink's `state.backend.local-recovery`, default false): TaskManagers keep a
+   * copy of their tasks' latest snapshots and restore from it when a task comes back to them.
+   */
+  readonly localRecovery: boolean;
   readonly fromSavepoint: string | undefined;
   readonly allowNonRestoredState: boolean;
 }
@@ -38,7 +49,11 @@ const FIELDS = new Set([
   "parallelism",
   "jobName",
   "checkpointIntervalMs",
+  "unalignedCheckpoints",
+  "alignedCheckpointTimeoutMs",
   "restartAttempts",
+  "failoverStrategy",
+  "localRecovery",
   "restartDelayMs",
   "fromSavepoint",
   "allowNonRestoredState",
@@ -88,6 +103,33 @@ export function parseSubmission(body: unknown): JobSubmission {
     );
   if (record.allowNonRestoredState !== undefined && typeof record.allowNonRestoredState !== "boolean")
     throw new SubmissionError("allowNonRestoredState must be a boolean");
+  if (record.unalignedCheckpoints !== undefined && typeof record.unalignedCheckpoints !== "boolean")
+    throw new SubmissionError("unalignedCheckpoints must be a boolean");
+  const alignedTimeout = record.alignedCheckpointTimeoutMs;
+  if (
+    alignedTimeout !== undefined &&
+    (typeof alignedTimeout !== "number" ||
+      !Number.isInteger(alignedTimeout) ||
+      alignedTimeout < 0 ||
+      alignedTimeout > 86_400_000)
+  )
+    throw new SubmissionError(
+      `alignedCheckpointTimeoutMs must be an integer from 0 to 86400000, got ${JSON.stringify(alignedTimeout)}`,
+    );
+  if (
+    (record.unalignedCheckpoints === true || alignedTimeout !== undefined) &&
+    record.checkpointIntervalMs === undefined
+  )
+    throw new SubmissionError(
+      "unalignedCheckpoints and alignedCheckpointTimeoutMs need checkpointIntervalMs",
+    );
+  if (alignedTimeout !== undefined && record.unalignedCheckpoints !== true)
+    throw new SubmissionError("alignedCheckpointTimeoutMs needs unalignedCheckpoints: true");
+  const failover = record.failoverStrategy;
+  if (failover !== undefined && failover !== "region" && failover !== "full")
+    throw new SubmissionError(`failoverStrategy must be "region" or "full", got ${JSON.stringify(failover)}`);
+  if (record.localRecovery !== undefined && typeof record.localRecovery !== "boolean")
+    throw new SubmissionError("localRecovery must be a boolean");
   const attempts = record.restartAttempts;
   if (attempts !== undefined && (typeof attempts !== "number" || !Number.isInteger(attempts) || attempts < 0))
     throw new SubmissionError(
@@ -108,6 +150,10 @@ export function parseSubmission(body: unknown): JobSubmission {
     parallelism: positiveInteger(record, "parallelism", 1024) ?? 1,
     jobName: jobName as string | undefined,
     checkpointIntervalMs: positiveInteger(record, "checkpointIntervalMs", 86_400_000),
+    unalignedCheckpoints: record.unalignedCheckpoints === true,
+    alignedCheckpointTimeoutMs: alignedTimeout as number | undefined,
+    failoverStrategy: failover as "region" | "full" | undefined,
+    localRecovery: record.localRecovery === true,
     restartStrategy:
       attempts === undefined && delay === undefined
         ? undefined

@@ -38,6 +38,7 @@ export interface RegistryListener {
 interface Waiter {
   readonly deploymentId: string;
   readonly count: number;
+  readonly preferred: readonly (RegisteredTaskManager | undefined)[];
   readonly resolve: (placement: RegisteredTaskManager[]) => void;
   readonly reject: (error: Error) => void;
   readonly timer: NodeJS.Timeout;
@@ -109,9 +110,15 @@ export class TaskManagerRegistry {
 
   /**
    * Takes `count` slots for a deployment: resolves with the TaskManager of each slot, in slot
-   * order; waits up to `timeoutMs` for enough free slots.
+   * order; waits up to `timeoutMs` for enough free slots. Slot `i` goes to `preferred[i]` when that
+   * TaskManager is registered and has a free slot (a task returning where its local state is).
    */
-  allocate(deploymentId: string, count: number, timeoutMs: number): Promise<RegisteredTaskManager[]> {
+  allocate(
+    deploymentId: string,
+    count: number,
+    timeoutMs: number,
+    preferred: readonly (RegisteredTaskManager | undefined)[] = [],
+  ): Promise<RegisteredTaskManager[]> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         const index = this.#waiters.indexOf(waiter);
@@ -124,7 +131,7 @@ export class TaskManagerRegistry {
         );
       }, timeoutMs);
       timer.unref();
-      const waiter: Waiter = { deploymentId, count, resolve, reject, timer };
+      const waiter: Waiter = { deploymentId, count, preferred, resolve, reject, timer };
       this.#waiters.push(waiter);
       this.#serveWaiters();
     });
@@ -138,6 +145,14 @@ export class TaskManagerRegistry {
     this.#waiters.splice(index, 1);
   }
 
+  /** Returns `count` of a deployment's slots on `taskManager` (a region restart stopped them). */
+  releaseSlots(deploymentId: string, taskManager: RegisteredTaskManager, count: number): void {
+    const taken = (taskManager.taken.get(deploymentId) ?? 0) - count;
+    if (taken > 0) taskManager.taken.set(deploymentId, taken);
+    else taskManager.taken.delete(deploymentId);
+    this.#serveWaiters();
+  }
+
   release(deploymentId: string): void {
     for (const tm of this.#taskManagers.values()) tm.taken.delete(deploymentId);
     this.#serveWaiters();
@@ -147,16 +162,23 @@ export class TaskManagerRegistry {
     while (this.#waiters.length > 0 && this.#waiters[0]!.count <= this.availableSlots) {
       const waiter = this.#waiters.shift()!;
       clearTimeout(waiter.timer);
-      waiter.resolve(this.#place(waiter.deploymentId, waiter.count));
+      waiter.resolve(this.#place(waiter.deploymentId, waiter.count, waiter.preferred));
     }
   }
 
-  #place(deploymentId: string, count: number): RegisteredTaskManager[] {
+  #place(
+    deploymentId: string,
+    count: number,
+    preferred: readonly (RegisteredTaskManager | undefined)[],
+  ): RegisteredTaskManager[] {
     const free = new Map([...this.#taskManagers.values()].map((tm) => [tm, this.freeSlots(tm)]));
     const placement: RegisteredTaskManager[] = [];
     for (let i = 0; i < count; i++) {
-      let best: RegisteredTaskManager | undefined;
-      for (const [tm, n] of free) if (n > 0 && (best === undefined || n > free.get(best)!)) best = tm;
+      const wanted = preferred[i];
+      let best: RegisteredTaskManager | undefined =
+        wanted !== undefined && (free.get(wanted) ?? 0) > 0 ? wanted : undefined;
+      if (best === undefined)
+        for (const [tm, n] of free) if (n > 0 && (best === undefined || n > free.get(best)!)) best = tm;
       free.set(best!, free.get(best!)! - 1);
       placement.push(best!);
       best!.taken.set(deploymentId, (best!.taken.get(deploymentId) ?? 0) + 1);

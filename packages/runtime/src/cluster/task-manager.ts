@@ -18,6 +18,7 @@ import { join, resolve } from "node:path";
 import { connect as connectTls } from "node:tls";
 import { pathToFileURL } from "node:url";
 import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
+import type { OperatorSnapshot } from "../operators/stream-operator.ts";
 import type { SlotDeployment } from "../rpc/messages.ts";
 import type {
   FromSlotThread,
@@ -28,6 +29,7 @@ import type {
 } from "./cluster-messages.ts";
 import { type ClusterTls, tlsClientOptions } from "./cluster-tls.ts";
 import { ControlConnection } from "./control-connection.ts";
+import { LocalStateStore } from "./local-state-store.ts";
 import { type Logger, SILENT_LOGGER } from "./structured-log.ts";
 
 const SLOT_THREAD_MAIN = new URL("./slot-thread-main.ts", import.meta.url);
@@ -45,6 +47,11 @@ export interface TaskManagerOptions {
   /** Mutual TLS for the control connection and for data connections between slots. */
   readonly tls?: ClusterTls;
   readonly taskManagerId?: string;
+  /**
+   * Where task-local state copies are kept (default `.weir/local-state/<taskmanager id>` under the
+   * working directory); emptied at start.
+   */
+  readonly localStateDir?: string;
   /** Where shipped job modules are written (default `.weir/artifacts` under the working directory). */
   readonly artifactsDir?: string;
   readonly log?: Logger;
@@ -55,6 +62,14 @@ export interface TaskManagerOptions {
 interface RunningDeployment {
   readonly workers: Map<number, Worker>;
   released: boolean;
+  /** Slots stopped for a region restart: their threads ending is expected. */
+  readonly stopped: Set<number>;
+  /** The job, when task-local recovery is on (acknowledged snapshots are copied locally). */
+  readonly jobId: string | undefined;
+  /** Slots whose local restore failed, waiting for restore-state: start them with it. */
+  readonly waiting: Map<number, (restore: SlotDeployment["restore"]) => void>;
+  /** Messages for waiting slots, in order. */
+  readonly early: Map<number, ToSlotThread[]>;
 }
 
 export class TaskManager {
@@ -71,6 +86,7 @@ export class TaskManager {
   #metricsIntervalMs = 1_000;
   #closed = false;
   #registered: (() => void) | undefined;
+  #localState: LocalStateStore | undefined;
 
   constructor(options: TaskManagerOptions) {
     if (!Number.isInteger(options.slots) || options.slots < 1)
@@ -80,8 +96,17 @@ export class TaskManager {
     this.#log = options.log ?? SILENT_LOGGER;
   }
 
+  /** Task-local state copies, created (empty) on first use. */
+  get localState(): LocalStateStore {
+    this.#localState ??= new LocalStateStore(
+      resolve(this.#options.localStateDir ?? join(".weir", "local-state", this.id)),
+    );
+    return this.#localState;
+  }
+
   /** Connects and registers; resolves once the JobManager accepted this TaskManager. */
   start(): Promise<void> {
+    void this.localState;
     return new Promise((resolve) => {
       this.#registered = resolve;
       this.#connect();
@@ -178,11 +203,32 @@ export class TaskManager {
       case "peers":
         this.#post(message.deploymentId, message.slot, { kind: "peers", connectTo: message.connectTo });
         return;
-      case "to-slot":
+      case "to-slot": {
+        const jobId = this.#deployments.get(message.deploymentId)?.jobId;
+        if (jobId !== undefined && message.message.type === "checkpoint-complete")
+          this.localState.completed(jobId, message.message.checkpointId);
         this.#post(message.deploymentId, message.slot, { kind: "slot", message: message.message });
+        return;
+      }
+      case "restore-state": {
+        const start = this.#deployments.get(message.deploymentId)?.waiting.get(message.slot);
+        if (start !== undefined) {
+          this.#log("info", "restoring from state sent by the jobmanager", {
+            deploymentId: message.deploymentId,
+            slot: message.slot,
+          });
+          start(message.restore);
+        }
+        return;
+      }
+      case "discard-local-state":
+        this.localState.discard(message.jobId);
         return;
       case "release":
         this.#release(message.deploymentId, message.graceMs);
+        return;
+      case "release-slots":
+        this.#releaseSlots(message.deploymentId, message.slots);
         return;
     }
   }
@@ -190,7 +236,9 @@ export class TaskManager {
   #post(deploymentId: string, slot: number, message: ToSlotThread): void {
     const deployment = this.#deployments.get(deploymentId);
     if (deployment === undefined || deployment.released) return;
-    deployment.workers.get(slot)?.postMessage(message);
+    const early = deployment.early.get(slot);
+    if (early !== undefined) early.push(message);
+    else deployment.workers.get(slot)?.postMessage(message);
   }
 
   #deploy(message: Extract<ToTaskManager, { type: "deploy" }>): void {
@@ -198,7 +246,16 @@ export class TaskManager {
     let moduleUrl: string | undefined;
     if (message.module !== undefined)
       moduleUrl = this.#writeArtifact(message.module.artifactId, message.module.source);
-    const deployment: RunningDeployment = { workers: new Map(), released: false };
+    const jobId = message.localRecovery?.jobId;
+    const deployment: RunningDeployment = {
+      workers: new Map(),
+      released: false,
+      stopped: new Set(),
+      jobId,
+      waiting: new Map(),
+      early: new Map(),
+    };
+    const localRestore = new Map(message.localRestore?.slots ?? []);
     this.#deployments.set(deploymentId, deployment);
     const mine = message.slots.map((plan) => plan.slot);
     // One MessageChannel per pair of this TaskManager's slots, as the mini-cluster wires threads.
@@ -216,52 +273,137 @@ export class TaskManager {
       }
     }
     const local = new Set(message.localSlots);
+    const unitPeers = new Map(message.remotePeers ?? []);
     for (const plan of message.slots) {
       const remotePeers: number[] = [];
-      for (let peer = 0; peer < message.totalSlots; peer++) if (!local.has(peer)) remotePeers.push(peer);
+      const peersOfUnit = unitPeers.get(plan.slot);
+      if (peersOfUnit !== undefined) remotePeers.push(...peersOfUnit.filter((peer) => !local.has(peer)));
+      else for (let peer = 0; peer < message.totalSlots; peer++) if (!local.has(peer)) remotePeers.push(peer);
       const deploymentOfSlot: SlotDeployment = {
         ...plan,
         moduleUrl: moduleUrl ?? plan.moduleUrl,
         peerPorts: peerPorts.get(plan.slot)!,
       };
-      const threadData: SlotThreadData = {
-        deployment: deploymentOfSlot,
-        ports: ports.get(plan.slot)!,
-        remotePeers,
-        dataToken: message.dataToken,
-        dataHost: this.#options.dataHost ?? "127.0.0.1",
-        metricsIntervalMs: this.#metricsIntervalMs,
-        tls: this.#options.tls,
-      };
-      const worker = this.#takeStandby();
-      const deployMessage: ToSlotThread = { kind: "deploy", data: threadData };
-      worker.postMessage(deployMessage, ports.get(plan.slot)!);
       const slot = plan.slot;
-      worker.on("message", (fromSlot: FromSlotThread) => {
-        if (deployment.released) return;
-        const connection = this.#connection;
-        if (fromSlot.kind === "coordinator")
-          connection?.send({ type: "slot-message", deploymentId, slot, message: fromSlot.message });
-        else if (fromSlot.kind === "data-port")
-          connection?.send({ type: "data-port", deploymentId, slot, port: fromSlot.port });
-        else connection?.send({ type: "slot-metrics", deploymentId, slot, counters: fromSlot.counters });
-      });
-      const crashed = (reason: string) => {
-        if (deployment.released) return;
-        this.#connection?.send({ type: "slot-crashed", deploymentId, slot, reason });
-      };
-      worker.on("error", (error) =>
-        crashed(error instanceof Error ? (error.stack ?? error.message) : String(error)),
+      const vertices = localRestore.get(slot);
+      if (vertices !== undefined) {
+        const checkpointId = message.localRestore!.checkpointId;
+        try {
+          const restore = vertices.map(
+            (vertex) =>
+              [
+                vertex,
+                this.localState.read(jobId ?? "", checkpointId, vertex, slot) as OperatorSnapshot[],
+              ] as const,
+          );
+          this.#log("info", "restoring from the local state copy", { deploymentId, slot, checkpointId });
+          this.#connection?.send({ type: "local-restore", deploymentId, slot, ok: true });
+          this.#startSlot(
+            deployment,
+            deploymentId,
+            { ...deploymentOfSlot, restore },
+            ports.get(slot)!,
+            remotePeers,
+            message.dataToken,
+          );
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          this.#log("warn", "local state copy unusable: restoring from the checkpoint storage", {
+            deploymentId,
+            slot,
+            checkpointId,
+            reason,
+          });
+          deployment.early.set(slot, []);
+          deployment.waiting.set(slot, (restore) => {
+            deployment.waiting.delete(slot);
+            const early = deployment.early.get(slot) ?? [];
+            deployment.early.delete(slot);
+            const worker = this.#startSlot(
+              deployment,
+              deploymentId,
+              { ...deploymentOfSlot, restore },
+              ports.get(slot)!,
+              remotePeers,
+              message.dataToken,
+            );
+            for (const queued of early) worker.postMessage(queued);
+          });
+          this.#connection?.send({ type: "local-restore", deploymentId, slot, ok: false, reason });
+        }
+        continue;
+      }
+      this.#startSlot(
+        deployment,
+        deploymentId,
+        deploymentOfSlot,
+        ports.get(slot)!,
+        remotePeers,
+        message.dataToken,
       );
-      worker.on("exit", (code) => {
-        deployment.workers.delete(slot);
-        crashed(`slot thread ${slot} exited unexpectedly (code ${code})`);
-      });
-      deployment.workers.set(slot, worker);
     }
     this.#log("info", "deployed slots", { deploymentId, slots: mine });
     // Refill the standby threads once this attempt's threads had time to start.
     setTimeout(() => this.#fillStandby(), STANDBY_REFILL_DELAY_MS).unref();
+  }
+
+  /** Starts one slot's thread; copies its acknowledged snapshots locally when the job asks for it. */
+  #startSlot(
+    deployment: RunningDeployment,
+    deploymentId: string,
+    deploymentOfSlot: SlotDeployment,
+    slotPorts: MessagePort[],
+    remotePeers: readonly number[],
+    dataToken: string,
+  ): Worker {
+    const threadData: SlotThreadData = {
+      deployment: deploymentOfSlot,
+      ports: slotPorts,
+      remotePeers,
+      dataToken,
+      dataHost: this.#options.dataHost ?? "127.0.0.1",
+      metricsIntervalMs: this.#metricsIntervalMs,
+      tls: this.#options.tls,
+    };
+    const worker = this.#takeStandby();
+    const deployMessage: ToSlotThread = { kind: "deploy", data: threadData };
+    worker.postMessage(deployMessage, slotPorts);
+    const slot = deploymentOfSlot.slot;
+    const jobId = deployment.jobId;
+    worker.on("message", (fromSlot: FromSlotThread) => {
+      if (deployment.released) return;
+      const connection = this.#connection;
+      if (
+        jobId !== undefined &&
+        fromSlot.kind === "coordinator" &&
+        fromSlot.message.type === "checkpoint-ack"
+      ) {
+        const ack = fromSlot.message;
+        try {
+          this.localState.write(jobId, ack.checkpointId, ack.vertex, ack.subtask, ack.snapshots);
+        } catch (error) {
+          this.#log("warn", "could not keep a local state copy", { slot, reason: String(error) });
+        }
+      }
+      if (fromSlot.kind === "coordinator")
+        connection?.send({ type: "slot-message", deploymentId, slot, message: fromSlot.message });
+      else if (fromSlot.kind === "data-port")
+        connection?.send({ type: "data-port", deploymentId, slot, port: fromSlot.port });
+      else connection?.send({ type: "slot-metrics", deploymentId, slot, counters: fromSlot.counters });
+    });
+    const crashed = (reason: string) => {
+      if (deployment.released || deployment.stopped.has(slot)) return;
+      this.#connection?.send({ type: "slot-crashed", deploymentId, slot, reason });
+    };
+    worker.on("error", (error) =>
+      crashed(error instanceof Error ? (error.stack ?? error.message) : String(error)),
+    );
+    worker.on("exit", (code) => {
+      deployment.workers.delete(slot);
+      crashed(`slot thread ${slot} exited unexpectedly (code ${code})`);
+    });
+    deployment.workers.set(slot, worker);
+    return worker;
   }
 
   /**
@@ -317,6 +459,23 @@ export class TaskManager {
         worker.once("exit", () => clearTimeout(timer));
       }
     }
+  }
+
+  /** Region failover: stops some slots of a deployment; the deployment is gone once all are. */
+  #releaseSlots(deploymentId: string, slots: readonly number[]): void {
+    const deployment = this.#deployments.get(deploymentId);
+    if (deployment === undefined) return;
+    for (const slot of slots) {
+      deployment.stopped.add(slot);
+      const worker = deployment.workers.get(slot);
+      deployment.workers.delete(slot);
+      void worker?.terminate();
+    }
+    if (deployment.workers.size === 0) {
+      deployment.released = true;
+      this.#deployments.delete(deploymentId);
+    }
+    this.#log("info", "stopped slots for a region restart", { deploymentId, slots });
   }
 
   #releaseAll(graceMs: number): void {

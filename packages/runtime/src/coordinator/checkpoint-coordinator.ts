@@ -1,8 +1,10 @@
 /**
- * Triggers aligned checkpoints and collects the tasks' acknowledgements (Chandy-Lamport, as Flink):
+ * Triggers checkpoints and collects the tasks' acknowledgements (Chandy-Lamport, as Flink):
  * every `intervalMs` the coordinator snapshots the split enumerators and asks every source task to
  * checkpoint; barriers then flow with the data; each task acknowledges with its operators'
- * snapshots once it forwarded the barrier. When every task has acknowledged, the checkpoint is
+ * snapshots once it forwarded the barrier. With `unaligned` on, barriers overtake in-flight data
+ * and tasks acknowledge with that data as channel state too (FLIP-76); `alignedCheckpointTimeoutMs`
+ * > 0 starts each checkpoint aligned and lets tasks switch to unaligned once it has run that long. When every task has acknowledged, the checkpoint is
  * complete: it is kept (the newest `retained` ones) and the tasks are notified, so sinks commit.
  *
  * Invariants: at most one checkpoint is pending (max concurrent checkpoints 1); a checkpoint not
@@ -12,6 +14,8 @@
  */
 
 import type { S3BlobStoreOptions } from "../checkpoint/storage/s3-blob-store.ts";
+import type { BarrierOptions } from "../exchange/channel-event.ts";
+import type { TaskChannelState } from "../exchange/channel-state.ts";
 import type { OperatorSnapshot } from "../operators/stream-operator.ts";
 import type { TaskCheckpointStats } from "../rpc/messages.ts";
 
@@ -28,6 +32,18 @@ export interface CheckpointingOptions {
    * Each run writes under its own `<job name>-<run id>` sub-prefix; a finished job deletes it.
    */
   readonly storage?: CheckpointStorageOptions;
+  /**
+   * Unaligned checkpoints (Flink's `execution.checkpointing.unaligned.enabled`, default false):
+   * barriers overtake data waiting in buffers, which is persisted with the checkpoint, so
+   * checkpoints complete under backpressure.
+   */
+  readonly unaligned?: boolean;
+  /**
+   * With `unaligned`: checkpoints start aligned and a task still aligning this long after the
+   * trigger switches to unaligned (Flink's `execution.checkpointing.aligned-checkpoint-timeout`);
+   * 0 (the default) means unaligned from the start.
+   */
+  readonly alignedCheckpointTimeoutMs?: number;
 }
 
 /** Checkpoint storage: a local directory, S3-compatible object storage, or memory (tests). @public */
@@ -46,6 +62,10 @@ export interface CompletedCheckpoint {
   readonly enumerators: ReadonlyMap<number, unknown>;
   /** What each task reported about its part, by task. */
   readonly taskStats: ReadonlyMap<string, TaskCheckpointStats>;
+  /** In-flight data of an unaligned checkpoint, by task (absent or empty for aligned ones). */
+  readonly channelState?: ReadonlyMap<string, TaskChannelState>;
+  /** When each task acknowledged, ms after the trigger, by task. */
+  readonly acknowledgedAfterMs?: ReadonlyMap<string, number>;
 }
 
 /** Figures of one completed checkpoint, for metrics and logs. @public */
@@ -57,12 +77,32 @@ export interface CheckpointStats {
   readonly sizeBytes: number;
   /** The longest barrier alignment of any task (ms). */
   readonly maxAlignmentMs: number;
-  readonly tasks: readonly ({ readonly task: string } & TaskCheckpointStats)[];
+  /** Whether any task took its part unaligned. */
+  readonly unaligned: boolean;
+  /** Bytes of in-flight data persisted over all tasks (encoded batches). */
+  readonly inFlightBytes: number;
+  readonly tasks: readonly TaskCheckpointFigures[];
+}
+
+/** One task's figures in a completed checkpoint. @public */
+export type TaskCheckpointFigures = {
+  readonly task: string;
+  /** From the trigger until the task acknowledged (its end-to-end duration, ms). */
+  readonly acknowledgedAfterMs?: number;
+  /** Stored bytes of the task's operator state (0 when checkpoints stay in memory). */
+  readonly stateBytes?: number;
+} & TaskCheckpointStats;
+
+/** Why a checkpoint did not complete. @public */
+export interface CheckpointFailure {
+  readonly checkpointId: number;
+  readonly reason: "expired" | "stopped" | "storage";
+  readonly message: string;
 }
 
 export interface CheckpointCallbacks {
-  /** Asks the source tasks to take part in checkpoint `checkpointId`. */
-  trigger(checkpointId: number): void;
+  /** Asks the source tasks to take part in checkpoint `checkpointId`, with these barrier options. */
+  trigger(checkpointId: number, options: BarrierOptions): void;
   /** The enumerators' state at the trigger. */
   snapshotEnumerators(checkpointId: number): Map<number, unknown>;
   /**
@@ -74,11 +114,22 @@ export interface CheckpointCallbacks {
   completed(checkpoint: CompletedCheckpoint): void;
   /** One line per event worth telling an operator (an abandoned checkpoint). */
   log(message: string): void;
+  /** A triggered checkpoint was abandoned. */
+  failed?(failure: CheckpointFailure): void;
 }
 
 export function checkCheckpointingOptions(
   options: CheckpointingOptions,
 ): Required<Omit<CheckpointingOptions, "storage">> {
+  const timeout = options.alignedCheckpointTimeoutMs ?? 0;
+  if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout < 0) {
+    throw new RangeError(
+      `checkpointing.alignedCheckpointTimeoutMs must be a number >= 0, got ${String(timeout)}`,
+    );
+  }
+  if (options.unaligned !== undefined && typeof options.unaligned !== "boolean") {
+    throw new TypeError(`checkpointing.unaligned must be true or false, got ${String(options.unaligned)}`);
+  }
   const positive = (field: string, value: unknown) => {
     if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
       throw new RangeError(`checkpointing.${field} must be a positive number, got ${String(value)}`);
@@ -89,7 +140,19 @@ export function checkCheckpointingOptions(
     intervalMs: positive("intervalMs", options.intervalMs),
     timeoutMs: positive("timeoutMs", options.timeoutMs ?? 60_000),
     retained: Math.floor(positive("retained", options.retained ?? 1)),
+    unaligned: options.unaligned ?? false,
+    alignedCheckpointTimeoutMs: timeout,
   };
+}
+
+/** The barrier options of a checkpoint triggered now (as Flink's CheckpointOptions). */
+export function barrierOptionsFor(
+  options: Required<Omit<CheckpointingOptions, "storage">>,
+  triggeredAt: number,
+): BarrierOptions {
+  if (!options.unaligned) return {};
+  if (options.alignedCheckpointTimeoutMs === 0) return { unaligned: true, triggeredAt };
+  return { alignedTimeoutMs: options.alignedCheckpointTimeoutMs, triggeredAt };
 }
 
 interface Pending {
@@ -97,6 +160,8 @@ interface Pending {
   readonly triggeredAt: number;
   readonly acks: Map<string, OperatorSnapshot[]>;
   readonly stats: Map<string, TaskCheckpointStats>;
+  readonly channelState: Map<string, TaskChannelState>;
+  readonly acknowledgedAfterMs: Map<string, number>;
   readonly enumerators: Map<number, unknown>;
   readonly timeout: NodeJS.Timeout;
 }
@@ -155,12 +220,20 @@ export class CheckpointCoordinator {
     this.stop();
   }
 
-  ack(checkpointId: number, task: string, snapshots: OperatorSnapshot[], stats: TaskCheckpointStats): void {
+  ack(
+    checkpointId: number,
+    task: string,
+    snapshots: OperatorSnapshot[],
+    stats: TaskCheckpointStats,
+    channelState?: TaskChannelState,
+  ): void {
     const pending = this.#pending;
     if (pending === undefined || pending.checkpointId !== checkpointId || !this.#expectedTasks.has(task))
       return;
     pending.acks.set(task, snapshots);
     pending.stats.set(task, stats);
+    pending.acknowledgedAfterMs.set(task, Date.now() - pending.triggeredAt);
+    if (channelState !== undefined) pending.channelState.set(task, channelState);
     if (pending.acks.size < this.#expectedTasks.size) return;
     clearTimeout(pending.timeout);
     this.#pending = undefined;
@@ -171,6 +244,8 @@ export class CheckpointCoordinator {
       tasks: pending.acks,
       enumerators: pending.enumerators,
       taskStats: pending.stats,
+      channelState: pending.channelState,
+      acknowledgedAfterMs: pending.acknowledgedAfterMs,
     };
     // Fully acknowledged: it completes once stored, even if a failure stops triggering meanwhile
     // (as in Flink, completion is the coordinator's decision, not the tasks').
@@ -185,9 +260,9 @@ export class CheckpointCoordinator {
         },
         (error: unknown) => {
           this.abandoned++;
-          this.#callbacks.log(
-            `checkpoint ${checkpointId} could not be stored and is abandoned: ${String(error)}`,
-          );
+          const message = `checkpoint ${checkpointId} could not be stored and is abandoned: ${String(error)}`;
+          this.#callbacks.log(message);
+          this.#callbacks.failed?.({ checkpointId, reason: "storage", message });
         },
       )
       .finally(() => {
@@ -214,25 +289,36 @@ export class CheckpointCoordinator {
     if (!this.#running || this.#pending !== undefined || this.#persisting !== undefined) return;
     const checkpointId = this.#nextId++;
     const timeout = setTimeout(() => {
-      this.#abandon();
+      this.#abandon("expired");
       this.#schedule();
     }, this.#options.timeoutMs);
     timeout.unref();
+    const triggeredAt = Date.now();
     this.#pending = {
       checkpointId,
-      triggeredAt: Date.now(),
+      triggeredAt,
       acks: new Map(),
       stats: new Map(),
+      channelState: new Map(),
+      acknowledgedAfterMs: new Map(),
       enumerators: this.#callbacks.snapshotEnumerators(checkpointId),
       timeout,
     };
-    this.#callbacks.trigger(checkpointId);
+    this.#callbacks.trigger(checkpointId, barrierOptionsFor(this.#options, triggeredAt));
   }
 
-  #abandon(): void {
-    if (this.#pending === undefined) return;
-    clearTimeout(this.#pending.timeout);
+  #abandon(reason: "expired" | "stopped" = "stopped"): void {
+    const pending = this.#pending;
+    if (pending === undefined) return;
+    clearTimeout(pending.timeout);
     this.#pending = undefined;
     this.abandoned++;
+    const message =
+      reason === "expired"
+        ? `checkpoint ${pending.checkpointId} expired after ${this.#options.timeoutMs} ms ` +
+          `(${pending.acks.size} of ${this.#expectedTasks.size} tasks acknowledged)`
+        : `checkpoint ${pending.checkpointId} abandoned: checkpointing stopped`;
+    if (reason === "expired") this.#callbacks.log(message);
+    this.#callbacks.failed?.({ checkpointId: pending.checkpointId, reason, message });
   }
 }

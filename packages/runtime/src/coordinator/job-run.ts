@@ -11,7 +11,7 @@
 
 import type { JobExecutionResult } from "@weir/api";
 import type { JobGraph } from "../graph/job-graph.ts";
-import type { CheckpointStats, CompletedCheckpoint } from "./checkpoint-coordinator.ts";
+import type { CheckpointFailure, CheckpointStats, CompletedCheckpoint } from "./checkpoint-coordinator.ts";
 import type { JobExecutionError } from "./job-errors.ts";
 import type { SlotLauncher } from "./slot-group.ts";
 
@@ -31,8 +31,15 @@ export interface JobRunObserver {
   stateChanged?(state: JobState, attempt: number): void;
   /** A failure of the job or of an attempt; `restarting` tells whether another attempt follows. */
   failed?(error: JobExecutionError, restarting: boolean): void;
+  /**
+   * Region failover: these tasks (`vertex/subtask`) restart because of `error` (already reported
+   * to {@link failed}); every other task keeps running and the job stays RUNNING.
+   */
+  regionRestarting?(tasks: readonly string[], error: JobExecutionError): void;
   /** A checkpoint is stored and complete (the whole checkpoint, e.g. to copy it as a savepoint). */
   checkpointCompleted?(checkpoint: CompletedCheckpoint, stats: CheckpointStats): void;
+  /** A triggered checkpoint did not complete. */
+  checkpointFailed?(failure: CheckpointFailure): void;
 }
 
 /** A started job run: its result, and cancellation. */
@@ -40,6 +47,8 @@ export interface JobRun {
   readonly graph: JobGraph;
   readonly state: JobState;
   readonly attempt: number;
+  /** Restarts so far, full and region ones (Flink's numRestarts). */
+  readonly restarts: number;
   result(): Promise<JobExecutionResult>;
   cancel(): void;
 }

@@ -7,7 +7,8 @@
 import { basename } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ExecutionMode, JobExecutionResult } from "@weir/api";
-import { EnvironmentImpl } from "../graph/environment-impl.ts";
+import { executionSettingsFromConfig } from "../config/flink-execution-config.ts";
+import { EnvironmentImpl, type ExecutionRequest } from "../graph/environment-impl.ts";
 import { loadJobDefinition } from "../graph/job-module.ts";
 import { type LocalClusterOptions, runOnLocalCluster } from "./local-cluster.ts";
 
@@ -20,6 +21,17 @@ export interface RunJobOptions extends LocalClusterOptions {
   readonly jobName?: string;
   /** Overrides the mode the job sets itself. */
   readonly executionMode?: ExecutionMode;
+}
+
+/**
+ * The job's own configuration (`env.configure`, e.g. a SQL script's SET statements) fills what the
+ * caller's options leave unset; the caller's options win field by field.
+ */
+function withJobConfiguration(options: RunJobOptions, request: ExecutionRequest): RunJobOptions {
+  if (request.configuration === undefined) return options;
+  const { jobName: _jobName, ...fromJob } = executionSettingsFromConfig(request.configuration);
+  const explicit = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  return { ...fromJob, ...explicit };
 }
 
 /** A file path or URL -> the URL `import()` takes. */
@@ -43,7 +55,7 @@ export async function runJob(module: string | URL, options: RunJobOptions = {}):
     onExecute: (request) => {
       const effective =
         options.executionMode === undefined ? request : { ...request, executionMode: options.executionMode };
-      running = runOnLocalCluster(url, options.params, effective, options);
+      running = runOnLocalCluster(url, options.params, effective, withJobConfiguration(options, request));
       return running;
     },
   });

@@ -19,6 +19,8 @@ export interface SlotGroupEvents {
   message(slot: number, message: ToCoordinator): void;
   /** A thread failed or ended on its own while the group was live. */
   crashed(slot: number, message: string): void;
+  /** Several slots failed at once (their TaskManager was lost); absent: `crashed` for the first. */
+  lost?(slots: readonly number[], message: string): void;
 }
 
 /**
@@ -36,14 +38,34 @@ export interface AttemptSlots {
   cancel(): Promise<void>;
   /** Slot `slot` confirmed its cancellation. */
   cancelled(slot: number): void;
+  /**
+   * Region failover: cancels and stops the slots `slots` only (the others keep running). With
+   * {@link startSlots}; both absent where slots cannot restart alone (the job run then restarts
+   * every slot).
+   */
+  cancelSlots?(slots: readonly number[]): Promise<void>;
+  /** Starts `slots` afresh after {@link cancelSlots}; they report `ready` as at deployment. */
+  startSlots?(
+    slots: readonly number[],
+    deployment: (slot: number) => Omit<SlotDeployment, "slot" | "peerPorts" | "restore">,
+    restore: (slot: number) => SlotDeployment["restore"],
+    restoring?: number,
+  ): void;
 }
 
-/** Starts the slots of an attempt; the default starts worker threads in this process. */
+/**
+ * Starts the slots of an attempt; the default starts worker threads in this process. `units`: the
+ * slots each slot exchanges data with and restarts with (its failover unit); absent, every slot.
+ * A launcher may connect only slots of one unit, so stopping a unit breaks no other slot's channels.
+ */
 export type SlotLauncher = (
   slots: number,
   deployment: (slot: number) => Omit<SlotDeployment, "slot" | "peerPorts" | "restore">,
   restore: (slot: number) => SlotDeployment["restore"],
   events: SlotGroupEvents,
+  units?: (slot: number) => readonly number[],
+  /** The checkpoint `restore` comes from (a launcher may restore from local copies of it). */
+  restoring?: number,
 ) => AttemptSlots;
 
 export const launchWorkerThreads: SlotLauncher = (slots, deployment, restore, events) =>
@@ -51,6 +73,7 @@ export const launchWorkerThreads: SlotLauncher = (slots, deployment, restore, ev
 
 export class SlotGroup implements AttemptSlots {
   readonly #workers: Worker[] = [];
+  readonly #events: SlotGroupEvents;
   #live = true;
 
   constructor(
@@ -59,6 +82,7 @@ export class SlotGroup implements AttemptSlots {
     restore: (slot: number) => SlotDeployment["restore"],
     events: SlotGroupEvents,
   ) {
+    this.#events = events;
     const ports: MessagePort[][] = Array.from({ length: slots }, () => []);
     const peerPorts: [number, number][][] = Array.from({ length: slots }, () => []);
     for (let a = 0; a < slots; a++) {
@@ -77,28 +101,101 @@ export class SlotGroup implements AttemptSlots {
         peerPorts: peerPorts[slot]!,
         restore: restore(slot),
       };
-      const worker = new Worker(SLOT_MAIN, {
-        workerData: { deployment: full, ports: ports[slot] },
-        transferList: ports[slot]!,
-        name: `weir-slot-${slot}`,
-      });
-      worker.on("message", (message: ToCoordinator) => {
-        if (this.#live) events.message(slot, message);
-      });
-      worker.on("error", (error) => {
-        if (this.#live)
-          events.crashed(slot, error instanceof Error ? (error.stack ?? error.message) : String(error));
-      });
-      worker.on("exit", (code) => {
-        this.#exited.add(slot);
-        // A thread that is gone cannot confirm a cancellation: it counts as done (no grace wait).
-        this.#onSettled(slot);
-        if (this.#live)
-          events.crashed(slot, `worker thread of slot ${slot} exited unexpectedly (code ${code})`);
-      });
-      this.#workers.push(worker);
+      this.#workers.push(this.#spawn(full, ports[slot]!));
     }
   }
+
+  /** Starts the thread of one slot; events from it count only while it is the slot's current thread. */
+  #spawn(full: SlotDeployment, ports: MessagePort[]): Worker {
+    const slot = full.slot;
+    const worker = new Worker(SLOT_MAIN, {
+      workerData: { deployment: full, ports },
+      transferList: ports,
+      name: `weir-slot-${slot}`,
+    });
+    const current = () => this.#live && this.#workers[slot] === worker;
+    worker.on("message", (message: ToCoordinator) => {
+      if (current()) this.#events.message(slot, message);
+    });
+    worker.on("error", (error) => {
+      if (current())
+        this.#events.crashed(slot, error instanceof Error ? (error.stack ?? error.message) : String(error));
+    });
+    worker.on("exit", (code) => {
+      if (this.#workers[slot] !== worker) return;
+      this.#exited.add(slot);
+      // A thread that is gone cannot confirm a cancellation: it counts as done (no grace wait).
+      this.#onSettled(slot);
+      this.#settleWaiters.get(slot)?.();
+      if (this.#live && !this.#replacing.has(slot))
+        this.#events.crashed(slot, `worker thread of slot ${slot} exited unexpectedly (code ${code})`);
+    });
+    return worker;
+  }
+
+  /**
+   * Region failover, first half: cancels the threads of `slots` (grace period as {@link cancel})
+   * and stops them. The other slots keep running: they exchange no data with these (a failover
+   * unit is closed under channels), so their ports to the stopped threads stay unused.
+   */
+  async cancelSlots(slots: readonly number[]): Promise<void> {
+    if (!this.#live) return;
+    for (const slot of slots) this.#replacing.add(slot);
+    await Promise.all(
+      slots.map(async (slot) => {
+        const worker = this.#workers[slot]!;
+        const settled = new Promise<void>((resolve) => {
+          if (this.#exited.has(slot)) resolve();
+          this.#settleWaiters.set(slot, resolve);
+        });
+        worker.postMessage({ type: "cancel" } satisfies ToSlot);
+        let timer: NodeJS.Timeout | undefined;
+        const grace = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, CANCEL_GRACE_MS);
+        });
+        await Promise.race([settled, grace]);
+        clearTimeout(timer);
+        this.#settleWaiters.delete(slot);
+        await worker.terminate();
+      }),
+    );
+  }
+
+  /** Region failover, second half: new threads for `slots`, with fresh channels among themselves. */
+  startSlots(
+    slots: readonly number[],
+    deployment: (slot: number) => Omit<SlotDeployment, "slot" | "peerPorts" | "restore">,
+    restore: (slot: number) => SlotDeployment["restore"],
+  ): void {
+    if (!this.#live) return;
+    const restarting = new Set(slots);
+    const size = this.#workers.length;
+    const ports = new Map<number, MessagePort[]>(slots.map((slot) => [slot, []]));
+    const peerPorts = new Map<number, [number, number][]>(slots.map((slot) => [slot, []]));
+    for (const a of slots) {
+      for (let b = 0; b < size; b++) {
+        if (b === a || (restarting.has(b) && b < a)) continue;
+        const { port1, port2 } = new MessageChannel();
+        peerPorts.get(a)!.push([b, ports.get(a)!.length]);
+        ports.get(a)!.push(port1);
+        if (restarting.has(b)) {
+          peerPorts.get(b)!.push([a, ports.get(b)!.length]);
+          ports.get(b)!.push(port2);
+        } else port2.close();
+      }
+    }
+    for (const slot of slots) {
+      this.#exited.delete(slot);
+      this.#replacing.delete(slot);
+      this.#workers[slot] = this.#spawn(
+        { ...deployment(slot), slot, peerPorts: peerPorts.get(slot)!, restore: restore(slot) },
+        ports.get(slot)!,
+      );
+    }
+  }
+
+  /** Slots being cancelled for a region restart: their threads ending is expected, not a crash. */
+  readonly #replacing = new Set<number>();
 
   get size(): number {
     return this.#workers.length;
@@ -152,9 +249,13 @@ export class SlotGroup implements AttemptSlots {
   /** During a cancel: a slot confirmed, or its thread is gone. */
   #onSettled: (slot: number) => void = () => {};
 
+  /** During a region restart: resolves when the slot confirmed its cancellation or its thread is gone. */
+  readonly #settleWaiters = new Map<number, () => void>();
+
   /** Slot `slot` confirmed its cancellation. */
   cancelled(slot: number): void {
     this.#onSettled(slot);
+    this.#settleWaiters.get(slot)?.();
   }
 }
 

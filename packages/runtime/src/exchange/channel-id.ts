@@ -17,3 +17,12 @@ export function describeChannel(id: number): string {
   const edge = Math.floor(id / (MAX_SUBTASKS * MAX_SUBTASKS));
   return `edge ${edge} subtask ${sender} -> ${receiver}`;
 }
+
+/** The edge and subtasks a channel id names. */
+export function parseChannel(id: number): { edge: number; sender: number; receiver: number } {
+  return {
+    receiver: id % MAX_SUBTASKS,
+    sender: Math.floor(id / MAX_SUBTASKS) % MAX_SUBTASKS,
+    edge: Math.floor(id / (MAX_SUBTASKS * MAX_SUBTASKS)),
+  };
+}

@@ -109,7 +109,7 @@ test("a barrier comes after the records sent before it, and a blocked channel is
   output.flush();
   const first = gate.poll();
   assert.deepEqual(first?.kind === "batch" ? first.batch.records : undefined, ["before"]);
-  assert.deepEqual(gate.poll(), { kind: "barrier", checkpointId: 7, channel: 0 });
+  assert.deepEqual(gate.poll(), { kind: "barrier", checkpointId: 7, channel: 0, barrier: barrier(7) });
   gate.block(0);
   assert.equal(gate.poll(), undefined, "the aligned channel is not read");
   gate.unblockAll();

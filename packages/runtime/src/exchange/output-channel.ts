@@ -5,12 +5,17 @@
  * Invariant: `backlog` is non-empty only while `credits === 0`. The task counts channels with a
  * backlog ({@link Backpressure}) and takes no new input while any exists, so a backlog never holds
  * more than what one input batch can produce.
+ *
+ * An unaligned barrier is the one frame that jumps the backlog: it goes out at once, needs no
+ * credit, and the batches it overtook become the checkpoint's output channel state (they are still
+ * sent afterwards, in order, when credit comes).
  * @module
  */
 
 import type { Watermark } from "@weir/api";
 import { type Batch, type BatchWatermark, NO_TIMESTAMP } from "./batch.ts";
-import type { ChannelEvent } from "./channel-event.ts";
+import type { BarrierEvent, ChannelEvent } from "./channel-event.ts";
+import { type InFlightBatch, toInFlight } from "./channel-state.ts";
 import type { Transport } from "./transport.ts";
 
 /** Counts the task's output channels that are waiting for credit. */
@@ -106,6 +111,15 @@ export class OutputChannel {
     this.flush();
     if (this.#backlog.length > 0) this.#backlog.push(event);
     else this.#transport.sendEvent(this.id, event);
+  }
+
+  /** Sends `event` ahead of the backlog; returns the batches it overtook (encoded copies). */
+  sendPriorityBarrier(event: BarrierEvent): InFlightBatch[] {
+    this.flush();
+    const overtaken: InFlightBatch[] = [];
+    for (const item of this.#backlog) if ("records" in item) overtaken.push(toInFlight(item));
+    this.#transport.sendEvent(this.id, event);
+    return overtaken;
   }
 
   onCredit(credits: number): void {

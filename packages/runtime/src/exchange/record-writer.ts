@@ -8,7 +8,8 @@ import { EventTimeExtension, type KeySelector, type KeyValue, type Watermark } f
 import type { Partitioning } from "../graph/transformation.ts";
 import { keyGroupForKey, operatorIndexForKeyGroup, validateKey } from "../keys/key-hash.ts";
 import type { Output } from "../operators/output.ts";
-import type { ChannelEvent } from "./channel-event.ts";
+import type { BarrierEvent, ChannelEvent } from "./channel-event.ts";
+import type { ChannelStateEntry } from "./channel-state.ts";
 import type { OutputChannel } from "./output-channel.ts";
 
 export class RecordWriter implements Output {
@@ -88,5 +89,17 @@ export class RecordWriter implements Output {
 
   sendEvent(event: ChannelEvent): void {
     for (const channel of this.#channels) channel.sendEvent(event);
+  }
+
+  /**
+   * Sends an unaligned barrier ahead of every batch still waiting for credit; returns what it
+   * overtook, per channel, as output channel state.
+   */
+  sendPriorityBarrier(event: BarrierEvent): ChannelStateEntry[] {
+    return this.#channels.map((channel) => ({
+      channel: channel.id,
+      side: "output",
+      batches: channel.sendPriorityBarrier(event),
+    }));
   }
 }

@@ -76,9 +76,11 @@ test("batches, events and credits cross a TCP connection in order, including fra
     ),
   );
   sender.sendEvent(7, barrier(42));
+  sender.sendEvent(7, barrier(43, { unaligned: true, triggeredAt: 1_700_000_000_123 }));
+  sender.sendEvent(7, barrier(44, { alignedTimeoutMs: 250, triggeredAt: 1_700_000_000_456 }));
   sender.sendEvent(7, END_OF_PARTITION);
   receiver.sendCredit(bigChannel, 3);
-  while (atB.length < 4 || atA.length < 1) await new Promise((r) => setTimeout(r, 5));
+  while (atB.length < 6 || atA.length < 1) await new Promise((r) => setTimeout(r, 5));
   assert.deepEqual(errors, []);
   assert.deepEqual(atB, [
     { kind: "batch", channel: 7, records: [{ k: "early" }], timestamps: null, watermarks: null },
@@ -90,6 +92,16 @@ test("batches, events and credits cross a TCP connection in order, including fra
       watermarks: [{ index: 1, watermark: { identifier: "event-time", value: 15 } }],
     },
     { kind: "event", channel: 7, event: { kind: "barrier", checkpointId: 42 } },
+    {
+      kind: "event",
+      channel: 7,
+      event: { kind: "barrier", checkpointId: 43, unaligned: true, triggeredAt: 1_700_000_000_123 },
+    },
+    {
+      kind: "event",
+      channel: 7,
+      event: { kind: "barrier", checkpointId: 44, alignedTimeoutMs: 250, triggeredAt: 1_700_000_000_456 },
+    },
     { kind: "event", channel: 7, event: { kind: "end-of-partition" } },
   ]);
   assert.deepEqual(atA, [{ kind: "credit", channel: bigChannel, credits: 3 }]);

@@ -9,7 +9,9 @@
  *   u8 kind   0 = batch, 1 = event, 2 = credit
  *   f64 channel id (ids can exceed 2^32)
  *   batch:  u32 watermark bytes W, W bytes of msgpack watermarks (W = 0: none), the batch frame
- *   event:  u8 event (0 = end-of-partition, 1 = barrier), f64 checkpoint id
+ *   event:  u8 event (0 = end-of-partition, 1 = barrier), f64 checkpoint id, u8 barrier flags
+ *           (bit 0 unaligned, bit 1 aligned timeout present), f64 aligned timeout ms, f64
+ *           triggered-at epoch ms (zeros for end-of-partition)
  *   credit: u32 credits
  *
  * Frames sent before the socket is attached (the peer has not connected yet) are queued and
@@ -31,6 +33,10 @@ const EVENT = 1;
 const CREDIT = 2;
 const EVENT_END = 0;
 const EVENT_BARRIER = 1;
+const BARRIER_UNALIGNED = 0b01;
+const BARRIER_TIMEOUT = 0b10;
+/** Event body: kind, checkpoint id, barrier flags, aligned timeout, triggered-at. */
+const EVENT_BYTES = 26;
 /** Kind + channel. */
 const HEAD_BYTES = 9;
 /** A batch frame larger than this is refused (a batch of 1024 records rarely passes a few MiB). */
@@ -101,9 +107,19 @@ export class TcpTransport implements Transport {
       case EVENT: {
         const event = frame[HEAD_BYTES];
         if (event === EVENT_END) this.#sink.onEvent(channel, END_OF_PARTITION);
-        else if (event === EVENT_BARRIER)
-          this.#sink.onEvent(channel, barrier(frame.readDoubleLE(HEAD_BYTES + 1)));
-        else throw new Error(`unknown channel event ${event} in a frame from a peer slot`);
+        else if (event === EVENT_BARRIER) {
+          const flags = frame[HEAD_BYTES + 9]!;
+          const timeout = frame.readDoubleLE(HEAD_BYTES + 10);
+          const triggeredAt = frame.readDoubleLE(HEAD_BYTES + 18);
+          this.#sink.onEvent(
+            channel,
+            barrier(frame.readDoubleLE(HEAD_BYTES + 1), {
+              ...((flags & BARRIER_UNALIGNED) !== 0 ? { unaligned: true } : {}),
+              ...((flags & BARRIER_TIMEOUT) !== 0 ? { alignedTimeoutMs: timeout } : {}),
+              ...(triggeredAt !== 0 ? { triggeredAt } : {}),
+            }),
+          );
+        } else throw new Error(`unknown channel event ${event} in a frame from a peer slot`);
         return;
       }
       case CREDIT:
@@ -130,12 +146,20 @@ export class TcpTransport implements Transport {
   }
 
   sendEvent(channel: number, event: ChannelEvent): void {
-    const frame = Buffer.allocUnsafe(4 + HEAD_BYTES + 9);
-    frame.writeUInt32LE(HEAD_BYTES + 9, 0);
+    const frame = Buffer.alloc(4 + HEAD_BYTES + EVENT_BYTES);
+    frame.writeUInt32LE(HEAD_BYTES + EVENT_BYTES, 0);
     frame[4] = EVENT;
     frame.writeDoubleLE(channel, 5);
-    frame[4 + HEAD_BYTES] = event.kind === "barrier" ? EVENT_BARRIER : EVENT_END;
-    frame.writeDoubleLE(event.kind === "barrier" ? event.checkpointId : 0, 4 + HEAD_BYTES + 1);
+    const at = 4 + HEAD_BYTES;
+    frame[at] = event.kind === "barrier" ? EVENT_BARRIER : EVENT_END;
+    if (event.kind === "barrier") {
+      frame.writeDoubleLE(event.checkpointId, at + 1);
+      frame[at + 9] =
+        (event.unaligned === true ? BARRIER_UNALIGNED : 0) |
+        (event.alignedTimeoutMs !== undefined ? BARRIER_TIMEOUT : 0);
+      frame.writeDoubleLE(event.alignedTimeoutMs ?? 0, at + 10);
+      frame.writeDoubleLE(event.triggeredAt ?? 0, at + 18);
+    }
     this.#write(frame);
   }
 

@@ -22,6 +22,8 @@ export interface ExecutionRequest {
   readonly jobName: string;
   readonly executionMode: ExecutionMode;
   readonly parallelism: number;
+  /** What the job set with `configure` (Flink's keys), when anything. */
+  readonly configuration?: Readonly<Record<string, string>>;
 }
 
 export type ExecuteCallback = (request: ExecutionRequest) => Promise<JobExecutionResult>;
@@ -64,6 +66,23 @@ export class EnvironmentImpl implements ExecutionEnvironment {
     return this.#parallelism;
   }
 
+  #configuration: Record<string, string> = {};
+
+  configure(config: Readonly<Record<string, string>>): this {
+    if (typeof config !== "object" || config === null)
+      throw new TypeError("configure expects an object of strings");
+    for (const [key, value] of Object.entries(config)) {
+      if (typeof value !== "string")
+        throw new TypeError(`configure: the value of "${key}" must be a string, got ${typeof value}`);
+      this.#configuration[key] = value;
+    }
+    return this;
+  }
+
+  getConfiguration(): Readonly<Record<string, string>> {
+    return { ...this.#configuration };
+  }
+
   setParallelism(parallelism: number): this {
     if (!Number.isInteger(parallelism) || parallelism < 1) {
       throw new RangeError(`parallelism must be a positive integer, got ${parallelism}`);
@@ -100,6 +119,7 @@ export class EnvironmentImpl implements ExecutionEnvironment {
       jobName: jobName ?? this.#defaultJobName,
       executionMode: this.#mode,
       parallelism: this.#parallelism,
+      ...(Object.keys(this.#configuration).length > 0 ? { configuration: { ...this.#configuration } } : {}),
     });
   }
 }

@@ -43,6 +43,10 @@ export class BroadcastProcessOperator extends ProcessOperatorBase {
     this.#output = options.output;
   }
 
+  protected override keySelectorOf(input: 0 | 1): KeySelector<unknown, KeyValue> | undefined {
+    return input === 0 ? this.#keySelector : undefined;
+  }
+
   processRecord1(record: unknown, timestamp: number): void {
     if (this.#keySelector !== undefined) this.setKeyFrom(this.#keySelector, record);
     this.#collector.timestamp = timestamp;

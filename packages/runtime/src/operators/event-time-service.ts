@@ -10,7 +10,7 @@
  */
 
 import type { EventTimeHook, EventTimeManager, KeyValue } from "@weir/api";
-import type { HeapStateBackend } from "../state/heap-state-backend.ts";
+import type { StateBackend } from "../state/state-backend.ts";
 import { TimerQueue } from "../time/timer-queue.ts";
 import { misuse } from "../user-code-error.ts";
 
@@ -19,10 +19,10 @@ export class EventTimeService {
   /** Undefined on non-keyed operators, where event timers are not available. */
   readonly timers: TimerQueue | undefined;
   #eventTime = Number.NEGATIVE_INFINITY;
-  readonly #backend: HeapStateBackend;
+  readonly #backend: StateBackend;
   readonly #operatorName: string;
 
-  constructor(hook: EventTimeHook, backend: HeapStateBackend, keyed: boolean, operatorName: string) {
+  constructor(hook: EventTimeHook, backend: StateBackend, keyed: boolean, operatorName: string) {
     this.hook = hook;
     this.#backend = backend;
     this.#operatorName = operatorName;

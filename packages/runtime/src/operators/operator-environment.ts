@@ -6,6 +6,8 @@
  */
 
 import type { JobInfo, TaskInfo, WatermarkDeclaration } from "@weir/api";
+import type { BlobStore } from "../checkpoint/storage/blob-store.ts";
+import type { StateBackendOptions } from "../state/state-backend-factory.ts";
 import type { ProcessingClock } from "../time/processing-clock.ts";
 
 export interface OperatorEnvironment {
@@ -36,6 +38,18 @@ export interface OperatorEnvironment {
   readonly alignment: WatermarkAlignmentService;
   /** The batch size the exchange uses; sources use it as their poll size hint. */
   readonly batchSize: number;
+  /** The job's `state.backend` setting (default heap). */
+  readonly stateBackend?: StateBackendOptions;
+  /** The run's checkpoint storage, when this worker can reach it (on-disk state snapshots). */
+  readonly checkpointBlobs?: BlobStore;
+  /** Where the restored checkpoint's state blobs are, when not in `checkpointBlobs` (a savepoint). */
+  readonly restoreBlobs?: BlobStore;
+  /**
+   * The task finishes snapshots asynchronously (`completeSnapshot` before acknowledging), so the
+   * heap backend may copy its state after the barrier. Harnesses that read snapshots synchronously
+   * leave it unset.
+   */
+  readonly asyncSnapshots?: boolean;
 }
 
 /** The runtime's side of watermark alignment, as one subtask sees it. */

@@ -19,7 +19,7 @@ import type {
   WatermarkManager,
 } from "@weir/api";
 import { NO_TIMESTAMP } from "../exchange/batch.ts";
-import type { HeapStateBackend } from "../state/heap-state-backend.ts";
+import type { StateBackend } from "../state/state-backend.ts";
 import type { TimerQueue } from "../time/timer-queue.ts";
 import { misuse } from "../user-code-error.ts";
 import type { OperatorEnvironment } from "./operator-environment.ts";
@@ -44,13 +44,13 @@ export class TimestampedCollector implements Collector<unknown> {
 
 /** Processing-time timers of a keyed operator, bound to the backend's current key. */
 class KeyedProcessingTimeManager implements ProcessingTimeManager {
-  readonly #backend: HeapStateBackend;
+  readonly #backend: StateBackend;
   readonly #timers: TimerQueue;
   readonly #env: OperatorEnvironment;
   readonly #fire: (now: number) => void;
 
   constructor(
-    backend: HeapStateBackend,
+    backend: StateBackend,
     timers: TimerQueue,
     env: OperatorEnvironment,
     fire: (now: number) => void,
@@ -101,7 +101,7 @@ export class ProcessContexts {
   constructor(options: {
     operatorName: string;
     env: OperatorEnvironment;
-    backend: HeapStateBackend;
+    backend: StateBackend;
     timers: TimerQueue | undefined;
     fireTimers: (now: number) => void;
     /** Calls `fn` with the operator's collectors and the partitioned context. */

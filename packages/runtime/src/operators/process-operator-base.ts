@@ -18,7 +18,8 @@ import type {
 import { type AlignmentHook, type EventTimeHook, ExtensionHooks, type PeriodicHook } from "@weir/api";
 import { NO_TIMESTAMP } from "../exchange/batch.ts";
 import { keyGroupForKey, validateKey } from "../keys/key-hash.ts";
-import { HeapStateBackend } from "../state/heap-state-backend.ts";
+import type { BackendSnapshot, StateBackend } from "../state/state-backend.ts";
+import { createStateBackend } from "../state/state-backend-factory.ts";
 import { TimerQueue } from "../time/timer-queue.ts";
 import { wrapUserError } from "../user-code-error.ts";
 import { EVENT_TIME_WATERMARK, WatermarkCombination } from "../watermark/watermark-combination.ts";
@@ -32,7 +33,7 @@ export abstract class ProcessOperatorBase implements StreamOperator {
   readonly name: string;
   readonly operatorId: string;
   protected readonly env: OperatorEnvironment;
-  protected readonly backend: HeapStateBackend;
+  protected readonly backend: StateBackend;
   protected readonly timers: TimerQueue | undefined;
   protected readonly contexts: ProcessContexts;
   readonly #fn: ProcessFunction;
@@ -43,6 +44,8 @@ export abstract class ProcessOperatorBase implements StreamOperator {
   readonly #eventTime: EventTimeService | undefined;
   /** Present when the function asks for watermark alignment. */
   readonly #alignment: AlignmentController | undefined;
+  /** The last event time forwarded by a function that holds event time back (`outputEventTime`). */
+  #heldBackEventTime = Number.NEGATIVE_INFINITY;
   /** Timestamp of the record being processed, for `EventTimeManager.recordTimestamp()`. */
   protected recordTimestamp = NO_TIMESTAMP;
 
@@ -63,9 +66,19 @@ export abstract class ProcessOperatorBase implements StreamOperator {
     this.#maxParallelism = options.maxParallelism;
     this.#inputWatermarks =
       options.inputs === 2 ? new WatermarkCombination(options.env.watermarks, 2) : undefined;
-    this.backend = new HeapStateBackend(options.name, options.keyed, options.states, () =>
-      options.env.clock.now(),
-    );
+    this.backend = createStateBackend(options.env.stateBackend, {
+      operatorName: options.name,
+      operatorId: options.operatorId,
+      subtask: options.env.taskInfo.indexOfThisSubtask,
+      keyed: options.keyed,
+      states: options.states,
+      now: () => options.env.clock.now(),
+      maxParallelism: options.maxParallelism,
+      keyGroupRange: options.env.keyGroupRange,
+      ...(options.env.checkpointBlobs !== undefined ? { blobs: options.env.checkpointBlobs } : {}),
+      ...(options.env.restoreBlobs !== undefined ? { restoreBlobs: options.env.restoreBlobs } : {}),
+      ...(options.env.asyncSnapshots === true ? { asyncSnapshots: true } : {}),
+    });
     this.timers = options.keyed ? new TimerQueue() : undefined;
     const eventTimeHook = (options.fn as { [ExtensionHooks.eventTime]?: EventTimeHook })[
       ExtensionHooks.eventTime
@@ -205,8 +218,29 @@ export abstract class ProcessOperatorBase implements StreamOperator {
       if (eventTime.advance(timestamp, (at) => this.#fireEventTimer(eventTime.hook, at))) {
         this.#notifyEventTime(eventTime.hook, timestamp);
       }
+      if (eventTime.hook.outputEventTime !== undefined) {
+        this.#forwardHeldBack(eventTime.hook, timestamp);
+        return;
+      }
     }
     this.forwardWatermark(watermark);
+  }
+
+  /** Forwards the event time the hook holds back to, when it moved forward (never past the input). */
+  #forwardHeldBack(hook: EventTimeHook, timestamp: number): void {
+    let held: number;
+    try {
+      held = hook.outputEventTime!(timestamp);
+    } catch (error) {
+      wrapUserError(`${this.name} (outputEventTime)`, error);
+    }
+    if (typeof held !== "number" || Number.isNaN(held)) {
+      throw new Error(`${this.name}: outputEventTime returned ${String(held)}, expected a number`);
+    }
+    const out = Math.min(held, timestamp);
+    if (out <= this.#heldBackEventTime) return;
+    this.#heldBackEventTime = out;
+    this.forwardWatermark({ kind: "numeric", identifier: EVENT_TIME_WATERMARK, value: out });
   }
 
   /** Two-input operators call this when an input ends, so it stops holding back watermarks. */
@@ -216,8 +250,35 @@ export abstract class ProcessOperatorBase implements StreamOperator {
   }
 
   endOfBatch(): void {
+    this.backend.endOfBatch();
     // Checked per batch, not only per report: keeps the overshoot past the allowed drift to a batch.
     this.#alignment?.check();
+  }
+
+  /** The key selector of input `input`, for prefetching (keyed operators override it). */
+  protected keySelectorOf(_input: 0 | 1): KeySelector<unknown, KeyValue> | undefined {
+    return undefined;
+  }
+
+  prefetchBatch(input: 0 | 1, records: readonly unknown[], count: number): void {
+    // The heap needs no warming; other backends get the batch's keys (the selector runs again
+    // when each record is processed, which is the price of keeping state access synchronous).
+    if (this.backend.kind === "heap") return;
+    const selector = this.keySelectorOf(input);
+    if (selector === undefined) return;
+    const keys: KeyValue[] = [];
+    try {
+      for (let i = 0; i < count; i++) keys.push(selector(records[i]));
+    } catch {
+      // The record fails again, with the user's error, when it is processed.
+    }
+    const warmed = this.backend.prefetch(keys);
+    // Prefetching only warms pages; reads stay correct without it, so a failure is ignored.
+    if (warmed !== undefined) warmed.catch(() => {});
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void | Promise<void> {
+    this.backend.notifyCheckpointComplete(checkpointId);
   }
 
   finish(): void | Promise<void> {
@@ -230,6 +291,8 @@ export abstract class ProcessOperatorBase implements StreamOperator {
       await this.#fn.close?.();
     } catch (error) {
       wrapUserError(`${this.name} (close)`, error);
+    } finally {
+      await this.backend.dispose();
     }
   }
 
@@ -245,29 +308,47 @@ export abstract class ProcessOperatorBase implements StreamOperator {
     if (next !== undefined) this.env.scheduleTimer(next, (t) => this.fireProcessingTimers(t));
   }
 
-  snapshotState(): OperatorSnapshot {
-    const { keyed, operator, ttlStates } = this.backend.snapshot();
+  /**
+   * The synchronous part captures the backend's view and copies the timers; an on-disk backend's
+   * upload is the snapshot's `asyncPart`.
+   */
+  snapshotState(checkpointId = 0): OperatorSnapshot {
+    const capture = this.backend.snapshot(checkpointId);
     // Copies: keys in the snapshot must not alias keys in the live timer queues.
     const timers = structuredClone(this.timers?.entries());
     const eventTimers = structuredClone(this.#eventTime?.timers?.entries());
-    return {
+    const assemble = ({ keyed, operator, ttlStates, keyedHandle }: BackendSnapshot): OperatorSnapshot => ({
       operatorId: this.operatorId,
       keyed,
       operator,
       ...(timers !== undefined ? { timers } : {}),
       ...(eventTimers !== undefined ? { eventTimers } : {}),
       ...(ttlStates.length > 0 ? { ttlStates } : {}),
+      ...(keyedHandle !== undefined ? { keyedHandles: [keyedHandle] } : {}),
+    });
+    if (capture.ready !== undefined) return assemble(capture.ready);
+    return {
+      operatorId: this.operatorId,
+      keyed: {},
+      operator: {},
+      asyncPart: capture.materialize().then(assemble),
     };
   }
 
-  restoreState(snapshot: OperatorSnapshot): void {
+  /** Synchronous unless keyed state must be read from checkpoint storage. */
+  restoreState(snapshot: OperatorSnapshot): void | Promise<void> {
     const { start, end } = this.env.keyGroupRange;
     const max = this.#maxParallelism;
     const ownsKey = (key: KeyValue) => {
       const group = keyGroupForKey(key, max);
       return group >= start && group <= end;
     };
-    this.backend.restore(snapshot, ownsKey);
+    const restoring = this.backend.restore(snapshot, ownsKey);
+    if (restoring !== undefined) return restoring.then(() => this.#restoreTimersOf(snapshot, ownsKey));
+    this.#restoreTimersOf(snapshot, ownsKey);
+  }
+
+  #restoreTimersOf(snapshot: OperatorSnapshot, ownsKey: (key: KeyValue) => boolean): void {
     this.#restoreTimers(this.#eventTime?.timers, snapshot.eventTimers, ownsKey);
     this.#restoreTimers(this.timers, snapshot.timers, ownsKey);
     const next = this.timers?.peek();

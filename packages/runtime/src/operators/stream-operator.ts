@@ -12,11 +12,13 @@
  * close()                    // always, also after failure or cancellation
  * ```
  * `snapshotState(id)` may be called between any two record calls; it must capture everything
- * needed to resume exactly after the last processed record, and nothing after it.
+ * needed to resume exactly after the last processed record, and nothing after it. It runs
+ * synchronously at the barrier; what it leaves for later (an upload) is its `asyncPart`.
  * @module
  */
 
 import type { Watermark } from "@weir/api";
+import type { KeyedStateHandle } from "../state/keyed-state-handle.ts";
 
 /** State of one operator instance in a snapshot: plain data, keyed by state name. */
 export interface OperatorSnapshot {
@@ -33,6 +35,24 @@ export interface OperatorSnapshot {
   readonly ttlStates?: readonly string[];
   /** Operator-specific extras (e.g. a source reader's splits). */
   readonly extra?: unknown;
+  /**
+   * Keyed state the worker wrote to checkpoint storage (on-disk backends): one handle per old
+   * subtask whose key groups this snapshot covers (several after rescaling). `keyed` is then empty.
+   */
+  readonly keyedHandles?: readonly KeyedStateHandle[];
+  /**
+   * The asynchronous part of the snapshot (encoding and upload), never serialized: the worker
+   * replaces the snapshot by what it resolves to ({@link completeSnapshot}) before acknowledging.
+   */
+  readonly asyncPart?: Promise<OperatorSnapshot>;
+}
+
+/**
+ * The snapshot with its asynchronous part done: resolves when an on-disk backend finished
+ * uploading; a rejection means the checkpoint cannot complete (the job goes on).
+ */
+export function completeSnapshot(snapshot: OperatorSnapshot): Promise<OperatorSnapshot> {
+  return snapshot.asyncPart ?? Promise.resolve(snapshot);
 }
 
 export interface StreamOperator {
@@ -60,5 +80,11 @@ export interface StreamOperator {
   /** Fires processing-time timers due at `now`. */
   fireProcessingTimers(now: number): void;
   snapshotState(checkpointId: number): OperatorSnapshot;
-  restoreState(snapshot: OperatorSnapshot): void;
+  /** Restores state before `open`; may be async (on-disk state is read from checkpoint storage). */
+  restoreState(snapshot: OperatorSnapshot): void | Promise<void>;
+  /**
+   * The keys of the next batch of input `input`, before the batch is processed, so an on-disk
+   * state backend can warm its cache. Optional; only keyed operators implement it.
+   */
+  prefetchBatch?(input: 0 | 1, records: readonly unknown[], count: number): void;
 }

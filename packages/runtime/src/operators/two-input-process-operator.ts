@@ -48,6 +48,10 @@ export class TwoInputProcessOperator extends ProcessOperatorBase {
     this.#output = options.output;
   }
 
+  protected override keySelectorOf(input: 0 | 1): KeySelector<unknown, KeyValue> | undefined {
+    return this.#keySelectors[input];
+  }
+
   processRecord1(record: unknown, timestamp: number): void {
     const selector = this.#keySelectors[0];
     if (selector !== undefined) this.setKeyFrom(selector, record);

@@ -59,6 +59,10 @@ export class TwoOutputProcessOperator extends ProcessOperatorBase {
     this.#second.timestamp = timestamp;
   }
 
+  protected override keySelectorOf(input: 0 | 1): KeySelector<unknown, KeyValue> | undefined {
+    return input === 0 ? this.#keySelector : undefined;
+  }
+
   processRecord1(record: unknown, timestamp: number): void {
     if (this.#keySelector !== undefined) this.setKeyFrom(this.#keySelector, record);
     this.#stamp(timestamp);

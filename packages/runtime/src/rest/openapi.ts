@@ -56,7 +56,27 @@ export const OPENAPI_DOCUMENT = {
           parallelism: { type: "integer", minimum: 1, maximum: 1024 },
           jobName: { type: "string" },
           checkpointIntervalMs: { type: "integer", minimum: 1 },
+          unalignedCheckpoints: {
+            type: "boolean",
+            description: "Unaligned checkpoints: barriers overtake buffered data, which is checkpointed too.",
+          },
+          alignedCheckpointTimeoutMs: {
+            type: "integer",
+            minimum: 0,
+            description:
+              "With unalignedCheckpoints: start aligned, switch to unaligned after this long (0: at once).",
+          },
           restartAttempts: { type: "integer", minimum: 0 },
+          localRecovery: {
+            type: "boolean",
+            description:
+              "Task-local recovery: TaskManagers keep local copies of their tasks' state (default false)",
+          },
+          failoverStrategy: {
+            type: "string",
+            enum: ["region", "full"],
+            description: "What a task failure restarts: its pipelined region (default) or every task",
+          },
           restartDelayMs: { type: "integer", minimum: 0 },
           fromSavepoint: { type: "string", description: "Name of a savepoint this JobManager took." },
           allowNonRestoredState: { type: "boolean" },
@@ -223,7 +243,17 @@ export const OPENAPI_DOCUMENT = {
           required: false,
           content: {
             "application/json": {
-              schema: { type: "object", properties: { "cancel-job": { type: "boolean" } } },
+              schema: {
+                type: "object",
+                properties: {
+                  "cancel-job": { type: "boolean" },
+                  "target-directory": {
+                    type: "string",
+                    description:
+                      "Absolute directory on the server to create the savepoint's directory in (default: the server's savepoints directory)",
+                  },
+                },
+              },
             },
           },
         },
@@ -246,6 +276,22 @@ export const OPENAPI_DOCUMENT = {
         operationId: "stopJob",
         summary: "Stop with a savepoint",
         parameters: [jobId],
+        requestBody: {
+          required: false,
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                properties: {
+                  targetDirectory: {
+                    type: "string",
+                    description: "Absolute directory on the server to create the savepoint's directory in",
+                  },
+                },
+              },
+            },
+          },
+        },
         responses: {
           "202": json({ type: "object", properties: { "request-id": { type: "string" } } }, "Stopping"),
           default: errors,

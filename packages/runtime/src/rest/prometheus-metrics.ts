@@ -13,7 +13,7 @@
  */
 
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import type { JobManager } from "../cluster/job-manager.ts";
+import type { RestBackend } from "./rest-backend.ts";
 
 const eventLoopDelay = monitorEventLoopDelay({ resolution: 20 });
 eventLoopDelay.enable();
@@ -53,7 +53,7 @@ class Exposition {
   }
 }
 
-export function renderMetrics(jobManager: JobManager): string {
+export function renderMetrics(jobManager: RestBackend): string {
   const out = new Exposition();
   const registry = jobManager.registry;
   out.add("weir_taskmanagers", "gauge", "Registered TaskManagers.", registry.all.length);
@@ -81,6 +81,13 @@ export function renderMetrics(jobManager: JobManager): string {
       "counter",
       "Completed checkpoints.",
       job.completedCheckpoints,
+      jobLabels,
+    );
+    out.add(
+      "weir_job_checkpoints_failed_total",
+      "counter",
+      "Triggered checkpoints that did not complete (expired or abandoned).",
+      job.failedCheckpoints,
       jobLabels,
     );
     const last = job.checkpoints[job.checkpoints.length - 1];
@@ -111,6 +118,13 @@ export function renderMetrics(jobManager: JobManager): string {
         "gauge",
         "Longest barrier alignment of the latest checkpoint.",
         last.maxAlignmentMs / 1000,
+        jobLabels,
+      );
+      out.add(
+        "weir_job_last_checkpoint_in_flight_bytes",
+        "gauge",
+        "In-flight data persisted by the latest checkpoint (0 unless unaligned).",
+        last.inFlightBytes,
         jobLabels,
       );
     }

@@ -15,15 +15,17 @@
  */
 
 import { timingSafeEqual } from "node:crypto";
+import { accessSync, constants, mkdirSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
+import { isAbsolute } from "node:path";
 import type { ClusterJob } from "../cluster/cluster-job.ts";
-import type { JobManager } from "../cluster/job-manager.ts";
 import { parseSubmission, SubmissionError } from "../cluster/job-submission.ts";
 import { isLoopback } from "../cluster/loopback.ts";
 import { HttpError, readBody, readJson, sendError, sendJson, sendText } from "./http-exchange.ts";
 import { OPENAPI_DOCUMENT } from "./openapi.ts";
 import { renderMetrics } from "./prometheus-metrics.ts";
+import type { RestBackend } from "./rest-backend.ts";
 
 export interface RestServerOptions {
   /** Default 127.0.0.1. */
@@ -74,7 +76,7 @@ const PARAM_PATTERNS: Record<string, RegExp> = {
 const SUSPICIOUS_PATH = /%2e|%2f|%5c|%00|\\|\0|\/\.\.?(\/|$)/i;
 
 export class RestServer {
-  readonly #jobManager: JobManager;
+  readonly #jobManager: RestBackend;
   readonly #server: Server;
   readonly #token: Buffer | undefined;
   readonly #maxJson: number;
@@ -83,7 +85,7 @@ export class RestServer {
   readonly #scheme: "http" | "https";
   readonly #dashboard: RestServerOptions["dashboard"];
 
-  private constructor(jobManager: JobManager, server: Server, options: RestServerOptions) {
+  private constructor(jobManager: RestBackend, server: Server, options: RestServerOptions) {
     this.#jobManager = jobManager;
     this.#server = server;
     this.#token = options.token === undefined ? undefined : Buffer.from(`Bearer ${options.token}`);
@@ -95,7 +97,8 @@ export class RestServer {
     server.on("request", (request, response) => void this.#serve(request, response));
   }
 
-  static async start(jobManager: JobManager, options: RestServerOptions = {}): Promise<RestServer> {
+  /** `jobManager`: a cluster's JobManager, or a local run's {@link RestBackend}. */
+  static async start(jobManager: RestBackend, options: RestServerOptions = {}): Promise<RestServer> {
     const host = options.host ?? "127.0.0.1";
     if (options.token !== undefined && options.token.length < 16)
       throw new RestConfigurationError("the REST token must have at least 16 characters");
@@ -251,7 +254,11 @@ export class RestServer {
         const job = this.#job(params);
         sendJson(response, 200, {
           enabled: job.checkpointingEnabled,
-          counts: { completed: job.completedCheckpoints, restarts: job.attempt },
+          counts: {
+            completed: job.completedCheckpoints,
+            failed: job.failedCheckpoints,
+            restarts: job.attempt,
+          },
           latest: { completed: job.checkpoints[job.checkpoints.length - 1] ?? null },
           history: [...job.checkpoints].reverse(),
         });
@@ -285,16 +292,22 @@ export class RestServer {
         const body =
           request.headers["content-type"] === undefined ? {} : await readJson(request, this.#maxJson);
         const cancelJob = (body as { "cancel-job"?: unknown })["cancel-job"] === true;
-        const savepoint = job.triggerSavepoint(cancelJob);
+        const target = savepointTarget((body as { "target-directory"?: unknown })["target-directory"]);
+        const savepoint = job.triggerSavepoint(cancelJob, target);
         sendJson(response, 202, { "request-id": savepoint.requestId });
       }),
-      route("POST", "/jobs/:jobId/stop", ({ response, params }) => {
-        const savepoint = this.#job(params).triggerSavepoint(true);
+      route("POST", "/jobs/:jobId/stop", async ({ request, response, params }) => {
+        const job = this.#job(params);
+        const body =
+          request.headers["content-type"] === undefined ? {} : await readJson(request, this.#maxJson);
+        const target = savepointTarget((body as { targetDirectory?: unknown }).targetDirectory);
+        const savepoint = job.triggerSavepoint(true, target);
         sendJson(response, 202, { "request-id": savepoint.requestId });
       }),
       route("GET", "/jobs/:jobId/savepoints/:requestId", ({ response, params }) => {
         const savepoint = this.#job(params).savepoints.get(params.requestId!);
         if (savepoint === undefined) throw new HttpError(404, "no savepoint request with this id");
+        if (savepoint.status !== "IN_PROGRESS") savepoint.outcomeReported = true;
         sendJson(response, 200, {
           status: { id: savepoint.status },
           operation:
@@ -308,6 +321,26 @@ export class RestServer {
       }),
     ];
   }
+}
+
+/**
+ * A savepoint's target directory, as Flink's `target-directory`: absolute, created if missing, and
+ * writable by this process, checked before the request is accepted so a bad one is a 400 at once
+ * instead of a savepoint failing later.
+ */
+function savepointTarget(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string" || value.length === 0 || value.includes("\0"))
+    throw new HttpError(400, "the target directory must be a non-empty string");
+  if (!isAbsolute(value)) throw new HttpError(400, "the target directory must be an absolute path");
+  try {
+    mkdirSync(value, { recursive: true });
+    accessSync(value, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    throw new HttpError(400, `the target directory cannot be written (${code})`);
+  }
+  return value;
 }
 
 function match(pattern: readonly string[], segments: readonly string[]): Record<string, string> | undefined {
@@ -344,6 +377,26 @@ function details(job: ClusterJob) {
     name: job.name,
     state: job.state,
     attempt: job.attempt,
+    "region-restarts": job.regionRestarts,
+    "local-recovery":
+      job.localRecovery === undefined
+        ? { enabled: false }
+        : {
+            enabled: true,
+            "local-restores": job.localRecovery.localRestores,
+            "remote-restores": job.localRecovery.remoteRestores,
+            fallbacks: job.localRecovery.fallbacks,
+          },
+    subtasks: [...(job.group?.counters ?? [])].flatMap(([slot, tasks]) =>
+      tasks.map((task) => ({
+        vertex: task.vertex,
+        subtask: task.subtask,
+        slot,
+        taskmanager: job.group?.taskManagerOf(slot)?.id ?? null,
+        "read-records": task.recordsIn,
+        "write-records": task.recordsOut,
+      })),
+    ),
     "start-time": job.submittedAt,
     "end-time": job.endedAt ?? -1,
     duration: (job.endedAt ?? Date.now()) - job.submittedAt,

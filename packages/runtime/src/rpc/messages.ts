@@ -5,7 +5,11 @@
  */
 
 import type { ExecutionMode } from "@weir/api";
+import type { BlobStoreLocation } from "../checkpoint/checkpoint-storage.ts";
+import type { BarrierOptions } from "../exchange/channel-event.ts";
+import type { ReplayedEdge, TaskChannelState } from "../exchange/channel-state.ts";
 import type { OperatorSnapshot } from "../operators/stream-operator.ts";
+import type { StateBackendOptions } from "../state/state-backend-factory.ts";
 
 /** What a worker thread needs to rebuild the job and run its slot's tasks. */
 export interface SlotDeployment {
@@ -18,8 +22,19 @@ export interface SlotDeployment {
   readonly attempt: number;
   readonly batchSize: number;
   readonly buffersPerChannel: number;
+  /**
+   * In-flight data of an unaligned checkpoint to replay before new input, by vertex (this slot's
+   * subtask of each); absent or empty otherwise. See `ReplayedEdge`.
+   */
+  readonly inFlight?: readonly (readonly [number, readonly ReplayedEdge[]])[];
   /** Operator snapshots to restore, by vertex (this slot's subtask of each); empty on a fresh start. */
   readonly restore: readonly (readonly [number, readonly OperatorSnapshot[]])[];
+  /** The job's `state.backend` setting (default heap). */
+  readonly stateBackend?: StateBackendOptions;
+  /** The run's checkpoint storage, where on-disk state backends write their snapshots. */
+  readonly checkpointBlobs?: BlobStoreLocation;
+  /** Where the restored checkpoint's state blobs are (a savepoint's directory); default `checkpointBlobs`. */
+  readonly restoreBlobs?: BlobStoreLocation;
   /** Peer slot index -> index into the transferred ports list. */
   readonly peerPorts: readonly (readonly [number, number])[];
 }
@@ -30,6 +45,14 @@ export interface TaskCheckpointStats {
   readonly alignmentMs: number;
   /** Pre-barrier preparation (sink flushes) plus the synchronous snapshot. */
   readonly snapshotMs: number;
+  /** The task's part was unaligned (it started so, or its alignment timed out). */
+  readonly unaligned?: boolean;
+  /** Bytes of in-flight data persisted as channel state (encoded batches; unaligned only). */
+  readonly inFlightBytes?: number;
+  /** Records in that in-flight data. */
+  readonly inFlightRecords?: number;
+  /** From the snapshot until the last barrier arrived, while in-flight data was recorded (ms). */
+  readonly channelStateMs?: number;
 }
 
 export interface SerializedError {
@@ -49,8 +72,8 @@ export type ToSlot =
     }
   | { readonly type: "no-more-splits"; readonly vertex: number; readonly subtask: number }
   | { readonly type: "cancel" }
-  /** Source tasks: take part in checkpoint `checkpointId`. */
-  | { readonly type: "trigger-checkpoint"; readonly checkpointId: number }
+  /** Source tasks: take part in checkpoint `checkpointId` (barrier options: unaligned, timeout). */
+  | { readonly type: "trigger-checkpoint"; readonly checkpointId: number; readonly options?: BarrierOptions }
   /** Every task: checkpoint `checkpointId` completed. */
   | { readonly type: "checkpoint-complete"; readonly checkpointId: number }
   /** A watermark alignment group's maximum allowed watermark changed. */
@@ -69,6 +92,17 @@ export type ToCoordinator =
       readonly name: string;
       readonly records: unknown[];
     }
+  /**
+   * Unaligned checkpoints: the task snapshotted for `checkpointId`. What it sent before this
+   * message (collected results) belongs to the checkpoint; its ack follows once in-flight data is
+   * recorded. (Aligned checkpoints need no cut: their ack is sent at the snapshot.)
+   */
+  | {
+      readonly type: "checkpoint-cut";
+      readonly checkpointId: number;
+      readonly vertex: number;
+      readonly subtask: number;
+    }
   | {
       readonly type: "checkpoint-ack";
       readonly checkpointId: number;
@@ -76,6 +110,8 @@ export type ToCoordinator =
       readonly subtask: number;
       readonly snapshots: OperatorSnapshot[];
       readonly stats: TaskCheckpointStats;
+      /** In-flight data of an unaligned checkpoint (absent for aligned ones). */
+      readonly channelState?: TaskChannelState;
     }
   | { readonly type: "task-finished"; readonly vertex: number; readonly subtask: number }
   | {

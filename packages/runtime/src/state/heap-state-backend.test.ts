@@ -19,7 +19,7 @@ test("a snapshot is not changed by later in-place updates, and restores do not s
   const sum = backend.getState(SUM) as AggregatingState<number, number>;
   backend.setCurrentKey("k");
   sum.add(1);
-  const snapshot = backend.snapshot();
+  const snapshot = backend.snapshotNow();
   sum.add(100);
   assert.deepEqual(snapshot.keyed.sum, [["k", { sum: 1 }]]);
 

@@ -1,5 +1,5 @@
 /**
- * State handles over heap tables. Each handle reads `backend.currentKeyId` at call time, so one
+ * State handles over state tables (a heap `Map` or the LMDB backend's cache). Each handle reads `backend.currentKeyId` at call time, so one
  * handle serves every key. Map and broadcast state store `[key, value]` entries under the map key's
  * canonical id, which makes composite map keys (tuples, objects) work like primitive ones.
  * @module
@@ -8,9 +8,10 @@
 import type { KeyValue, StateDeclaration } from "@weir/api";
 import { canonicalKeyId } from "../keys/key-hash.ts";
 import { misuse } from "../user-code-error.ts";
-import { BROADCAST_PARTITION, type HeapStateBackend, type KeyId } from "./heap-state-backend.ts";
+import type { KeyContext, KeyId, StateTable } from "./state-backend.ts";
 
-export type StateTable = Map<KeyId, unknown>;
+/** Broadcast state is per subtask, not per key. */
+export const BROADCAST_PARTITION = "\u0000broadcast";
 
 type Entries = Map<KeyId, [KeyValue, unknown]>;
 
@@ -76,7 +77,7 @@ function mapHandle(
 export function createStateHandle(
   declaration: StateDeclaration,
   table: StateTable,
-  backend: HeapStateBackend,
+  backend: KeyContext,
   operatorName: string,
 ): unknown {
   const id = (): KeyId => backend.currentKeyId;

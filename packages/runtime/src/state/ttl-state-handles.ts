@@ -18,8 +18,7 @@ import type { KeyValue, StateDeclaration } from "@weir/api";
 type StateTtlConfig = NonNullable<StateDeclaration["ttl"]>;
 
 import { canonicalKeyId } from "../keys/key-hash.ts";
-import type { HeapStateBackend, KeyId } from "./heap-state-backend.ts";
-import type { StateTable } from "./state-handles.ts";
+import type { KeyContext, KeyId, StateTable } from "./state-backend.ts";
 
 /** One stored value with its last-update time. */
 export interface TtlValue {
@@ -90,7 +89,7 @@ export function unexpiredCopy(
 export function createTtlStateHandle(
   declaration: StateDeclaration,
   table: StateTable,
-  backend: HeapStateBackend,
+  backend: KeyContext,
   now: () => number,
 ): unknown {
   const ttl = declaration.ttl!;
@@ -243,7 +242,7 @@ export function createTtlStateHandle(
 
 function ttlMapHandle(
   table: StateTable,
-  backend: HeapStateBackend,
+  backend: KeyContext,
   now: () => number,
   ttlMs: number,
   refreshOnRead: boolean,

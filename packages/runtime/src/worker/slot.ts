@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { WatermarkDeclaration } from "@weir/api";
+import { openBlobStore } from "../checkpoint/checkpoint-storage.ts";
 import type { Batch } from "../exchange/batch.ts";
 import type { ChannelEvent } from "../exchange/channel-event.ts";
 import { describeChannel, MAX_SUBTASKS } from "../exchange/channel-id.ts";
@@ -17,6 +19,8 @@ import { graphFingerprint } from "../graph/graph-fingerprint.ts";
 import { buildJobGraph, type JobGraph } from "../graph/job-graph.ts";
 import { captureGraph, loadJobDefinition } from "../graph/job-module.ts";
 import { keyGroupRangeForOperator } from "../keys/key-hash.ts";
+import type { OperatorEnvironment } from "../operators/operator-environment.ts";
+import { completeSnapshot } from "../operators/stream-operator.ts";
 import { type SlotDeployment, serializeError, type ToCoordinator, type ToSlot } from "../rpc/messages.ts";
 import { SYSTEM_CLOCK } from "../time/processing-clock.ts";
 import { SlotScheduler } from "./slot-scheduler.ts";
@@ -67,8 +71,14 @@ class FrameRouter implements FrameSink {
   }
 }
 
+type StateEnvironment = Pick<
+  OperatorEnvironment,
+  "stateBackend" | "checkpointBlobs" | "restoreBlobs" | "asyncSnapshots"
+>;
+
 export class Slot {
   readonly #deployment: SlotDeployment;
+  #stateBlobs: StateEnvironment | undefined;
   readonly #send: (message: ToCoordinator) => void;
   readonly #scheduler = new SlotScheduler();
   readonly #router = new FrameRouter(() => this.#scheduler.wake());
@@ -78,6 +88,8 @@ export class Slot {
   readonly #alignmentSubscribers = new Map<string, ((maxAllowed: number) => void)[]>();
 
   readonly #onShutdown: () => void;
+  /** The job's watermark declarations (restored in-flight data combines its watermarks by them). */
+  #watermarkDeclarations: ReadonlyMap<string, WatermarkDeclaration> = new Map();
 
   /**
    * `connectPeers` makes the transport to every other slot of the attempt (MessagePorts between
@@ -120,6 +132,7 @@ export class Slot {
         jobName: d.jobName,
       });
       const graph = buildJobGraph(request.graph.nodes, request.parallelism);
+      this.#watermarkDeclarations = graph.watermarks;
       for (const vertex of graph.vertices) {
         if (vertex.parallelism <= d.slot) continue;
         const task = this.#createTask(graph, vertex.id);
@@ -161,6 +174,7 @@ export class Slot {
         },
         clock: SYSTEM_CLOCK,
         keyGroupRange: keyGroupRangeForOperator(vertex.maxParallelism, vertex.parallelism, d.slot),
+        ...this.#stateEnvironment(),
         batchSize: d.batchSize,
         watermarks: graph.watermarks,
         alignment: {
@@ -189,15 +203,27 @@ export class Slot {
         wake: () => this.#scheduler.wake(),
         onFinished: (task) =>
           this.#send({ type: "task-finished", vertex: task.vertex, subtask: task.subtask }),
-        onCheckpoint: (task, checkpointId, snapshots, stats) =>
-          this.#send({
-            type: "checkpoint-ack",
-            checkpointId,
-            vertex: task.vertex,
-            subtask: task.subtask,
-            snapshots,
-            stats,
-          }),
+        onCheckpoint: (task, checkpointId, snapshots, stats, channelState) =>
+          // On-disk state uploads while the task runs on; the ack waits for it. A failed upload
+          // leaves the checkpoint unacknowledged (it expires), the job goes on.
+          void Promise.all(snapshots.map(completeSnapshot)).then(
+            (complete) =>
+              this.#send({
+                type: "checkpoint-ack",
+                checkpointId,
+                vertex: task.vertex,
+                subtask: task.subtask,
+                snapshots: complete,
+                stats,
+                ...(channelState === undefined ? {} : { channelState }),
+              }),
+            (error: unknown) =>
+              console.warn(
+                `${task.name}: checkpoint ${checkpointId} declined, its state upload failed: ${error instanceof Error ? error.message : String(error)}`,
+              ),
+          ),
+        onSnapshotTaken: (task, checkpointId) =>
+          this.#send({ type: "checkpoint-cut", checkpointId, vertex: task.vertex, subtask: task.subtask }),
         onFailed: (task, error) =>
           this.#send({
             type: "task-failed",
@@ -209,6 +235,21 @@ export class Slot {
     });
   }
 
+  /** The state backend setting and checkpoint storage the slot's operators use (opened once). */
+  #stateEnvironment(): StateEnvironment {
+    const d = this.#deployment;
+    if (this.#stateBlobs === undefined) {
+      this.#stateBlobs = {
+        // The slot acknowledges checkpoints after `completeSnapshot`.
+        asyncSnapshots: true,
+        ...(d.stateBackend !== undefined ? { stateBackend: d.stateBackend } : {}),
+        ...(d.checkpointBlobs !== undefined ? { checkpointBlobs: openBlobStore(d.checkpointBlobs) } : {}),
+        ...(d.restoreBlobs !== undefined ? { restoreBlobs: openBlobStore(d.restoreBlobs) } : {}),
+      };
+    }
+    return this.#stateBlobs;
+  }
+
   #taskOf(vertex: number): StreamTask | undefined {
     return this.#tasks.get(`${vertex}/${this.#deployment.slot}`);
   }
@@ -217,17 +258,20 @@ export class Slot {
     switch (message.type) {
       case "start": {
         const restore = new Map(this.#deployment.restore);
+        const inFlight = new Map(this.#deployment.inFlight ?? []);
         for (const task of this.#tasks.values()) {
           const snapshots = restore.get(task.vertex);
+          const edges = inFlight.get(task.vertex);
           void task.start(
             snapshots === undefined ? undefined : new Map(snapshots.map((s) => [s.operatorId, s])),
+            edges === undefined ? undefined : { edges, declarations: this.#watermarkDeclarations },
           );
         }
         return;
       }
       case "trigger-checkpoint":
         for (const task of this.#tasks.values())
-          if (task.isSource) task.triggerCheckpoint(message.checkpointId);
+          if (task.isSource) task.triggerCheckpoint(message.checkpointId, message.options);
         return;
       case "checkpoint-complete":
         for (const task of this.#tasks.values()) task.notifyCheckpointComplete(message.checkpointId);

@@ -12,19 +12,26 @@
  * producers emit); the task then runs until its inputs end, finishes every operator in chain order,
  * sends end-of-partition downstream, closes operators and reports FINISHED. A failure anywhere
  * reports FAILED with the operator's name; `cancel()` closes everything and reports CANCELED.
+ *
+ * Checkpoints: barriers are handled by a {@link BarrierHandler} (aligned, unaligned, alignment
+ * timeout). A task restored from an unaligned checkpoint first replays the in-flight data it was
+ * given ({@link InFlightReplay}), before anything its gates deliver.
  * @module
  */
 
 import { performance } from "node:perf_hooks";
-import { EventTimeExtension, InputStatus, type Watermark } from "@weir/api";
+import { EventTimeExtension, InputStatus, type Watermark, type WatermarkDeclaration } from "@weir/api";
 import { type Batch, NO_TIMESTAMP } from "../exchange/batch.ts";
-import { barrier, END_OF_PARTITION } from "../exchange/channel-event.ts";
+import { type BarrierOptions, barrier, END_OF_PARTITION } from "../exchange/channel-event.ts";
+import type { ReplayedEdge, TaskChannelState } from "../exchange/channel-state.ts";
 import type { InputGate } from "../exchange/input-gate.ts";
 import type { Backpressure } from "../exchange/output-channel.ts";
 import type { RecordWriter } from "../exchange/record-writer.ts";
 import type { SourceOperator } from "../operators/source-operator.ts";
 import type { OperatorSnapshot, StreamOperator } from "../operators/stream-operator.ts";
 import type { TaskCheckpointStats } from "../rpc/messages.ts";
+import { BarrierHandler } from "./barrier-handler.ts";
+import { InFlightReplay, ReplayedWatermarks, type ReplayItem } from "./in-flight-replay.ts";
 
 export type TaskState = "CREATED" | "RUNNING" | "FINISHING" | "FINISHED" | "FAILED" | "CANCELED";
 
@@ -36,7 +43,11 @@ export interface TaskListener {
     checkpointId: number,
     snapshots: OperatorSnapshot[],
     stats: TaskCheckpointStats,
+    /** In-flight data, for an unaligned checkpoint. */
+    channelState?: TaskChannelState,
   ): void;
+  /** An unaligned checkpoint's snapshot was taken; the ack follows once in-flight data is recorded. */
+  onSnapshotTaken?(task: StreamTask, checkpointId: number): void;
   onFailed(task: StreamTask, error: unknown): void;
   /** The task has new work; the slot scheduler should run it soon. */
   wake(): void;
@@ -57,9 +68,14 @@ export class StreamTask {
   #blockers = 0;
   #sourceWaiting = false;
   #gateCursor = 0;
-  /** The checkpoint whose barriers are being aligned, and how many channels delivered it. */
-  #aligning: { checkpointId: number; arrived: number; startedAt: number } | undefined;
+  readonly #barriers: BarrierHandler;
+  /** In-flight data of an unaligned checkpoint, processed before any gate input. */
+  #replay: InFlightReplay | undefined;
+  readonly #replayedWatermarks = new ReplayedWatermarks();
   #unflushed = false;
+  /** Checkpoints between trigger and snapshot, and the enumerator events held back meanwhile. */
+  #snapshotsInProgress = 0;
+  readonly #deferredSplitEvents: (() => void)[] = [];
   /** Records taken from the network inputs: counted per batch, read by metrics on scrape. */
   recordsIn = 0;
   /** The combined event-time watermark each input last delivered (metrics; watermarks are rare). */
@@ -85,6 +101,17 @@ export class StreamTask {
     this.#writers = options.writers;
     this.#backpressure = options.backpressure;
     this.#listener = options.listener;
+    this.#barriers = new BarrierHandler(options.gates, options.writers, {
+      post: (mail) => this.post(mail),
+      blockOn: (promise) => this.blockOn(promise),
+      checkpointAligned: (checkpointId, alignmentMs, barrierOptions) =>
+        this.#checkpoint(checkpointId, alignmentMs, barrierOptions),
+      snapshotOperators: (checkpointId) => this.#prepareAndSnapshot(checkpointId),
+      snapshotTaken: (checkpointId) => this.#listener.onSnapshotTaken?.(this, checkpointId),
+      acknowledge: (checkpointId, snapshots, stats, channelState) =>
+        this.#listener.onCheckpoint(this, checkpointId, snapshots, stats, channelState),
+      replaying: () => this.#replay !== undefined,
+    });
   }
 
   /** Records sent to the network outputs (sinks send none). */
@@ -127,19 +154,65 @@ export class StreamTask {
     return lowest;
   }
 
+  /** One batch of restored in-flight data, through the same path as gate input. */
+  #replayNext(replay: InFlightReplay): boolean {
+    const item = replay.next();
+    if (item === undefined) {
+      this.#replay = undefined;
+      this.#barriers.replayFinished();
+      return true;
+    }
+    this.recordsIn += item.batch.count;
+    this.#processReplayed(item);
+    this.#endOfBatch();
+    return true;
+  }
+
+  #processReplayed(item: ReplayItem): void {
+    const head = this.#operators[0]!;
+    const { records, timestamps, count, watermarks } = item.batch;
+    const input = item.input;
+    head.prefetchBatch?.(input, records, count);
+    let w = 0;
+    for (let i = 0; i <= count; i++) {
+      while (watermarks !== null && w < watermarks.length && watermarks[w]!.index === i) {
+        for (const combined of item.onWatermark(watermarks[w]!.watermark)) {
+          this.#replayedWatermarks.note(input, combined);
+          this.#deliverWatermark(input, combined);
+        }
+        w++;
+      }
+      if (i === count) break;
+      const timestamp = timestamps === null ? NO_TIMESTAMP : timestamps[i]!;
+      if (input === 0) head.processRecord1(records[i], timestamp);
+      else head.processRecord2(records[i], timestamp);
+    }
+  }
+
   /** Hands a combined input watermark to the head operator, noting event time for metrics. */
   #deliverWatermark(input: 0 | 1, watermark: Watermark): void {
+    // After a restore, real channels start from nothing: never below what replay delivered.
+    if (this.#replayedWatermarks.behind(input, watermark)) return;
     if (EventTimeExtension.isEventTimeWatermark(watermark))
       this.#inputWatermarks[input] = watermark.value as number;
     this.#operators[0]!.processWatermark(input, watermark);
   }
 
-  async start(restore?: ReadonlyMap<string, OperatorSnapshot>): Promise<void> {
+  /**
+   * `inFlight`: data of an unaligned checkpoint this subtask replays first; `declarations` are
+   * the job's watermark declarations, to combine the watermarks inside it.
+   */
+  async start(
+    restore?: ReadonlyMap<string, OperatorSnapshot>,
+    inFlight?: { edges: readonly ReplayedEdge[]; declarations: ReadonlyMap<string, WatermarkDeclaration> },
+  ): Promise<void> {
+    if (inFlight?.edges.some((e) => e.channels.some((c) => c.length > 0)))
+      this.#replay = new InFlightReplay(inFlight.edges, inFlight.declarations);
     try {
       if (restore !== undefined) {
         for (const op of this.#operators) {
           const snapshot = restore.get(op.operatorId);
-          if (snapshot !== undefined) op.restoreState(snapshot);
+          if (snapshot !== undefined) await op.restoreState(snapshot);
         }
       }
       for (let i = this.#operators.length - 1; i >= 0; i--) await this.#operators[i]!.open();
@@ -180,17 +253,30 @@ export class StreamTask {
   /** Splits assigned by the enumerator, delivered through the mailbox. */
   addSplits(splits: readonly unknown[]): void {
     const source = this.#requireSource();
-    this.post(() => {
-      source.addSplits(splits as never);
-      this.#sourceWaiting = false;
-    });
+    this.#postSplitEvent(() => source.addSplits(splits as never));
   }
 
   noMoreSplits(): void {
     const source = this.#requireSource();
+    this.#postSplitEvent(() => source.notifyNoMoreSplits());
+  }
+
+  /**
+   * An enumerator event runs as a mail, but never between a checkpoint's trigger and its
+   * snapshot: mails keep running while operators prepare (an async pre-commit), and a split the
+   * enumerator assigned after snapshotting its own state (so it is not in the enumerator's part
+   * of the checkpoint) must not be in the reader's part either, or a restore reads it twice.
+   * Sequence: trigger 1, enumerator state of 1 (s7 unassigned), task prepares awaiting a sink's
+   * pre-commit, add-splits(s7) arrives and is deferred, snapshot (without s7), then s7 is added.
+   */
+  #postSplitEvent(apply: () => void): void {
     this.post(() => {
-      source.notifyNoMoreSplits();
-      this.#sourceWaiting = false;
+      const run = () => {
+        apply();
+        this.#sourceWaiting = false;
+      };
+      if (this.#snapshotsInProgress > 0) this.#deferredSplitEvents.push(run);
+      else run();
     });
   }
 
@@ -215,6 +301,7 @@ export class StreamTask {
         this.#flushIfNeeded();
         return false;
       }
+      if (this.#replay !== undefined) return this.#replayNext(this.#replay);
       return this.#source !== undefined ? this.#pollSource(this.#source) : this.#processInput();
     } catch (error) {
       this.fail(error);
@@ -262,15 +349,16 @@ export class StreamTask {
         return true;
       }
       if (item.kind === "barrier") {
-        this.#onBarrier(gate, item.channel, item.checkpointId);
+        this.#barriers.onBarrier(gate, item.channel, item.barrier);
         return true;
       }
       if (item.kind === "channel-finished") {
-        this.#completeAlignmentIfReady();
+        this.#barriers.completeAlignmentIfReady();
         return true;
       }
       const { records, timestamps, count, watermarks } = item.batch;
       this.recordsIn += count;
+      head.prefetchBatch?.(gate.input, records, count);
       if (watermarks !== null) this.#processWithWatermarks(gate, item.channel, item.batch);
       else if (gate.input === 0) {
         for (let i = 0; i < count; i++)
@@ -321,6 +409,7 @@ export class StreamTask {
 
   async #finish(): Promise<void> {
     this.state = "FINISHING";
+    this.#barriers.dispose();
     try {
       const operators = this.#operators;
       for (let i = 0; i < operators.length; i++) {
@@ -355,6 +444,7 @@ export class StreamTask {
     if (this.state === "FAILED" || this.state === "CANCELED" || this.state === "FINISHED") return;
     this.state = "FAILED";
     this.#mailbox.length = 0;
+    this.#barriers.dispose();
     // Close operators, but report the original error, not a follow-up one from cleanup.
     void this.#closeOperators().catch(() => {});
     this.#listener.onFailed(this, error);
@@ -364,6 +454,7 @@ export class StreamTask {
     if (this.state === "FINISHED" || this.state === "FAILED" || this.state === "CANCELED") return;
     this.state = "CANCELED";
     this.#mailbox.length = 0;
+    this.#barriers.dispose();
     await this.#closeOperators().catch(() => {});
   }
 
@@ -372,9 +463,12 @@ export class StreamTask {
     return this.#operators.map((op) => op.snapshotState(checkpointId));
   }
 
-  /** Source tasks: take part in checkpoint `checkpointId` between two polls, then send the barrier. */
-  triggerCheckpoint(checkpointId: number): void {
-    this.post(() => this.blockOn(this.#checkpoint(checkpointId)));
+  /**
+   * Source tasks: take part in checkpoint `checkpointId` between two polls, then send the barrier
+   * (`options.unaligned`: ahead of batches waiting for credit, which become channel state).
+   */
+  triggerCheckpoint(checkpointId: number, options: BarrierOptions = {}): void {
+    this.post(() => this.#barriers.trigger(checkpointId, options));
   }
 
   /** The coordinator completed `checkpointId`: operators may publish what it covers (2PC commit). */
@@ -389,51 +483,37 @@ export class StreamTask {
   }
 
   /**
-   * Aligned barriers: a channel that delivered barrier n is blocked; when every open channel of
-   * every input has delivered it, the task checkpoints and unblocks them all.
-   */
-  #onBarrier(gate: InputGate, channel: number, checkpointId: number): void {
-    const aligning = this.#aligning;
-    if (aligning === undefined || checkpointId > aligning.checkpointId) {
-      // A newer barrier supersedes an unfinished alignment (its checkpoint will expire).
-      if (aligning !== undefined) for (const g of this.#gates) g.unblockAll();
-      this.#aligning = { checkpointId, arrived: 0, startedAt: performance.now() };
-    } else if (checkpointId < aligning.checkpointId) {
-      return;
-    }
-    gate.block(channel);
-    this.#aligning!.arrived++;
-    this.#completeAlignmentIfReady();
-  }
-
-  #completeAlignmentIfReady(): void {
-    const aligning = this.#aligning;
-    if (aligning === undefined) return;
-    let open = 0;
-    for (const gate of this.#gates) open += gate.openChannels;
-    if (aligning.arrived < open) return;
-    this.#aligning = undefined;
-    this.blockOn(
-      this.#checkpoint(aligning.checkpointId, performance.now() - aligning.startedAt).finally(() => {
-        for (const gate of this.#gates) gate.unblockAll();
-      }),
-    );
-  }
-
-  /**
    * This task's part of a checkpoint, while its input is paused: operators prepare (a sink
    * flushes and pre-commits), snapshot, then the barrier goes downstream after every record
    * emitted before it, and the coordinator hears of the snapshot.
    */
-  async #checkpoint(checkpointId: number, alignmentMs = 0): Promise<void> {
+  async #checkpoint(checkpointId: number, alignmentMs = 0, options: BarrierOptions = {}): Promise<void> {
     const started = performance.now();
-    for (const op of this.#operators) await op.prepareSnapshotPreBarrier?.(checkpointId);
-    if (this.state !== "RUNNING") return;
-    const snapshots = this.snapshotOperators(checkpointId);
-    for (const writer of this.#writers) writer.sendEvent(barrier(checkpointId));
+    const snapshots = await this.#prepareAndSnapshot(checkpointId);
+    if (snapshots === undefined) return;
+    for (const writer of this.#writers) writer.sendEvent(barrier(checkpointId, options));
     this.#listener.onCheckpoint(this, checkpointId, snapshots, {
       alignmentMs,
       snapshotMs: performance.now() - started,
     });
+  }
+
+  /** The first half of a checkpoint, for unaligned ones: operators prepare, then snapshot. */
+  async #prepareAndSnapshot(checkpointId: number): Promise<OperatorSnapshot[] | undefined> {
+    this.#snapshotsInProgress++;
+    try {
+      for (const op of this.#operators) await op.prepareSnapshotPreBarrier?.(checkpointId);
+      if (this.state !== "RUNNING") return undefined;
+      return this.snapshotOperators(checkpointId);
+    } finally {
+      if (--this.#snapshotsInProgress === 0 && this.#deferredSplitEvents.length > 0) {
+        // In arrival order, before any later mail: a no-more-splits must not overtake a split.
+        const deferred = this.#deferredSplitEvents.splice(0);
+        if (this.state === "RUNNING") {
+          for (const event of deferred) event();
+          this.#listener.wake();
+        }
+      }
+    }
   }
 }

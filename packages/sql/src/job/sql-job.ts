@@ -50,6 +50,11 @@ export function takeResultSink(runId: string): Sink<RowData, unknown> | null {
   return sink;
 }
 
+/** Forgets the result sink of `runId` if one was translated (a client that did not take it). */
+export function discardResultSink(runId: string): void {
+  resultSinks.delete(runId);
+}
+
 export default defineJob(async (env, params: SqlJobParams) => {
   const { statements, error } = parseScriptPrefix(params.script);
   const statement = statements[params.statementIndex];
@@ -66,6 +71,9 @@ export default defineJob(async (env, params: SqlJobParams) => {
     await loadStatementDependencies(earlier);
     session.execute(earlier);
   }
+  // The session's Flink execution keys (SET 'execution.checkpointing.interval' …) travel with the
+  // graph: a runner applies them under its caller's explicit settings (a cluster's REST fields).
+  env.configure(Object.fromEntries(session.config));
   // The job's own statement may create a table (CREATE TABLE … AS SELECT is a job).
   await loadStatementDependencies(statement);
   const translated = session.translate(statement, env);

@@ -28,6 +28,7 @@ import type { LogicalExpand, LogicalFilter, LogicalProject } from "./logical-row
 import type { LogicalSetOperation, LogicalUnion } from "./logical-set-nodes.ts";
 import type { LogicalTableScan, LogicalValues, LogicalWatermarkAssigner } from "./logical-source-nodes.ts";
 import type { LogicalWindowTableFunction } from "./logical-window-nodes.ts";
+import type { LogicalMatch } from "./match-nodes.ts";
 
 export interface LogicalNodeBase {
   readonly fields: readonly RowField[];
@@ -47,6 +48,7 @@ export type LogicalNode =
   | LogicalSort
   | LogicalOverRank
   | LogicalOverAggregate
+  | LogicalMatch
   | LogicalRank
   | LogicalDeduplicate
   | LogicalWindowTableFunction

@@ -22,6 +22,8 @@ export interface LogicalWindowTableFunction extends LogicalNodeBase {
   readonly timeKind: WindowTimeKind;
   /** SESSION's `PARTITION BY` columns (input indices); empty for the aligned windows. */
   readonly partitionKeys: readonly number[];
+  /** Rewritten from a legacy group window (`GROUP BY TUMBLE(ts, …)`): honours the emit options. */
+  readonly legacyGroupWindow?: boolean;
 }
 
 export interface LogicalWindowAggregate extends LogicalNodeBase {

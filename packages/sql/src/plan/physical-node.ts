@@ -21,7 +21,7 @@
 import type { ResolvedTable } from "../catalog/catalog-table.ts";
 import type { ChangelogMode } from "../data/row.ts";
 import type { SortField } from "../exec/operator-specs.ts";
-import type { WindowingStrategy, WindowTimeKind } from "../exec/window/window-specs.ts";
+import type { WindowEmitConfig, WindowingStrategy, WindowTimeKind } from "../exec/window/window-specs.ts";
 import type { RowField } from "../types/logical-type.ts";
 import type { ModifyKinds } from "./changelog-traits.ts";
 import type { PhysicalCorrelate } from "./correlate-nodes.ts";
@@ -29,8 +29,10 @@ import type { AggregateCall } from "./logical-aggregate.ts";
 import type { LogicalJoinType } from "./logical-join.ts";
 import type { RankType } from "./logical-order-nodes.ts";
 import type { ScanMetadata } from "./logical-source-nodes.ts";
+import type { PhysicalMatch } from "./match-nodes.ts";
 import type { PhysicalIntervalJoin } from "./physical-interval-join.ts";
 import type { PhysicalLookupJoin } from "./physical-lookup-join.ts";
+import type { PhysicalMultiJoin } from "./physical-multi-join.ts";
 import type { PhysicalOverAggregate } from "./physical-over-aggregate.ts";
 import type { PhysicalTemporalJoin } from "./physical-temporal-join.ts";
 import type { PhysicalWindowJoin } from "./physical-window-join.ts";
@@ -176,6 +178,8 @@ export interface PhysicalWindowTableFunction extends PhysicalBase {
   readonly strategy: WindowingStrategy;
   readonly timeIndex: number;
   readonly timeKind: WindowTimeKind;
+  /** Rewritten from a legacy group window: honours the `table.exec.emit.*` options. */
+  readonly legacyGroupWindow?: boolean;
 }
 
 /**
@@ -193,6 +197,14 @@ export interface PhysicalWindowAggregate extends PhysicalBase {
   readonly strategy: WindowingStrategy;
   readonly timeKind: WindowTimeKind;
   readonly inputNames: readonly string[];
+  /** Early / late firing (legacy group windows); absent: one insert per window. */
+  readonly emit?: WindowEmitConfig;
+  /**
+   * Two-phase aggregation: "local" pre-aggregates per group (window included) before the shuffle
+   * and emits partial rows (group key fields, `$rows`, accumulators, `$slice_end` = window_end);
+   * "global" (group key `[0, k)` of the partials) merges them and fires each window. Absent: one phase.
+   */
+  readonly phase?: "local" | "global";
 }
 
 /**
@@ -210,6 +222,14 @@ export interface PhysicalAssigningWindowAggregate extends PhysicalBase {
   readonly strategy: WindowingStrategy;
   readonly timeIndex: number;
   readonly timeKind: WindowTimeKind;
+  /** Early / late firing (legacy group windows); absent: one insert per window. */
+  readonly emit?: WindowEmitConfig;
+  /**
+   * Two-phase aggregation (`table.optimizer.agg-phase-strategy`): "local" pre-aggregates per
+   * (key, slice) before the shuffle and emits partial rows; "global" (keyed by the partials' first
+   * `groupKey.length` fields) merges them into windows. Absent: one phase.
+   */
+  readonly phase?: "local" | "global";
 }
 
 /** The end of a job: a catalog table's sink (INSERT) or the collect sink (SELECT). */
@@ -246,7 +266,9 @@ export type PhysicalNode =
   | PhysicalWindowRank
   | PhysicalWindowJoin
   | PhysicalOverAggregate
+  | PhysicalMatch
   | PhysicalIntervalJoin
+  | PhysicalMultiJoin
   | PhysicalCorrelate
   | PhysicalSink;
 
@@ -262,6 +284,7 @@ export function physicalInputs(node: PhysicalNode): readonly PhysicalNode[] {
     case "SetOperation":
       return [node.left, node.right];
     case "Union":
+    case "MultiJoin":
       return node.inputs;
     default:
       return [node.input];
@@ -280,6 +303,7 @@ export function withPhysicalInputs(node: PhysicalNode, inputs: readonly Physical
     case "SetOperation":
       return { ...node, left: inputs[0]!, right: inputs[1]! };
     case "Union":
+    case "MultiJoin":
       return { ...node, inputs };
     default:
       return { ...node, input: inputs[0]! };

@@ -30,6 +30,7 @@ import {
 } from "../plan/physical-node.ts";
 import { describePhysicalNode } from "./explain-plan.ts";
 import { SqlValidationError } from "./sql-validation-error.ts";
+import { emitProducesUpdates, windowAggregateKey } from "./window-emit-options.ts";
 
 const ALL_KINDS: ModifyKinds = { insert: true, updateBefore: true, updateAfter: true, delete: true };
 const NO_DELETE: ModifyKinds = { insert: true, updateBefore: true, updateAfter: true, delete: false };
@@ -91,6 +92,11 @@ function producedTraits(node: PhysicalNode, inputs: readonly PhysicalTraits[]): 
       const insertOnly = !anyUpdating && (node.joinType === "INNER" || node.joinType === "SEMI");
       return { kinds: insertOnly ? INSERT_ONLY_KINDS : ALL_KINDS, upsertKey: null };
     }
+    case "MultiJoin": {
+      // As a chain of binary joins: inserts only when every input is and every join is INNER.
+      const insertOnly = !inputs.some(updating) && node.joinTypes.every((t) => t === "INNER");
+      return { kinds: insertOnly ? INSERT_ONLY_KINDS : ALL_KINDS, upsertKey: null };
+    }
     case "Rank": {
       const key =
         node.rankEnd === 1 && !node.outputRankNumber
@@ -136,11 +142,15 @@ function producedTraits(node: PhysicalNode, inputs: readonly PhysicalTraits[]): 
     case "WindowJoin":
       // Each window's rows are emitted once, when the window closes.
       return { kinds: INSERT_ONLY_KINDS, upsertKey: null };
-    case "WindowTableFunction":
     case "WindowAggregate":
     case "AssigningWindowAggregate":
+      // Early / late firing (legacy group windows) updates a window's result: keyed by group + window.
+      if (emitProducesUpdates(node.emit)) return { kinds: NO_DELETE, upsertKey: windowAggregateKey(node) };
+      return { kinds: INSERT_ONLY_KINDS, upsertKey: null };
+    case "WindowTableFunction":
     case "OverAggregate":
     case "IntervalJoin":
+    case "Match":
       // Both take only inserts (checked when planning) and emit each row or window result once.
       return { kinds: INSERT_ONLY_KINDS, upsertKey: null };
   }
@@ -152,11 +162,15 @@ function generatesUpdates(node: PhysicalNode): boolean {
     case "GroupAggregate":
       return node.phase !== "local";
     case "Join":
+    case "MultiJoin":
     case "Rank":
     case "Deduplicate":
     case "SetOperation":
     case "ChangelogNormalize":
       return true;
+    case "WindowAggregate":
+    case "AssigningWindowAggregate":
+      return emitProducesUpdates(node.emit);
     default:
       return false;
   }

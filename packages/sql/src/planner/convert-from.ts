@@ -7,8 +7,8 @@
  * its right ones) and fields of the NULL-padded side of an outer join are nullable in both.
  * Temporal joins (`FOR SYSTEM_TIME AS OF`) are recognized here (see `convert-temporal-join.ts`);
  * table functions of the left row (`LATERAL TABLE(f(t.x))`, `UNNEST(t.arr)`) become a Correlate
- * (see `convert-lateral.ts`); features not built yet (LATERAL subqueries, MATCH_RECOGNIZE) fail
- * with a clear "not supported yet".
+ * (see `convert-lateral.ts`); MATCH_RECOGNIZE is planned by `convert-match-recognize.ts`; features
+ * not built yet (LATERAL subqueries) fail with a clear "not supported yet".
  * @module
  */
 
@@ -22,6 +22,7 @@ import { and, equals, inputRef, TRUE_LITERAL } from "../plan/rex-factory.ts";
 import type { LogicalType, RowField } from "../types/logical-type.ts";
 import { applyOperator, convertExpression } from "./convert-expression.ts";
 import { convertLateralJoin, convertStandaloneUnnest, isLateralTableFunction } from "./convert-lateral.ts";
+import { convertMatchRecognize } from "./convert-match-recognize.ts";
 import { convertQuery, type QueryEnv } from "./convert-query.ts";
 import { temporalJoinPeriod, withoutSystemTime } from "./convert-temporal-join.ts";
 import { convertWindowTableFunction, WINDOW_FUNCTIONS, windowFunctionName } from "./convert-window-tvf.ts";
@@ -56,7 +57,7 @@ export function convertFrom(from: TableReference, env: QueryEnv): FromResult {
     case "unnest":
       return convertStandaloneUnnest(from, env);
     case "match-recognize":
-      throw new SqlValidationError(from.span, "MATCH_RECOGNIZE is not supported yet");
+      return convertMatchRecognize(from, convertFrom(from.input, env), env);
     case "join":
       return convertJoin(from, env);
   }

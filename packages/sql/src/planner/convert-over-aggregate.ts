@@ -6,8 +6,9 @@
  * Invariants: all OVER aggregate calls of a block share one window, as Flink's streaming planner
  * requires (its error otherwise); the ORDER BY is one ascending time attribute; frames end at
  * CURRENT ROW; a missing frame means RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW (SQL's
- * default with an ORDER BY). Arguments that are not plain columns are computed by a projection
- * below the node, which keeps the input fields first so the SELECT list's references stay valid.
+ * default with an ORDER BY). Arguments and PARTITION BY keys that are not plain columns are computed
+ * by a projection below the node (as Flink's planner does), which keeps the input fields first so
+ * the SELECT list's references stay valid.
  *
  * Example: `SELECT k, SUM(v) OVER (PARTITION BY k ORDER BY ts ROWS 2 PRECEDING) FROM t` over
  * `t(k, v, ts)` gives `over-aggregate(partitionKey=[0], timeIndex=2, frame=ROWS 2, calls=[SUM($1)])`
@@ -46,7 +47,8 @@ export function isOverAggregateCall(expr: Expression, context: ExpressionContext
 }
 
 interface ResolvedWindow {
-  readonly partitionKey: readonly number[];
+  /** PARTITION BY, converted; expressions that are not columns are projected below the node. */
+  readonly partition: readonly RexNode[];
   readonly timeIndex: number;
   readonly timeKind: WindowTimeKind;
   readonly frame: OverFrame;
@@ -79,7 +81,7 @@ export function planOverAggregates(
   const callIndex = new Map<Expression, number>();
   for (const ast of calls) {
     const resolved = resolveWindow(ast, windows, context);
-    if (window !== null && JSON.stringify(window) !== JSON.stringify(resolved)) {
+    if (window !== null && !sameWindow(window, resolved)) {
       throw new SqlValidationError(
         ast.span,
         "Over Agg: Unsupported use of OVER windows. All aggregates must be computed on the same window.",
@@ -97,6 +99,7 @@ export function planOverAggregates(
     if (existing >= 0) callIndex.set(ast, existing);
     else callIndex.set(ast, aggregateCalls.push(call) - 1);
   }
+  const partitionKey = window!.partition.map(slotOf);
   let below = input;
   if (extraExprs.length > 0) {
     const exprs = [...input.fields.map((f, i) => inputRef(i, f.type)), ...extraExprs];
@@ -111,7 +114,7 @@ export function planOverAggregates(
   const node: LogicalNode = {
     kind: "over-aggregate",
     input: below,
-    partitionKey: window!.partitionKey,
+    partitionKey,
     timeIndex: window!.timeIndex,
     timeKind: window!.timeKind,
     frame: window!.frame,
@@ -121,6 +124,16 @@ export function planOverAggregates(
   const refs = new Map<Expression, RexNode>();
   for (const [ast, index] of callIndex) refs.set(ast, inputRef(base + index, callFields[index]!.type));
   return { node, refs };
+}
+
+function sameWindow(a: ResolvedWindow, b: ResolvedWindow): boolean {
+  return (
+    a.partition.length === b.partition.length &&
+    a.partition.every((p, i) => rexEquals(p, b.partition[i]!)) &&
+    a.timeIndex === b.timeIndex &&
+    a.timeKind === b.timeKind &&
+    JSON.stringify(a.frame) === JSON.stringify(b.frame)
+  );
 }
 
 function aggregateCall(
@@ -210,16 +223,7 @@ function resolveWindow(
 ): ResolvedWindow {
   const spec = specOf(call, windows);
   const windowContext = { ...context, clause: "OVER" };
-  const partitionKey = spec.partitionBy.map((expr) => {
-    const rex = convertExpression(expr, windowContext);
-    if (rex.kind !== "input-ref") {
-      throw new SqlValidationError(
-        expr.span,
-        "PARTITION BY of an OVER window must be columns (expressions are not supported yet)",
-      );
-    }
-    return rex.index;
-  });
+  const partition = spec.partitionBy.map((expr) => convertExpression(expr, windowContext));
   const timeRequired = "OVER windows' ordering in stream mode must be defined on a time attribute.";
   if (spec.orderBy.length !== 1) {
     throw new SqlValidationError(
@@ -242,7 +246,7 @@ function resolveWindow(
   }
   const frame = spec.frame;
   if (frame === null)
-    return { partitionKey, timeIndex: rex.index, timeKind, frame: { kind: "RANGE", precedingMs: null } };
+    return { partition, timeIndex: rex.index, timeKind, frame: { kind: "RANGE", precedingMs: null } };
   if (frame.end !== null && frame.end.kind !== "current-row") {
     throw new SqlValidationError(
       frame.end.span,
@@ -252,7 +256,7 @@ function resolveWindow(
   const offset = precedingOffset(frame.start, frame.unit, windowContext);
   const overFrame: OverFrame =
     frame.unit === "ROWS" ? { kind: "ROWS", preceding: offset } : { kind: "RANGE", precedingMs: offset };
-  return { partitionKey, timeIndex: rex.index, timeKind, frame: overFrame };
+  return { partition, timeIndex: rex.index, timeKind, frame: overFrame };
 }
 
 /** A frame start's distance back: rows for ROWS, milliseconds for RANGE; null for UNBOUNDED. */

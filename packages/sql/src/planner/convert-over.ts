@@ -2,6 +2,8 @@
  * Ranking OVER calls and QUALIFY in a SELECT block: `ROW_NUMBER() | RANK() | DENSE_RANK() OVER
  * (PARTITION BY … ORDER BY …)` becomes an over-rank node that appends the rank to the row, and a
  * QUALIFY condition a filter on that row, so the Top-N rule can turn a rank filter into a Rank.
+ * PARTITION BY may be any expressions: those that are not columns are computed by a projection
+ * below the ranking (`partitionSlots`), as Flink's planner does.
  *
  * Invariant: OVER aggregate calls never reach here (`convert-over-aggregate.ts` plans them); any
  * other function with OVER is refused.
@@ -13,6 +15,10 @@ import type { Select } from "../ast/queries.ts";
 import type { WindowSpec } from "../ast/windows.ts";
 import type { LogicalNode } from "../plan/logical-node.ts";
 import type { RankType } from "../plan/logical-order-nodes.ts";
+import type { RexNode } from "../plan/rex.ts";
+import { inputRef } from "../plan/rex-factory.ts";
+import { rexEquals } from "../plan/rex-visit.ts";
+import type { RowField } from "../types/logical-type.ts";
 import { callName, type Substitute } from "./convert-aggregate.ts";
 import { convertExpression, type ExpressionContext } from "./convert-expression.ts";
 import { sortField } from "./convert-query.ts";
@@ -56,7 +62,7 @@ export function planQualify(
   return { kind: "filter", input, condition, fields: input.fields };
 }
 
-/** `ROW_NUMBER() | RANK() | DENSE_RANK() OVER (PARTITION BY cols ORDER BY cols)`. */
+/** `ROW_NUMBER() | RANK() | DENSE_RANK() OVER (PARTITION BY exprs ORDER BY cols)`. */
 export function planOverRank(
   call: CallExpression,
   input: LogicalNode,
@@ -79,7 +85,7 @@ export function planOverRank(
     if (rex.kind !== "input-ref") {
       throw new SqlValidationError(
         expr.span,
-        "PARTITION BY and ORDER BY of a ranking function must be columns (expressions are not supported yet)",
+        "ORDER BY of a ranking function must be columns (expressions are not supported yet)",
       );
     }
     return rex.index;
@@ -87,17 +93,52 @@ export function planOverRank(
   if (spec.orderBy.length === 0) {
     throw new SqlValidationError(spec.span, `${name}() requires an ORDER BY in its OVER clause`);
   }
-  const partitionKey = spec.partitionBy.map(columnIndex);
+  // PARTITION BY expressions are computed by a projection below, as Flink's planner does; it keeps
+  // the input fields first, so the ORDER BY's and the SELECT list's references stay valid.
+  const partition = partitionSlots(
+    spec.partitionBy.map((expr) => convertExpression(expr, context)),
+    input,
+  );
   const orderBy = spec.orderBy.map((item) => {
     const index = columnIndex(item.expression);
     return sortField(item, index, input.fields[index]!.type);
   });
   return {
     kind: "over-rank",
-    input,
+    input: partition.input,
     rankType: name as RankType,
-    partitionKey,
+    partitionKey: partition.key,
     orderBy,
-    fields: [...input.fields, { name: `w0$o0`, type: { kind: "BIGINT", nullable: false } }],
+    fields: [...partition.input.fields, { name: `w0$o0`, type: { kind: "BIGINT", nullable: false } }],
   };
+}
+
+/**
+ * The fields of `exprs` (PARTITION BY keys): a column is its own field; other expressions (each
+ * distinct one once) are appended by a projection over `input` as `$f<i>`.
+ */
+export function partitionSlots(
+  exprs: readonly RexNode[],
+  input: LogicalNode,
+): { readonly input: LogicalNode; readonly key: number[] } {
+  const width = input.fields.length;
+  const extra: RexNode[] = [];
+  const key = exprs.map((rex) => {
+    if (rex.kind === "input-ref") return rex.index;
+    const found = extra.findIndex((e) => rexEquals(e, rex));
+    if (found >= 0) return width + found;
+    return width + extra.push(rex) - 1;
+  });
+  if (extra.length === 0) return { input, key };
+  const fields: RowField[] = [
+    ...input.fields,
+    ...extra.map((e, i) => ({ name: `$f${width + i}`, type: e.type })),
+  ];
+  const projected: LogicalNode = {
+    kind: "project",
+    input,
+    exprs: [...input.fields.map((f, i) => inputRef(i, f.type)), ...extra],
+    fields,
+  };
+  return { input: projected, key };
 }

@@ -27,6 +27,7 @@ import { LogicalTypes } from "../types/type-factory.ts";
 import { convertFrom, type FromResult, renameFields } from "./convert-from.ts";
 import { convertLiteral } from "./convert-literal.ts";
 import type { QueryEnv } from "./convert-query.ts";
+import { isLegacyGroupWindowCall } from "./legacy-group-window.ts";
 import { SqlValidationError } from "./sql-validation-error.ts";
 
 export const WINDOW_FUNCTIONS = ["TUMBLE", "HOP", "CUMULATE", "SESSION"] as const;
@@ -216,6 +217,7 @@ export function convertWindowTableFunction(
     timeKind: timeAttribute,
     partitionKeys: table.partitionBy.map((column) => indexOf(column.value, column.span)),
     fields,
+    ...(isLegacyGroupWindowCall(call) ? { legacyGroupWindow: true } : {}),
   };
   const renamed: LogicalNode =
     from.alias !== null && from.alias.columns.length > 0

@@ -28,9 +28,13 @@ import { intervalJoinText } from "./explain-interval-join.ts";
 import { lookupJoinText } from "./explain-lookup-join.ts";
 import { logicalOverAggregateText, overAggregateText } from "./explain-over.ts";
 import { windowText } from "./explain-window.ts";
+import { logicalMatchText, matchText } from "./match-recognize-planning.ts";
+import { multiJoinText } from "./rules/multi-join-explain.ts";
 import { temporalJoinText } from "./temporal-join-planning.ts";
+import { emitText } from "./window-emit-options.ts";
 import { windowJoinText } from "./window-join-planning.ts";
 import { windowRankText } from "./window-rank-planning.ts";
+import { twoPhaseAttachedWindowText, twoPhaseWindowText } from "./window-two-phase.ts";
 
 function tree<T>(root: T, describe: (node: T) => string, children: (node: T) => readonly T[]): string {
   const lines: string[] = [];
@@ -149,6 +153,8 @@ function describeLogicalNode(node: LogicalNode): string {
       ]);
     case "over-aggregate":
       return logicalOverAggregateText(node);
+    case "match":
+      return logicalMatchText(node);
     case "over-rank":
       return attrs("LogicalOverRank", [
         ["rankType", node.rankType],
@@ -320,6 +326,8 @@ export function describePhysicalNode(node: PhysicalNode, changelogMode = false):
         mode,
       ]);
     case "WindowAggregate": {
+      if (node.phase !== undefined)
+        return twoPhaseAttachedWindowText(node, names(node.input), mode, aggregateText);
       const inputNames = names(node.input);
       const others = node.groupKey.filter((k) => k !== node.windowStartIndex && k !== node.windowEndIndex);
       const select = [
@@ -335,10 +343,12 @@ export function describePhysicalNode(node: PhysicalNode, changelogMode = false):
           `${node.strategy.kind}(win_start=[${inputNames[node.windowStartIndex]}], win_end=[${inputNames[node.windowEndIndex]}])`,
         ],
         ["select", select],
+        node.emit === undefined ? null : ["emit", emitText(node.emit)],
         mode,
       ]);
     }
     case "AssigningWindowAggregate": {
+      if (node.phase !== undefined) return twoPhaseWindowText(node, names(node.input), mode, aggregateText);
       const inputNames = names(node.input);
       const select = [
         ...node.groupKey.map((k) => inputNames[k]!),
@@ -352,6 +362,7 @@ export function describePhysicalNode(node: PhysicalNode, changelogMode = false):
         node.groupKey.length === 0 ? null : ["groupBy", node.groupKey.map((k) => inputNames[k]!).join(", ")],
         ["window", windowText(node.strategy, inputNames[node.timeIndex]!)],
         ["select", select],
+        node.emit === undefined ? null : ["emit", emitText(node.emit)],
         mode,
       ]);
     }
@@ -365,8 +376,12 @@ export function describePhysicalNode(node: PhysicalNode, changelogMode = false):
       return windowJoinText(node, mode === null ? null : mode[1]);
     case "OverAggregate":
       return overAggregateText(node, mode === null ? null : mode[1]);
+    case "Match":
+      return matchText(node, mode === null ? null : mode[1]);
     case "IntervalJoin":
       return intervalJoinText(node, mode === null ? null : mode[1]);
+    case "MultiJoin":
+      return multiJoinText(node, mode === null ? null : mode[1]);
     case "ChangelogNormalize":
       return attrs("ChangelogNormalize", [
         ["key", node.key.map((k) => names(node.input)[k]).join(", ")],

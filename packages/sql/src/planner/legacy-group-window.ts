@@ -7,6 +7,8 @@
  * key has its own sessions, as in the legacy semantics.
  *
  * Invariant: a query without a group window function is returned unchanged (the same object).
+ * The table function call a rewrite makes is remembered ({@link isLegacyGroupWindowCall}): only
+ * legacy group windows honour the `table.exec.emit.*` early / late firing options, as in Flink.
  * @module
  */
 
@@ -51,6 +53,14 @@ function replaceAuxiliary(node: unknown, window: string, qualifier: string): unk
   for (const [key, value] of Object.entries(node))
     copy[key] = key === "span" ? value : replaceAuxiliary(value, window, qualifier);
   return copy;
+}
+
+/** The TVF calls made from legacy group windows (AST nodes are never copied after the rewrite). */
+const legacyCalls = new WeakSet<object>();
+
+/** True when `call` is the window TVF call a legacy group window was rewritten into. */
+export function isLegacyGroupWindowCall(call: object): boolean {
+  return legacyCalls.has(call);
 }
 
 export function rewriteLegacyGroupWindow(select: Select): Select {
@@ -116,6 +126,7 @@ export function rewriteLegacyGroupWindow(select: Select): Select {
     alias: { kind: "table-alias", name: identifier(qualifier, from.span), columns: [], span: from.span },
     span: from.span,
   };
+  legacyCalls.add(tableFunction.call);
   const windowColumns: Expression[] = [
     reference(qualifier, "window_start", window.span),
     reference(qualifier, "window_end", window.span),

@@ -2,14 +2,15 @@
  * Physical planning of OVER aggregations: the logical over-aggregate becomes Flink's OverAggregate
  * behind an exchange on its partition key (a single partition when it has none), and after
  * changelog inference every operator that needs insert-only input (OVER aggregations, interval
- * joins) is checked to get it, with Flink's error naming the node that produces the updates.
+ * joins, window Top-N, window joins) is checked to get it, with Flink's error naming the node that
+ * produces the updates — at planning, so EXPLAIN and validation refuse the query too.
  *
  * Invariant: the physical node keeps the logical node's row (input fields, then one per call).
  * @module
  */
 
 import type { Span } from "../ast/span.ts";
-import { isInsertOnly } from "../plan/changelog-traits.ts";
+import { isInsertOnly, type ModifyKinds } from "../plan/changelog-traits.ts";
 import type { LogicalOverAggregate } from "../plan/logical-over-nodes.ts";
 import { type PhysicalNode, physicalInputs } from "../plan/physical-node.ts";
 import { updateProducer } from "./changelog-inference.ts";
@@ -41,12 +42,16 @@ export function physicalOverAggregate(node: LogicalOverAggregate, input: Physica
 const INSERT_ONLY_CONSUMERS: Readonly<Partial<Record<PhysicalNode["kind"], string>>> = {
   OverAggregate: "StreamPhysicalOverAggregate",
   IntervalJoin: "StreamPhysicalIntervalJoin",
+  Match: "StreamPhysicalMatch",
+  WindowRank: "StreamPhysicalWindowRank",
+  WindowJoin: "StreamPhysicalWindowJoin",
 };
 
 /**
  * Throws Flink's error when an insert-only operator of the (changelog-annotated) plan reads
- * updates, e.g. `StreamPhysicalOverAggregate doesn't support consuming update and delete changes
- * which is produced by node GroupAggregate(groupBy=[k], select=[k, COUNT(*) AS c])`.
+ * updates, e.g. `StreamPhysicalOverAggregate doesn't support consuming update changes which is
+ * produced by node GroupAggregate(groupBy=[k], select=[k, COUNT(*) AS c])`. As Flink, the message
+ * names the kinds the input adds beyond inserts: "update", "delete" or "update and delete".
  */
 export function checkInsertOnlyInputs(node: PhysicalNode, span: Span): void {
   const inputs = physicalInputs(node);
@@ -57,7 +62,15 @@ export function checkInsertOnlyInputs(node: PhysicalNode, span: Span): void {
     if (input.traits === null || isInsertOnly(input.traits.kinds)) continue;
     throw new SqlValidationError(
       span,
-      `${name} doesn't support consuming update and delete changes which is produced by node ${describePhysicalNode(updateProducer(input))}`,
+      `${name} doesn't support consuming ${changeKinds(input.traits.kinds)} changes which is produced by node ${describePhysicalNode(updateProducer(input))}`,
     );
   }
+}
+
+/** Flink's `diffString`: the non-insert kinds, in ModifyKind order, joined by " and ". */
+function changeKinds(kinds: ModifyKinds): string {
+  const names: string[] = [];
+  if (kinds.updateAfter || kinds.updateBefore) names.push("update");
+  if (kinds.delete) names.push("delete");
+  return names.join(" and ");
 }

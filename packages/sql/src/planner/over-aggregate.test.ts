@@ -116,3 +116,62 @@ describe("OVER aggregation planning", () => {
     }
   });
 });
+
+describe("OVER with PARTITION BY expressions", () => {
+  const session = sessionOf(DDL);
+
+  it("an OVER aggregation's partition expressions are projected below it, each distinct one once", () => {
+    assert.equal(
+      physicalPlan(
+        session,
+        `EXPLAIN SELECT auction, SUM(price) OVER w AS s, COUNT(*) OVER w AS c FROM bids
+         WINDOW w AS (PARTITION BY auction % 10, auction ORDER BY ts ROWS 2 PRECEDING)`,
+      ),
+      [
+        "Calc(select=[auction, w0$o0 AS s, w0$o1 AS c])",
+        "+- OverAggregate(partitionBy=[$f3, auction], orderBy=[ts ASC], window=[ROWS BETWEEN 2 PRECEDING AND CURRENT ROW], select=[auction, price, ts, $f3, SUM(price) AS w0$o0, COUNT(*) AS w0$o1])",
+        "   +- Exchange(distribution=[hash[$f3, auction]])",
+        "      +- Calc(select=[auction, price, ts, %(auction, 10:BIGINT) AS $f3])",
+        "         +- WatermarkAssigner(rowtime=[ts], watermark=[-(ts, 4000:INTERVAL SECOND)])",
+        "            +- TableSourceScan(table=[[default_catalog, default_database, bids]], fields=[auction, price, ts])",
+      ].join("\n"),
+    );
+    // The same expression in two inline windows is the same window.
+    const plan = physicalPlan(
+      session,
+      `EXPLAIN SELECT SUM(price) OVER (PARTITION BY auction % 10 ORDER BY ts),
+         MAX(price) OVER (PARTITION BY auction % 10 ORDER BY ts) FROM bids`,
+    );
+    assert.match(
+      plan,
+      /OverAggregate\(partitionBy=\[\$f3\], [^\n]*SUM\(price\) AS w0\$o0, MAX\(price\) AS w0\$o1\]\)/,
+    );
+    assert.throws(
+      () =>
+        session.execute(
+          parseStatement(
+            "SELECT SUM(price) OVER (PARTITION BY auction % 10 ORDER BY ts), MAX(price) OVER (PARTITION BY auction % 7 ORDER BY ts) FROM bids",
+          ),
+        ),
+      /All aggregates must be computed on the same window/,
+    );
+  });
+
+  it("a ranking's partition expression is projected below the Top-N, which keys on it", () => {
+    assert.equal(
+      physicalPlan(
+        session,
+        `EXPLAIN CHANGELOG_MODE SELECT * FROM (SELECT auction, price,
+           ROW_NUMBER() OVER (PARTITION BY auction % 10 ORDER BY price DESC) AS rn FROM bids) WHERE rn <= 2`,
+      ),
+      [
+        "Calc(select=[auction, price, w0$o0 AS rn], changelogMode=[I,UB,UA,D])",
+        "+- Rank(rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=2], partitionBy=[$f3], orderBy=[price DESC], select=[auction, price, ts, $f3, w0$o0], changelogMode=[I,UB,UA,D])",
+        "   +- Exchange(distribution=[hash[$f3]], changelogMode=[I])",
+        "      +- Calc(select=[auction, price, ts, %(auction, 10:BIGINT) AS $f3], changelogMode=[I])",
+        "         +- WatermarkAssigner(rowtime=[ts], watermark=[-(ts, 4000:INTERVAL SECOND)], changelogMode=[I])",
+        "            +- TableSourceScan(table=[[default_catalog, default_database, bids]], fields=[auction, price, ts], changelogMode=[I])",
+      ].join("\n"),
+    );
+  });
+});

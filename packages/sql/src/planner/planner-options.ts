@@ -8,6 +8,7 @@
 
 import type { Span } from "../ast/span.ts";
 import { SqlValidationError } from "./sql-validation-error.ts";
+import { readWindowEmitOptions, type WindowEmitOptions } from "./window-emit-options.ts";
 
 export interface PlannerOptions {
   /** `table.exec.state.ttl` in milliseconds (0: keep forever). */
@@ -23,6 +24,10 @@ export interface PlannerOptions {
   readonly timeZone: string;
   /** `pipeline.auto-watermark-interval` in milliseconds. */
   readonly watermarkIntervalMs: number;
+  /** `table.optimizer.multi-join.enabled` (default false): chains of 3+ joins on a common key run as one MultiJoin. */
+  readonly multiJoinEnabled?: boolean;
+  /** `table.exec.emit.*`: early / late firing of legacy group windows (absent: none). */
+  readonly windowEmit?: WindowEmitOptions;
 }
 
 const DURATION_UNITS: Readonly<Record<string, number>> = {
@@ -105,6 +110,7 @@ export function readPlannerOptions(config: ReadonlyMap<string, string>, span: Sp
   }
   const parallelism = get("parallelism.default");
   const interval = get("pipeline.auto-watermark-interval");
+  const multiJoin = get("table.optimizer.multi-join.enabled");
   return {
     stateTtlMs: ttl === undefined ? 0 : parseDuration("table.exec.state.ttl", ttl, span),
     miniBatch: {
@@ -119,6 +125,9 @@ export function readPlannerOptions(config: ReadonlyMap<string, string>, span: Sp
     timeZone: get("table.local-time-zone") ?? defaultTimeZone(),
     watermarkIntervalMs:
       interval === undefined ? 200 : parseDuration("pipeline.auto-watermark-interval", interval, span),
+    multiJoinEnabled:
+      multiJoin === undefined ? false : parseBoolean("table.optimizer.multi-join.enabled", multiJoin, span),
+    windowEmit: readWindowEmitOptions(config, span),
   };
 }
 

@@ -11,7 +11,7 @@
 
 import type { Span } from "../ast/span.ts";
 import type { LogicalNode } from "../plan/logical-node.ts";
-import type { Distribution, PhysicalNode } from "../plan/physical-node.ts";
+import type { Distribution, PhysicalJoin, PhysicalNode } from "../plan/physical-node.ts";
 import type { RexNode } from "../plan/rex.ts";
 import { and, conjunctsOf } from "../plan/rex-factory.ts";
 import { substituteInputs } from "../plan/rex-visit.ts";
@@ -19,8 +19,10 @@ import { watermarkDelay } from "../translate/watermark-delay.ts";
 import { sameTypeIgnoringNullability } from "../types/type-coercion.ts";
 import { intervalJoinOf } from "./interval-join-planning.ts";
 import { temporalJoinToPhysical } from "./lookup-join-planning.ts";
+import { physicalMatch } from "./match-recognize-planning.ts";
 import { physicalOverAggregate } from "./over-aggregate-planning.ts";
 import type { PlannerOptions } from "./planner-options.ts";
+import { multiJoinOf } from "./rules/multi-join.ts";
 import { SqlValidationError } from "./sql-validation-error.ts";
 import { attachedWindowAggregate } from "./window-aggregate-planning.ts";
 import { windowJoinOf } from "./window-join-planning.ts";
@@ -136,10 +138,11 @@ export function toPhysical(node: LogicalNode, ctx: PhysicalContext): PhysicalNod
         timeKind: node.timeKind,
         fields: node.fields,
         traits: null,
+        ...(node.legacyGroupWindow === true ? { legacyGroupWindow: true } : {}),
       };
     case "aggregate": {
       const input = toPhysical(node.input, ctx);
-      const windowed = attachedWindowAggregate(node, input, ctx.span);
+      const windowed = attachedWindowAggregate(node, input, ctx.span, ctx.options);
       if (windowed !== null) return windowed;
       const twoPhase =
         node.calls.every((c) => !c.distinct) &&
@@ -189,7 +192,7 @@ export function toPhysical(node: LogicalNode, ctx: PhysicalContext): PhysicalNod
       const split = splitJoinCondition(node.condition, left.fields.length);
       const interval = intervalJoinOf(node, left, right, split);
       if (interval !== null) return interval;
-      return {
+      const join: PhysicalJoin = {
         kind: "Join",
         joinType: node.joinType,
         left: exchange(left, keyDistribution(split.leftKey)),
@@ -202,6 +205,7 @@ export function toPhysical(node: LogicalNode, ctx: PhysicalContext): PhysicalNod
         fields: node.fields,
         traits: null,
       };
+      return ctx.options.multiJoinEnabled === true ? (multiJoinOf(join) ?? join) : join;
     }
     case "union":
       return {
@@ -254,6 +258,8 @@ export function toPhysical(node: LogicalNode, ctx: PhysicalContext): PhysicalNod
     }
     case "over-aggregate":
       return physicalOverAggregate(node, toPhysical(node.input, ctx));
+    case "match":
+      return physicalMatch(node, toPhysical(node.input, ctx));
     case "over-rank":
       throw new SqlValidationError(
         ctx.span,
@@ -324,6 +330,7 @@ export function isBounded(node: PhysicalNode): boolean {
     case "SetOperation":
       return isBounded(node.left) && isBounded(node.right);
     case "Union":
+    case "MultiJoin":
       return node.inputs.every(isBounded);
     default:
       return isBounded(node.input);

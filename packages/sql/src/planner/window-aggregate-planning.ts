@@ -5,22 +5,37 @@
  * window closes, insert-only — instead of an updating GroupAggregate.
  *
  * Invariant: the result has the logical aggregate's row (group key fields, then calls), so nothing
- * above it changes.
+ * above it changes. A legacy group window takes the `table.exec.emit.*` early / late firing
+ * options (then it emits updates); a window TVF aggregation refuses them, as Flink does.
  * @module
  */
 
 import type { Span } from "../ast/span.ts";
+import type { WindowEmitConfig } from "../exec/window/window-specs.ts";
 import type { AggregateCall, LogicalAggregate } from "../plan/logical-aggregate.ts";
-import type { PhysicalNode, PhysicalWindowTableFunction } from "../plan/physical-node.ts";
+import type {
+  PhysicalAssigningWindowAggregate,
+  PhysicalNode,
+  PhysicalWindowAggregate,
+  PhysicalWindowTableFunction,
+} from "../plan/physical-node.ts";
 import { inputRef } from "../plan/rex-factory.ts";
+import type { PlannerOptions } from "./planner-options.ts";
 import { SqlValidationError } from "./sql-validation-error.ts";
 import { windowColumnOf } from "./window-columns.ts";
+import { groupWindowEmit, refuseEmitForWindowTvf } from "./window-emit-options.ts";
+import {
+  splitAttachedWindowAggregate,
+  splitWindowAggregate,
+  twoPhaseWindowAggregate,
+} from "./window-two-phase.ts";
 
 /** The WindowAggregate for `aggregate` over `input`, or null when it does not group by a window. */
 export function attachedWindowAggregate(
   aggregate: LogicalAggregate,
   input: PhysicalNode,
   span: Span,
+  options?: PlannerOptions,
 ): PhysicalNode | null {
   let start: number | null = null;
   let end: number | null = null;
@@ -47,15 +62,16 @@ export function attachedWindowAggregate(
       "A window aggregation must group by both window_start and window_end of its window table function",
     );
   }
+  const emit = windowEmitOf(tvf, options, span);
   if (tvf.strategy.kind === "SESSION")
-    return assigningWindowAggregate(aggregate, input, tvf, start, end, span);
+    return assigningWindowAggregate(aggregate, input, tvf, start, end, span, emit, options);
   try {
-    return assigningWindowAggregate(aggregate, input, tvf, start, end, span);
+    return assigningWindowAggregate(aggregate, input, tvf, start, end, span, emit, options);
   } catch (error) {
     // Filters or expressions between the TVF and the aggregation: aggregate the attached windows.
     if (!(error instanceof SqlValidationError)) throw error;
   }
-  return {
+  const attached: PhysicalWindowAggregate = {
     kind: "WindowAggregate",
     input: {
       kind: "Exchange",
@@ -73,7 +89,26 @@ export function attachedWindowAggregate(
     inputNames: input.fields.map((f) => f.name),
     fields: aggregate.fields,
     traits: null,
+    ...(emit === undefined ? {} : { emit }),
   };
+  const twoPhase = emit === undefined && options !== undefined && twoPhaseWindowAggregate(attached, options);
+  return twoPhase ? splitAttachedWindowAggregate(attached) : attached;
+}
+
+/** The emit strategy of a legacy group window; a window TVF refuses the emit options (Flink). */
+function windowEmitOf(
+  tvf: PhysicalWindowTableFunction,
+  options: PlannerOptions | undefined,
+  span: Span,
+): WindowEmitConfig | undefined {
+  const emit = options?.windowEmit;
+  if (emit === undefined) return undefined;
+  if (tvf.legacyGroupWindow !== true) {
+    refuseEmitForWindowTvf(emit, span);
+    return undefined;
+  }
+  const session = tvf.strategy.kind === "SESSION";
+  return groupWindowEmit(emit, session, tvf.timeKind, options!.stateTtlMs, span) ?? undefined;
 }
 
 /** Where field `index` of `node` comes from, down to the TVF's input row (Calcs must only pass fields). */
@@ -117,6 +152,8 @@ function assigningWindowAggregate(
   start: number,
   end: number,
   span: Span,
+  emit: WindowEmitConfig | undefined,
+  options: PlannerOptions | undefined,
 ): PhysicalNode {
   const mapped = (index: number, what: string): number => {
     const at = tvfInputIndex(input, index, span);
@@ -135,7 +172,7 @@ function assigningWindowAggregate(
   const callFields = aggregate.fields.slice(aggregate.groupKey.length);
   const windowFields = tvf.fields.slice(source.fields.length);
   const fields = [...groupKey.map((k) => source.fields[k]!), ...callFields, ...windowFields];
-  const session: PhysicalNode = {
+  const onePhase: PhysicalAssigningWindowAggregate = {
     kind: "AssigningWindowAggregate",
     input: {
       kind: "Exchange",
@@ -151,6 +188,7 @@ function assigningWindowAggregate(
     timeKind: tvf.timeKind,
     fields,
     traits: null,
+    ...(emit === undefined ? {} : { emit }),
   };
   const windowStart = groupKey.length + calls.length;
   const projection = [
@@ -160,9 +198,10 @@ function assigningWindowAggregate(
     }),
     ...calls.map((_, i) => inputRef(groupKey.length + i, callFields[i]!.type)),
   ];
+  const twoPhase = emit === undefined && options !== undefined && twoPhaseWindowAggregate(onePhase, options);
   return {
     kind: "Calc",
-    input: session,
+    input: twoPhase ? splitWindowAggregate(onePhase) : onePhase,
     projection,
     condition: null,
     fields: aggregate.fields,

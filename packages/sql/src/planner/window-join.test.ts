@@ -12,6 +12,8 @@ import { physicalPlan, run, sessionOf } from "./testing/planner-fixtures.ts";
 const DDL = `
 CREATE TABLE l (id INT, v STRING, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen');
 CREATE TABLE r (id INT, w STRING, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen');
+CREATE TABLE ur (id INT, w STRING, ts TIMESTAMP(3), WATERMARK FOR ts AS ts, PRIMARY KEY (id) NOT ENFORCED)
+  WITH ('connector' = 'upsert-test');
 `;
 
 const tumble = (table: string, seconds = 10) =>
@@ -71,5 +73,21 @@ describe("window join planning", () => {
       `EXPLAIN SELECT * FROM ${tumble("l")} L JOIN ${tumble("r")} R ON L.id = R.id`,
     );
     assert.match(plan, /^Join\(joinType=\[InnerJoin\]/);
+  });
+
+  it("refuses an updating input at planning, with Flink's error, so EXPLAIN refuses it too", () => {
+    const sql = `SELECT L.id, R.w FROM ${tumble("l")} L JOIN ${tumble("ur")} R
+      ON L.window_start = R.window_start AND L.window_end = R.window_end AND L.id = R.id`;
+    for (const statement of [sql, `EXPLAIN ${sql}`]) {
+      assert.throws(
+        () => run(session, statement),
+        (error: unknown) =>
+          error instanceof SqlValidationError &&
+          /StreamPhysicalWindowJoin doesn't support consuming update( and delete)? changes which is produced by node TableSourceScan\(table=\[\[default_catalog, default_database, ur/.test(
+            error.message,
+          ),
+        statement,
+      );
+    }
   });
 });

@@ -11,6 +11,8 @@ import { physicalPlan, run, sessionOf } from "./testing/planner-fixtures.ts";
 
 const DDL = `
 CREATE TABLE bids (item STRING, price INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen');
+CREATE TABLE ups (item STRING, price INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts, PRIMARY KEY (item) NOT ENFORCED)
+  WITH ('connector' = 'upsert-test');
 `;
 
 const TVF = "TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '10' SECOND))";
@@ -79,5 +81,21 @@ describe("window Top-N planning", () => {
         error instanceof SqlValidationError &&
         /must partition by both window_start and window_end/.test(error.message),
     );
+  });
+
+  it("refuses updating input at planning, with Flink's error, so EXPLAIN refuses it too", () => {
+    const sql = `SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY price DESC) AS rn
+      FROM TABLE(TUMBLE(TABLE ups, DESCRIPTOR(ts), INTERVAL '10' SECOND))) WHERE rn <= 3`;
+    for (const statement of [sql, `EXPLAIN ${sql}`]) {
+      assert.throws(
+        () => run(session, statement),
+        (error: unknown) =>
+          error instanceof SqlValidationError &&
+          /^line 1, column \d+: StreamPhysicalWindowRank doesn't support consuming update( and delete)? changes which is produced by node TableSourceScan\(table=\[\[default_catalog, default_database, ups\]\]/.test(
+            error.message,
+          ),
+        statement,
+      );
+    }
   });
 });

@@ -40,8 +40,9 @@ describe("window table functions", () => {
   });
 
   it("GROUP BY window_start, window_end plans an insert-only WindowAggregate", () => {
+    // One phase here; the two-phase split (Flink's default) is tested in window-two-phase.test.ts.
     const text = explain(
-      session,
+      sessionOf(DDL, { "table.optimizer.agg-phase-strategy": "ONE_PHASE" }),
       `EXPLAIN CHANGELOG_MODE SELECT auction, window_start, window_end, COUNT(*) AS num
        FROM TABLE(HOP(TABLE bids, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
        GROUP BY auction, window_start, window_end`,

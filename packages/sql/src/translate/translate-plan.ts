@@ -34,6 +34,7 @@ import { IntervalJoinFunction } from "../exec/interval-join/interval-join-functi
 import { JoinFunction } from "../exec/join-function.ts";
 import { keySelectorFor } from "../exec/key-selector.ts";
 import { LocalGroupAggregateFunction, partialKeyIndices } from "../exec/local-group-aggregate-function.ts";
+import { MatchRecognizeFunction } from "../exec/match/match-recognize-function.ts";
 import type { AggregateCallSpec, GroupAggregateSpec, JoinPredicate } from "../exec/operator-specs.ts";
 import { OverAggregateFunction } from "../exec/over/over-aggregate-function.ts";
 import { isUnboundedFrame } from "../exec/over/over-specs.ts";
@@ -42,6 +43,9 @@ import { SetOperationFunction } from "../exec/set-operation-function.ts";
 import { SortLimitFunction } from "../exec/sort-limit-function.ts";
 import { TemporalJoinFunction } from "../exec/temporal/temporal-join-function.ts";
 import { AttachedWindowAggregateFunction } from "../exec/window/attached-window-aggregate-function.ts";
+import { GlobalAttachedWindowAggregateFunction } from "../exec/window/global-attached-window-aggregate-function.ts";
+import { GlobalWindowAggregateFunction } from "../exec/window/global-window-aggregate-function.ts";
+import { LocalWindowAggregateFunction } from "../exec/window/local-window-aggregate-function.ts";
 import { SessionWindowAggregateFunction } from "../exec/window/session-window-aggregate-function.ts";
 import { WindowAggregateFunction } from "../exec/window/window-aggregate-function.ts";
 import { WindowTableFunction } from "../exec/window/window-table-function.ts";
@@ -60,8 +64,11 @@ import type { RexNode } from "../plan/rex.ts";
 import { describePhysicalNode } from "../planner/explain-plan.ts";
 import type { PlannerOptions } from "../planner/planner-options.ts";
 import { connectorOf, describeSource, physicalRowType } from "../planner/source-description.ts";
+import { windowEmitSpec } from "../planner/window-emit-options.ts";
 import { correlateFunctionOf } from "./translate-correlate.ts";
 import { translateLookupJoin } from "./translate-lookup-join.ts";
+import { matchSpecOf } from "./translate-match.ts";
+import { translateMultiJoin } from "./translate-multi-join.ts";
 import { watermarkDelay } from "./watermark-delay.ts";
 
 export interface TranslationContext {
@@ -361,6 +368,11 @@ function translate(node: PhysicalNode, ctx: TranslationContext): RowStream {
       });
       return named(left.connectAndProcess(right, EventTimeExtension.wrapProcessFunction(fn)), node);
     }
+    case "Match": {
+      const input = keyedInput(node.input, node.match.partitionKey, ctx);
+      const fn = new MatchRecognizeFunction(matchSpecOf(node, fctx, ctx.options.stateTtlMs));
+      return named(input.process(EventTimeExtension.wrapProcessFunction(fn)), node);
+    }
     case "OverAggregate": {
       const input = keyedInput(node.input, node.partitionKey, ctx);
       const fn = new OverAggregateFunction({
@@ -385,18 +397,56 @@ function translate(node: PhysicalNode, ctx: TranslationContext): RowStream {
       return processOne(translate(node.input, ctx), fn, node);
     }
     case "WindowAggregate": {
+      if (node.phase === "local") {
+        const local = new LocalWindowAggregateFunction({
+          strategy: node.strategy,
+          timeIndex: node.windowEndIndex,
+          windowEndIndex: node.windowEndIndex,
+          groupKey: node.groupKey,
+          calls: aggregateCallSpecs(node.calls, true),
+        });
+        return processOne(translate(node.input, ctx), local, node);
+      }
       const input = keyedInput(node.input, node.groupKey, ctx);
+      if (node.phase === "global") {
+        const global = new GlobalAttachedWindowAggregateFunction({
+          keyCount: node.groupKey.length,
+          calls: aggregateCallSpecs(node.calls, true),
+          stateTtlMs: ctx.options.stateTtlMs,
+        });
+        return named(input.process(EventTimeExtension.wrapProcessFunction(global)), node);
+      }
       const fn = new AttachedWindowAggregateFunction({
         groupKey: node.groupKey,
         windowEndIndex: node.windowEndIndex,
         timeKind: node.timeKind,
         calls: aggregateCallSpecs(node.calls, true),
         stateTtlMs: ctx.options.stateTtlMs,
+        ...windowEmitSpec(node),
       });
       return named(input.process(EventTimeExtension.wrapProcessFunction(fn)), node);
     }
     case "AssigningWindowAggregate": {
+      if (node.phase === "local") {
+        const calls = aggregateCallSpecs(node.calls, true);
+        const local = new LocalWindowAggregateFunction({
+          strategy: node.strategy,
+          timeIndex: node.timeIndex,
+          groupKey: node.groupKey,
+          calls,
+        });
+        return processOne(translate(node.input, ctx), local, node);
+      }
       const input = keyedInput(node.input, node.groupKey, ctx);
+      if (node.phase === "global") {
+        const global = new GlobalWindowAggregateFunction({
+          strategy: node.strategy,
+          keyCount: node.groupKey.length,
+          calls: aggregateCallSpecs(node.calls, true),
+          stateTtlMs: ctx.options.stateTtlMs,
+        });
+        return named(input.process(EventTimeExtension.wrapProcessFunction(global)), node);
+      }
       const spec = {
         strategy: node.strategy,
         timeIndex: node.timeIndex,
@@ -404,6 +454,7 @@ function translate(node: PhysicalNode, ctx: TranslationContext): RowStream {
         groupKey: node.groupKey,
         calls: aggregateCallSpecs(node.calls, true),
         stateTtlMs: ctx.options.stateTtlMs,
+        ...windowEmitSpec(node),
       };
       const fn =
         node.strategy.kind === "SESSION"
@@ -446,6 +497,8 @@ function translate(node: PhysicalNode, ctx: TranslationContext): RowStream {
       });
       return named(left.connectAndProcess(right, fn), node);
     }
+    case "MultiJoin":
+      return translateMultiJoin(node, (input) => translate(input, ctx), fctx, ctx.options.stateTtlMs);
     case "SortLimit": {
       const source = node.input.kind === "Exchange" ? node.input.input : node.input;
       const input = translate(source, ctx);

@@ -3,9 +3,9 @@
  * the params (fail, drop, or dead-letter into an exactly-once file sink), and collects what parses.
  */
 
-import { defineJob, Sinks } from "@weir/api";
+import { type BadRecordPolicy, defineJob, Sinks } from "@weir/api";
 import { FileSink } from "@weir/connector-files";
-import { type BadRecordPolicy, KafkaDeserializers, KafkaSource } from "@weir/connector-kafka";
+import { type KafkaDeadLetter, KafkaDeserializers, KafkaSource } from "@weir/connector-kafka";
 
 export interface Reading {
   readonly n: number;
@@ -22,7 +22,7 @@ export interface BadRecordsParams {
 export const GOOD = Sinks.collect<Reading>("good");
 
 export default defineJob((env, params: BadRecordsParams) => {
-  let badRecords: BadRecordPolicy;
+  let badRecords: BadRecordPolicy<KafkaDeadLetter>;
   if (params.policy === "dead-letter") {
     badRecords = { kind: "dead-letter", sink: FileSink.forRows(params.deadLetterDir!, { format: "jsonl" }) };
   } else if (params.policy === "drop") {

@@ -49,7 +49,13 @@ export default defineJob((env, params: KafkaPipeParams) => {
     .withUid("kafka-input")
     .process<PipeRecord>({
       processRecord(record, out, ctx) {
-        if (params.failAt >= 0 && ctx.taskInfo.attemptNumber === 0 && ++seen === params.failAt)
+        // Subtask 0 only: under region failover the other subtask's first attempt runs on.
+        if (
+          params.failAt >= 0 &&
+          ctx.taskInfo.indexOfThisSubtask === 0 &&
+          ctx.taskInfo.attemptNumber === 0 &&
+          ++seen === params.failAt
+        )
           throw new Error(`injected failure after ${seen} records`);
         out.collect(record);
       },

@@ -7,9 +7,11 @@
 
 import {
   Admin,
+  Connection,
   Consumer,
   FetchIsolationLevels,
   IS_CONTROL,
+  listTransactionsV1,
   Producer,
   type RecordsBatch,
 } from "@platformatic/kafka";
@@ -211,5 +213,39 @@ export async function committedOffsets(
     );
   } finally {
     await admin.close();
+  }
+}
+
+/** The transactional ids in state `Ongoing` on the (single) broker at `bootstrap`. */
+export async function openTransactions(bootstrap: string): Promise<string[]> {
+  const connection = new Connection("weir-test-transactions");
+  const colon = bootstrap.lastIndexOf(":");
+  try {
+    await connection.connect(bootstrap.slice(0, colon), Number(bootstrap.slice(colon + 1)));
+    const response = await listTransactionsV1.api.async(connection, ["Ongoing"], [], -1n, null);
+    return response.transactionStates.map((t) => t.transactionalId).sort();
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
+ * Per partition of `topic`: how many offsets a read_committed reader cannot see yet (high
+ * watermark minus last stable offset); all zero when no transaction is open on the topic.
+ */
+export async function unstableOffsets(bootstrap: string, topic: string): Promise<number[]> {
+  const consumer = new Consumer({
+    clientId: "weir-test-offsets",
+    groupId: `weir-test-offsets-${topic}`,
+    bootstrapBrokers: [bootstrap],
+  });
+  try {
+    const offsets = async (isolationLevel: number) =>
+      (await consumer.listOffsets({ topics: [topic], isolationLevel })).get(topic)!;
+    const stable = await offsets(FetchIsolationLevels.READ_COMMITTED);
+    const high = await offsets(FetchIsolationLevels.READ_UNCOMMITTED);
+    return high.map((h, i) => Number(h - stable[i]!));
+  } finally {
+    await consumer.close(true);
   }
 }

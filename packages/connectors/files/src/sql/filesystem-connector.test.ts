@@ -7,7 +7,8 @@ import { InputStatus, type ReaderOutput, Sinks, type SourceReaderContext } from 
 import { runJob } from "@weir/runtime";
 import { type LogicalType, type ResolvedTable, type RowData, RowKind, type SqlValue } from "@weir/sql";
 import fc from "fast-check";
-import { type FileSplit, FileTableSource, fileSplits, MIN_SPLIT_BYTES } from "./file-source.ts";
+import { FileSource } from "../source/file-source.ts";
+import { type FileSplit, fileSplits, MIN_SPLIT_BYTES } from "../source/file-split.ts";
 import { filesystemConnector } from "./filesystem-connector.ts";
 import { tableConnectors } from "./index.ts";
 import { escapePartitionValue, partitionValuesOf, unescapePartitionValue } from "./partition-path.ts";
@@ -202,17 +203,12 @@ test("the success-file partition commit policy marks each partition that receive
 });
 
 function lineSource(path: string, splittable: boolean) {
-  return new FileTableSource({
-    root: path,
-    tableName: "t",
+  return new FileSource<RowData>(path, {
+    kind: "lines",
     splittable,
-    partitionValuesOf: () => [],
-    decoder: () => ({
-      deserializer: {
-        deserialize: (text) => [text],
-        continuesOnNextLine: (text) => (text.match(/"/g)?.length ?? 0) % 2 === 1,
-      },
-      toRow: (record) => [...record],
+    createDecoder: () => ({
+      decode: (text) => ({ kind: RowKind.INSERT, fields: [text] }),
+      continuesOnNextLine: (text) => (text.match(/"/g)?.length ?? 0) % 2 === 1,
     }),
   });
 }
@@ -244,7 +240,7 @@ function wholeFile(path: string, size: number): FileSplit {
 }
 
 /** Reads `splits` to the end with one reader, in batches of `batch` records. */
-function readAll(source: FileTableSource, splits: FileSplit[], batch = 1000): SqlValue[] {
+function readAll(source: FileSource<RowData>, splits: FileSplit[], batch = 1000): SqlValue[] {
   const reader = source.createReader(readerContext(batch));
   reader.addSplits(splits);
   reader.notifyNoMoreSplits();
@@ -331,8 +327,16 @@ test("bad options are reported by name", () => {
     /Unsupported options .*'csv.delimiter'.*\nSupported options: .*csv.field-delimiter/,
   );
   assert.throws(
-    () => create({ path: dir, format: "parquet" }),
-    /'format' of table 'files': 'parquet' \(expected one of csv, json, raw\)/,
+    () => create({ path: dir, format: "orc" }),
+    /'format' of table 'files': 'orc' \(expected one of csv, json, parquet, raw\)/,
+  );
+  assert.throws(
+    () => create({ path: dir, format: "parquet", "parquet.compression": "LZO" }),
+    /'parquet.compression' of table 'files': 'LZO' \(expected one of UNCOMPRESSED, SNAPPY, GZIP, BROTLI, ZSTD\)/,
+  );
+  assert.throws(
+    () => create({ path: dir, format: "parquet", "parquet.write.int64.timestamp": "false" }),
+    /INT96 timestamps\) is not supported/,
   );
   assert.throws(
     () => create({ path: dir, format: "csv", "sink.rolling-policy.file-size": "big" }),
@@ -366,4 +370,23 @@ test("partition values round-trip through directory names", () => {
     "2020-01-01",
   ]);
   assert.throws(() => partitionValuesOf("f.csv", ["dt"], "__X__"), /not inside a 'dt=…' partition directory/);
+});
+
+test("'source.monitor-interval' makes the source unbounded; a bad interval is refused", () => {
+  const source = (options: Record<string, string>) =>
+    filesystemConnector.createSource!({
+      table: table([["id", INT]], { path: dir, format: "csv", ...options }),
+      physicalType: { kind: "ROW", nullable: false, fields: [{ name: "id", type: INT }] },
+      metadata: [],
+      projectedFields: null,
+      env: undefined as never,
+      config: new Map(),
+    });
+  assert.equal(source({}).bounded, true);
+  assert.equal(source({ "source.monitor-interval": "10 s" }).bounded, false);
+  assert.throws(
+    () => source({ "source.monitor-interval": "soon" }),
+    /'source.monitor-interval' of table 'files': 'soon'/,
+  );
+  assert.throws(() => source({ "source.monitor-interval": "0 s" }), /it must be a positive duration/);
 });

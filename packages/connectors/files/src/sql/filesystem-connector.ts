@@ -1,7 +1,7 @@
 /**
- * The SQL `filesystem` connector (Flink's FileSystem SQL connector): a bounded source over the files
- * under `path` and an exactly-once sink writing part files there, in a row format (`json` lines,
- * `csv`, `raw`).
+ * The SQL `filesystem` connector (Flink's FileSystem SQL connector): a source over the files under
+ * `path` — bounded, or continuously monitored with `source.monitor-interval` — and an exactly-once
+ * sink writing part files there, in a row format (`json` lines, `csv`, `raw`) or Parquet.
  *
  * ```sql
  * CREATE TABLE orders (id BIGINT, amount DECIMAL(10, 2), dt STRING) PARTITIONED BY (dt) WITH (
@@ -11,6 +11,11 @@
  * not stored in the files; the source takes them from the directory names and the sink writes each
  * row under its partition's directory. Metadata columns: `file.path`, `file.name` (STRING),
  * `file.size` (BIGINT), `file.modification-time` (TIMESTAMP_LTZ(3)).
+ *
+ * `'source.monitor-interval' = '10 s'` makes the source unbounded: the directory is scanned at that
+ * interval and every new visible file is read once (the set of files seen is checkpointed).
+ * Malformed records follow `bad-records.policy` (see `bad-record-options.ts`); with `format` =
+ * `parquet` a corrupt file is one bad record. Parquet reads only the columns the query uses.
  *
  * Sink files roll at every checkpoint, at the end of input and past `sink.rolling-policy.file-size`;
  * `sink.rolling-policy.rollover-interval` and `…check-interval` are accepted for Flink scripts but
@@ -25,6 +30,7 @@
  */
 
 import { basename, resolve } from "node:path";
+import type { BadRecordPolicy } from "@weir/api";
 import {
   ConnectorOptionError,
   checkTableOptions,
@@ -36,6 +42,7 @@ import {
   type OptionSpec,
   type ResolvedTable,
   type RowData,
+  RowKind,
   type LogicalRowType as RowType,
   rowFormatIdentifiers,
   type SinkContext,
@@ -50,7 +57,13 @@ import {
   valueToText,
 } from "@weir/sql";
 import { FileSink } from "../file-sink.ts";
-import { type FileSplit, FileTableSource } from "./file-source.ts";
+import { parquetBulkFormat } from "../parquet/parquet-format.ts";
+import { parquetReadFormat } from "../parquet/parquet-reader.ts";
+import { PARQUET_OPTIONS, parquetSqlOptions } from "../parquet/parquet-sql-options.ts";
+import type { FileDeadLetter, FileReadFormat, LineDecoder } from "../source/file-format.ts";
+import { FileSource } from "../source/file-source.ts";
+import type { FileSplit } from "../source/file-split.ts";
+import { BAD_RECORD_OPTIONS, badRecordPolicy } from "./bad-record-options.ts";
 import { FilesystemLookup } from "./filesystem-lookup.ts";
 import { DEFAULT_PARTITION_NAME, escapePartitionValue, partitionValuesOf } from "./partition-path.ts";
 
@@ -66,6 +79,7 @@ const CONNECTOR_OPTIONS = [
   "sink.partition-commit.success-file.name",
   "source.monitor-interval",
   "lookup.join.cache.ttl",
+  ...BAD_RECORD_OPTIONS,
 ];
 
 const METADATA_KEYS = ["file.path", "file.name", "file.size", "file.modification-time"];
@@ -73,17 +87,18 @@ const METADATA_KEYS = ["file.path", "file.name", "file.size", "file.modification
 /** The table's options checked against the connector's and its format's keys; returns the format. */
 function checkOptions(table: ResolvedTable): string {
   const format = table.options.format;
-  const formats = rowFormatIdentifiers();
-  const formatKeys = format !== undefined && formats.includes(format) ? formatOptionKeys(format) : [];
+  const formats = [...rowFormatIdentifiers(), "parquet"].sort();
+  const formatKeys =
+    format === "parquet"
+      ? PARQUET_OPTIONS
+      : format !== undefined && formats.includes(format)
+        ? formatOptionKeys(format)
+        : [];
   const spec: OptionSpec = { required: ["path", "format"], optional: [...CONNECTOR_OPTIONS, ...formatKeys] };
   checkTableOptions("filesystem", table, spec);
   if (!formats.includes(format!))
     throw new ConnectorOptionError(
       `Invalid value for option 'format' of table '${table.name}': '${format}' (expected one of ${formats.join(", ")})`,
-    );
-  if (table.options["source.monitor-interval"] !== undefined)
-    throw new ConnectorOptionError(
-      `Table '${table.name}': 'source.monitor-interval' (continuous file monitoring) is not supported; the filesystem source is bounded`,
     );
   return format!;
 }
@@ -132,51 +147,101 @@ function createSource(context: SourceContext): TableSource {
   const reader = new OptionReader(table);
   const root = resolve(reader.string("path")!);
   const defaultName = reader.string("partition.default-name") ?? DEFAULT_PARTITION_NAME;
+  const monitor =
+    table.options["source.monitor-interval"] === undefined
+      ? undefined
+      : reader.durationMs("source.monitor-interval", 0);
+  if (monitor !== undefined && monitor <= 0)
+    throw new ConnectorOptionError(
+      `Invalid value for option 'source.monitor-interval' of table '${table.name}': it must be a positive duration`,
+    );
+  const badRecords: BadRecordPolicy<FileDeadLetter> = badRecordPolicy(table, format);
   const timeZone = sessionTimeZone(context.config);
   const { dataIndices, partitionIndices, dataType } = physicalColumns(physicalType, table);
   const arity = physicalType.fields.length;
   const metadataKeys = context.metadata.map((m) => m.key);
   const partitionTypes = partitionIndices.map((i) => physicalType.fields[i]!.type);
-  // Validates the format options now, so a bad option fails at planning, not in a worker.
-  createRowDeserializer(format, dataType, table.options, { tableName: table.name, timeZone });
-  const source = new FileTableSource({
-    root,
-    tableName: table.name,
-    // A CSV record may span lines (quoted line breaks), so CSV files are never cut into ranges.
-    splittable: format !== "csv",
+  /** Completes a decoded record into the table's row (partition values and metadata). */
+  const rowBuilder = () => {
+    // Partition values are the same for every row of a file: converted once per split.
+    let lastSplit: FileSplit | null = null;
+    let partitionValues: SqlValue[] = [];
+    return (record: readonly SqlValue[], split: FileSplit): RowData => {
+      if (partitionIndices.length === 0 && metadataKeys.length === 0)
+        return { kind: RowKind.INSERT, fields: record as SqlValue[] };
+      if (split !== lastSplit) {
+        lastSplit = split;
+        partitionValues = split.partition.map((text, k) =>
+          text === null ? null : textToValue(text, partitionTypes[k]!, timeZone),
+        );
+      }
+      const row: SqlValue[] = new Array(arity + metadataKeys.length);
+      for (let i = 0; i < dataIndices.length; i++) row[dataIndices[i]!] = record[i] ?? null;
+      for (let k = 0; k < partitionIndices.length; k++)
+        row[partitionIndices[k]!] = partitionValues[k] ?? null;
+      for (let m = 0; m < metadataKeys.length; m++) row[arity + m] = metadataValue(metadataKeys[m]!, split);
+      return { kind: RowKind.INSERT, fields: row };
+    };
+  };
+  let fileFormat: FileReadFormat<RowData>;
+  if (format === "parquet") {
+    parquetSqlOptions(table);
+    // Projection pushdown: only the stored columns the query uses are read; the others are NULL.
+    const projected = context.projectedFields;
+    const read = dataIndices.flatMap((column, k) =>
+      projected === null || projected.includes(column) ? [k] : [],
+    );
+    fileFormat = parquetReadFormat(dataType, rowBuilder(), read);
+  } else {
+    const formatContext = { tableName: table.name, timeZone };
+    // Validates the format options now, so a bad option fails at planning, not in a worker.
+    createRowDeserializer(format, dataType, table.options, formatContext);
+    const ignoreKey = `${format}.ignore-parse-errors`;
+    const lenient = badRecords.kind === "drop" && table.options[ignoreKey] !== undefined;
+    fileFormat = {
+      kind: "lines",
+      // A CSV record may span lines (quoted line breaks), so CSV files are never cut into ranges.
+      splittable: format !== "csv",
+      createDecoder(): LineDecoder<RowData> {
+        const deserializer = createRowDeserializer(format, dataType, table.options, formatContext);
+        const toRow = rowBuilder();
+        // Under `<format>.ignore-parse-errors` the format skips a bad record itself (returns null);
+        // a strict twin says why, for the drop count and log.
+        const strict = lenient
+          ? createRowDeserializer(format, dataType, { ...table.options, [ignoreKey]: "false" }, formatContext)
+          : null;
+        const continues = deserializer.continuesOnNextLine?.bind(deserializer);
+        return {
+          decode(text, split) {
+            const record = deserializer.deserialize(text);
+            return record === null ? null : toRow(record, split);
+          },
+          ...(continues !== undefined ? { continuesOnNextLine: continues } : {}),
+          ...(strict !== null
+            ? {
+                skipReason(text: string): string | undefined {
+                  try {
+                    strict.deserialize(text);
+                    return undefined;
+                  } catch (error) {
+                    return error instanceof Error ? error.message : String(error);
+                  }
+                },
+              }
+            : {}),
+        };
+      },
+    };
+  }
+  const source = new FileSource<RowData>(root, fileFormat, {
+    name: `table '${table.name}'`,
+    badRecords,
     partitionValuesOf: (rel) => partitionValuesOf(rel, table.partitionKeys, defaultName),
-    decoder: () => {
-      const deserializer = createRowDeserializer(format, dataType, table.options, {
-        tableName: table.name,
-        timeZone,
-      });
-      // Partition values are the same for every row of a file: converted once per split.
-      let lastSplit: FileSplit | null = null;
-      let partitionValues: SqlValue[] = [];
-      return {
-        deserializer,
-        toRow(record, split) {
-          if (partitionIndices.length === 0 && metadataKeys.length === 0) return record as SqlValue[];
-          if (split !== lastSplit) {
-            lastSplit = split;
-            partitionValues = split.partition.map((text, k) =>
-              text === null ? null : textToValue(text, partitionTypes[k]!, timeZone),
-            );
-          }
-          const row: SqlValue[] = new Array(arity + metadataKeys.length);
-          for (let i = 0; i < dataIndices.length; i++) row[dataIndices[i]!] = record[i] ?? null;
-          for (let k = 0; k < partitionIndices.length; k++)
-            row[partitionIndices[k]!] = partitionValues[k] ?? null;
-          for (let m = 0; m < metadataKeys.length; m++)
-            row[arity + m] = metadataValue(metadataKeys[m]!, split);
-          return row;
-        },
-      };
-    },
+    ...(monitor !== undefined ? { monitorIntervalMs: monitor } : {}),
   });
   return {
     changelogMode: { kind: "insert-only" },
-    bounded: true,
+    bounded: monitor === undefined,
     createStream() {
       return context.env
         .fromSource(source, `filesystem: ${table.name}`)
@@ -229,14 +294,7 @@ function createSink(context: SinkContext): TableSink {
   const successFileName = partitionCommitSuccessFile(table);
   const timeZone = sessionTimeZone(context.config);
   const { dataIndices, partitionIndices, dataType } = physicalColumns(physicalType, table);
-  const serializer = createRowSerializer(format, dataType, table.options, {
-    tableName: table.name,
-    timeZone,
-  });
   const partitioned = partitionIndices.length > 0;
-  const encode = partitioned
-    ? (row: RowData) => serializer.serialize(dataIndices.map((i) => row.fields[i] ?? null))
-    : (row: RowData) => serializer.serialize(row.fields);
   const partitionNames = table.partitionKeys.map((k) => escapePartitionValue(k));
   const partitionTypes = partitionIndices.map((i) => physicalType.fields[i]!.type);
   const bucketAssigner = partitioned
@@ -249,15 +307,37 @@ function createSink(context: SinkContext): TableSink {
           })
           .join("/")
     : undefined;
-  const sink = FileSink.forRows<RowData>(root, {
-    format: format === "csv" ? "csv" : "jsonl",
-    encode,
-    extension: EXTENSIONS[format] ?? format,
+  const common = {
     rollingPolicy: { maxPartBytes },
     ...(bucketAssigner !== undefined ? { bucketAssigner } : {}),
     // As in Flink, partition commit applies to partitioned tables only.
     ...(partitioned && successFileName !== undefined ? { successFileName } : {}),
-  });
+  };
+  let sink: ReturnType<typeof FileSink.forRows<RowData>>;
+  if (format === "parquet") {
+    const { codec, timestampUnit } = parquetSqlOptions(table);
+    const bulk = parquetBulkFormat<RowData>(
+      dataType,
+      (row, i) => row.fields[dataIndices[i]!] ?? null,
+      { codec, timestampUnit },
+      `Table '${table.name}'`,
+    );
+    sink = FileSink.forBulk<RowData>(root, { format: bulk, ...common });
+  } else {
+    const serializer = createRowSerializer(format, dataType, table.options, {
+      tableName: table.name,
+      timeZone,
+    });
+    const encode = partitioned
+      ? (row: RowData) => serializer.serialize(dataIndices.map((i) => row.fields[i] ?? null))
+      : (row: RowData) => serializer.serialize(row.fields);
+    sink = FileSink.forRows<RowData>(root, {
+      format: format === "csv" ? "csv" : "jsonl",
+      encode,
+      extension: EXTENSIONS[format] ?? format,
+      ...common,
+    });
+  }
   return {
     acceptedModes: ["insert-only"],
     consume(stream) {

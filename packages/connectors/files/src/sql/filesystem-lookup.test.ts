@@ -10,6 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import type { LogicalRowType, LogicalType, ResolvedTable } from "@weir/sql";
+import { FileSink } from "../file-sink.ts";
+import { ParquetFormat } from "../parquet/parquet-format.ts";
 import { filesystemConnector } from "./filesystem-connector.ts";
 import { FilesystemLookup } from "./filesystem-lookup.ts";
 
@@ -114,4 +116,36 @@ test("a bad option or a missing path fails with the table's name", async () => {
     config: new Map(),
   });
   await assert.rejects(lookup.lookup([1n]), /nope\.csv' of table 'side' does not exist/);
+});
+
+test("looks rows up in Parquet files, partitioned; a corrupt file fails the load naming it", async () => {
+  const root = join(dir, "parquet");
+  const sink = FileSink.forBulk(join(root, "region=eu"), {
+    format: ParquetFormat.writer<{ key: bigint | null; value: string }>({ key: "BIGINT", value: "STRING" }),
+  });
+  const writer = sink.createWriter({ indexOfSubtask: 0, parallelism: 1, attemptNumber: 0 });
+  writer.write([
+    { key: 1n, value: "one" },
+    { key: null, value: "nokey" },
+    { key: 2n, value: "two" },
+  ]);
+  await sink.createCommitter!().commit(writer.prepareCommit!() as never);
+  writer.close();
+  const t = table(root, { format: "parquet" }, ["region"]);
+  const lookup = filesystemConnector.createLookup!({
+    table: t,
+    physicalType: physicalType(t),
+    keyIndices: [0],
+    config: new Map(),
+  });
+  assert.deepEqual(await lookup.lookup([2n]), [[2n, "two", "eu"]]);
+  assert.deepEqual(await lookup.lookup([3n]), []);
+  writeFileSync(join(root, "region=eu", "bad.parquet"), "not parquet at all");
+  const again = filesystemConnector.createLookup!({
+    table: t,
+    physicalType: physicalType(t),
+    keyIndices: [0],
+    config: new Map(),
+  });
+  await assert.rejects(again.lookup([1n]), /region=eu\/bad\.parquet: not a Parquet file/);
 });

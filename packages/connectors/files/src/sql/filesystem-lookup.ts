@@ -1,5 +1,5 @@
 /**
- * Lookups on a `filesystem` table (Flink's FileSystemLookupFunction): the whole table is read into
+ * Lookups on a `filesystem` table (Flink's FileSystemLookupFunction), in any of its formats: the whole table is read into
  * memory on the first lookup, indexed by the lookup key, and read again once
  * `lookup.join.cache.ttl` (default 60 min) has passed since the last load. This is what Nexmark
  * q13 joins its static side input with.
@@ -26,8 +26,35 @@ import {
   type TableLookup,
   textToValue,
 } from "@weir/sql";
-import { listFiles } from "./file-source.ts";
+import { parquetReadFormat } from "../parquet/parquet-reader.ts";
+import { type FileSplit, listFiles } from "../source/file-split.ts";
 import { DEFAULT_PARTITION_NAME, partitionValuesOf } from "./partition-path.ts";
+
+/** Every row of a Parquet file, a row group at a time; errors name the file. */
+async function readParquetFile(path: string, rowType: LogicalRowType, add: (record: Row) => void) {
+  const decoder = parquetReadFormat<Row>(rowType, (values) => values).createDecoder();
+  const split: FileSplit = {
+    splitId: path,
+    path,
+    partition: [],
+    size: 0,
+    modified: 0,
+    start: 0,
+    end: Number.POSITIVE_INFINITY,
+    position: 0,
+    line: null,
+  };
+  try {
+    for (let row = 0; ; ) {
+      const batch = await decoder.read(split, row);
+      for (const record of batch.records) add(record);
+      if (batch.done) break;
+      row = batch.nextRow;
+    }
+  } catch (error) {
+    throw new FormatError(`${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
 
 const DEFAULT_TTL_MS = 60 * 60 * 1000;
 
@@ -83,13 +110,13 @@ export class FilesystemLookup implements TableLookup {
     const root = resolve(reader.string("path")!);
     const defaultName = reader.string("partition.default-name") ?? DEFAULT_PARTITION_NAME;
     const timeZone = sessionTimeZone(config);
-    const deserializer = createRowDeserializer(format, dataType, table.options, {
-      tableName: table.name,
-      timeZone,
-    });
-    const continues = deserializer.continuesOnNextLine?.bind(deserializer);
+    const parquet = format === "parquet";
+    const deserializer = parquet
+      ? null
+      : createRowDeserializer(format, dataType, table.options, { tableName: table.name, timeZone });
+    const continues = deserializer?.continuesOnNextLine?.bind(deserializer);
     const arity = physicalType.fields.length;
-    const files = listFiles(root, table.name);
+    const files = listFiles(root, `table '${table.name}'`);
     const index = new Map<LookupMapKey, Row[]>();
     const keyValues: SqlValue[] = new Array(keyIndices.length);
     for (const file of files) {
@@ -100,6 +127,26 @@ export class FilesystemLookup implements TableLookup {
       const partition = partitionValuesOf(rel, table.partitionKeys, defaultName).map((text, k) =>
         text === null ? null : textToValue(text, physicalType.fields[partitionIndices[k]!]!.type, timeZone),
       );
+      const add = (record: Row): void => {
+        const row: Row = new Array(arity);
+        for (let d = 0; d < dataIndices.length; d++) row[dataIndices[d]!] = record[d] ?? null;
+        for (let p = 0; p < partitionIndices.length; p++) row[partitionIndices[p]!] = partition[p] ?? null;
+        let hasNull = false;
+        for (let k = 0; k < keyIndices.length; k++) {
+          const value = row[keyIndices[k]!] ?? null;
+          if (value === null) hasNull = true;
+          keyValues[k] = value;
+        }
+        if (hasNull) return;
+        const key = this.#key(keyValues);
+        const bucket = index.get(key);
+        if (bucket === undefined) index.set(key, [row]);
+        else bucket.push(row);
+      };
+      if (deserializer === null) {
+        await readParquetFile(file, dataType, add);
+        continue;
+      }
       const lines = (await readFile(file, "utf8")).split("\n");
       for (let i = 0; i < lines.length; i++) {
         let text = lines[i]!.endsWith("\r") ? lines[i]!.slice(0, -1) : lines[i]!;
@@ -114,21 +161,7 @@ export class FilesystemLookup implements TableLookup {
             `${file}:${firstLine}: ${error instanceof Error ? error.message : String(error)}`,
           );
         }
-        if (record === null) continue;
-        const row: Row = new Array(arity);
-        for (let d = 0; d < dataIndices.length; d++) row[dataIndices[d]!] = record[d] ?? null;
-        for (let p = 0; p < partitionIndices.length; p++) row[partitionIndices[p]!] = partition[p] ?? null;
-        let hasNull = false;
-        for (let k = 0; k < keyIndices.length; k++) {
-          const value = row[keyIndices[k]!] ?? null;
-          if (value === null) hasNull = true;
-          keyValues[k] = value;
-        }
-        if (hasNull) continue;
-        const key = this.#key(keyValues);
-        const bucket = index.get(key);
-        if (bucket === undefined) index.set(key, [row]);
-        else bucket.push(row);
+        if (record !== null) add(record);
       }
     }
     return index;

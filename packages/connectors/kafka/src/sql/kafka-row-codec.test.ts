@@ -43,6 +43,7 @@ function config(extra: Partial<KafkaTableConfig>): KafkaTableConfig {
     valueFieldsInclude: "EXCEPT_KEY",
     sinkParallelism: undefined,
     scanParallelism: undefined,
+    badRecords: { kind: "fail" },
     ...extra,
   };
 }
@@ -103,7 +104,7 @@ test("upsert-kafka: tombstones are deletes of their key, and deletes are written
   const serializer = rowSerializer({ table: "t", timeZone: "UTC", layout, config: cfg, upsert: true });
   assert.deepEqual(serializer.serialize({ kind: RowKind.UPDATE_AFTER, fields: ["a", 2] }), {
     key: '{"k":"a"}',
-    value: '{"k":"a","v":2}',
+    value: Buffer.from('{"k":"a","v":2}'),
   });
   assert.deepEqual(serializer.serialize({ kind: RowKind.DELETE, fields: ["a", 2] }), {
     key: '{"k":"a"}',
@@ -112,8 +113,11 @@ test("upsert-kafka: tombstones are deletes of their key, and deletes are written
   assert.equal(serializer.serialize({ kind: RowKind.UPDATE_BEFORE, fields: ["a", 1] }), null);
 });
 
-test("with json.ignore-parse-errors a malformed value skips the record", () => {
-  const cfg = config({ valueFormatOptions: { "json.ignore-parse-errors": "true" } });
+test("with json.ignore-parse-errors (the drop policy) a malformed value throws the strict reason, for the drop count", () => {
+  const cfg = config({
+    valueFormatOptions: { "json.ignore-parse-errors": "true" },
+    badRecords: { kind: "drop", lenient: ["json.ignore-parse-errors"] },
+  });
   const deserializer = rowDeserializer({
     table: "t",
     timeZone: "UTC",
@@ -122,5 +126,66 @@ test("with json.ignore-parse-errors a malformed value skips the record", () => {
     metadata: [],
     upsert: false,
   });
-  assert.equal(deserializer.deserialize(record("a", "{x")), undefined);
+  assert.throws(() => deserializer.deserialize(record("a", "{x")), /JSON|json/);
+  // Lenient as in Flink: a field of the wrong type becomes NULL, the record stays.
+  assert.deepEqual(deserializer.deserialize(record("a", '{"v": "not a number"}')), {
+    kind: RowKind.INSERT,
+    fields: ["a", null],
+  });
+});
+
+test("a debezium-json update is two rows (-U, +U); avro values decode and encode", () => {
+  const cfg = config({
+    keyFormat: undefined,
+    keyFields: [],
+    valueFieldsInclude: "ALL",
+    valueFormat: "debezium-json",
+  });
+  const deserializer = rowDeserializer({
+    table: "t",
+    timeZone: "UTC",
+    layout: rowLayout(PHYSICAL, cfg),
+    config: cfg,
+    metadata: [],
+    upsert: false,
+  });
+  assert.deepEqual(
+    deserializer.deserialize(record(null, '{"before":{"k":"a","v":1},"after":{"k":"a","v":2},"op":"u"}')),
+    [
+      { kind: RowKind.UPDATE_BEFORE, fields: ["a", 1] },
+      { kind: RowKind.UPDATE_AFTER, fields: ["a", 2] },
+    ],
+  );
+  assert.throws(() => deserializer.deserialize(record(null, '{"op":"u"')), /./);
+
+  const avro = config({
+    keyFormat: undefined,
+    keyFields: [],
+    valueFieldsInclude: "ALL",
+    valueFormat: "avro",
+  });
+  const layout = rowLayout(PHYSICAL, avro);
+  const encoded = rowSerializer({
+    table: "t",
+    timeZone: "UTC",
+    layout,
+    config: avro,
+    upsert: false,
+  }).serialize({
+    kind: RowKind.INSERT,
+    fields: ["a", 5],
+  });
+  const decoded = rowDeserializer({
+    table: "t",
+    timeZone: "UTC",
+    layout,
+    config: avro,
+    metadata: [],
+    upsert: false,
+  });
+  assert.deepEqual(decoded.deserialize({ ...record(null, null), value: encoded!.value as Buffer }), {
+    kind: RowKind.INSERT,
+    fields: ["a", 5],
+  });
+  assert.throws(() => decoded.deserialize({ ...record(null, null), value: Buffer.from([0x02]) }), /./);
 });

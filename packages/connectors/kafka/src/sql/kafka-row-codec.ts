@@ -1,7 +1,8 @@
 /**
- * Kafka records ↔ SQL rows for the `kafka` and `upsert-kafka` tables: the value (and optionally
- * the key) go through the table's row formats (`json`, `csv`, `raw` from @weir/sql), key fields
- * and value fields are placed at their physical column positions, and requested metadata
+ * Kafka records ↔ SQL rows for the `kafka` and `upsert-kafka` tables: the value goes through the
+ * table's record format (`json`, `csv`, `raw`, `avro`, `debezium-json`, `canal-json` from
+ * @weir/sql) and the key through a row format (`json`, `csv`, `raw`); key fields and value fields
+ * are placed at their physical column positions, and requested metadata
  * (`topic`, `partition`, `offset`, `timestamp`, `timestamp-type`, `headers`, `leader-epoch`) is
  * appended after the physical columns, as the SQL connector contract says.
  *
@@ -10,18 +11,24 @@
  * `'value.fields-include' = 'EXCEPT_KEY'`: the record key `a`, value `{"v":1}` at offset 7
  * become `+I["a", 1, 7n]`.
  *
- * Invariant: a format that skips a record (its `*.ignore-parse-errors`) skips the whole record;
- * any other format failure is thrown and handled by the source's bad-record policy, which names
- * topic, partition and offset.
+ * Invariant: any format failure is thrown and handled by the source's bad-record policy, which
+ * names topic, partition and offset. Under Flink's `*.ignore-parse-errors` (the drop policy) the
+ * format stays lenient as in Flink (e.g. a JSON field of the wrong type becomes NULL); a record it
+ * skips whole is decoded again strictly for the reason, and that error is thrown, so the drop is
+ * counted and logged like any other.
  * @module
  */
 
 import {
   ConnectorOptionError,
+  createRecordDecoder,
+  createRecordEncoder,
   createRowDeserializer,
   createRowSerializer,
   type LogicalRowType,
   type LogicalType,
+  type RecordDecoder,
+  type RecordEncoder,
   type Row,
   type RowData,
   type RowDeserializer,
@@ -124,10 +131,23 @@ export interface RowDeserializerOptions {
   readonly upsert: boolean;
 }
 
-export function rowDeserializer(options: RowDeserializerOptions): KafkaRecordDeserializer<RowData> {
+/** Format options with every `ignore-parse-errors` switched off: the strict twin of a lenient format. */
+function strictOptions(options: Readonly<Record<string, string>>): Record<string, string> {
+  const strict: Record<string, string> = { ...options };
+  for (const key of Object.keys(strict)) if (key.endsWith(".ignore-parse-errors")) strict[key] = "false";
+  return strict;
+}
+
+/**
+ * The table's deserializer: one row per record (`RowData`), or, for a changelog value format
+ * (`debezium-json`, `canal-json`), the rows of the record (`RowData[]`: none, one, or `-U`/`+U`).
+ */
+export function rowDeserializer(
+  options: RowDeserializerOptions,
+): KafkaRecordDeserializer<RowData | RowData[]> {
   const { layout, config, metadata } = options;
   const context = { tableName: options.table, timeZone: options.timeZone };
-  const value: RowDeserializer = createRowDeserializer(
+  const value: RecordDecoder = createRecordDecoder(
     config.valueFormat,
     layout.valueType,
     config.valueFormatOptions,
@@ -137,30 +157,62 @@ export function rowDeserializer(options: RowDeserializerOptions): KafkaRecordDes
     config.keyFormat === undefined
       ? undefined
       : createRowDeserializer(config.keyFormat, layout.keyType, config.keyFormatOptions, context);
+  const lenient = config.badRecords.kind === "drop" && config.badRecords.lenient.length > 0;
+  const strictValue = lenient
+    ? createRecordDecoder(
+        config.valueFormat,
+        layout.valueType,
+        strictOptions(config.valueFormatOptions),
+        context,
+      )
+    : undefined;
+  const strictKey =
+    lenient && config.keyFormat !== undefined
+      ? createRowDeserializer(
+          config.keyFormat,
+          layout.keyType,
+          strictOptions(config.keyFormatOptions),
+          context,
+        )
+      : undefined;
+  const changelog = value.changelogMode.kind !== "insert-only";
   const width = layout.physical.fields.length;
   const { keyIndices, valueIndices } = layout;
+  const decoded: RowData[] = [];
   return {
     deserialize(record) {
-      const fields: Row = new Array(width + metadata.length).fill(null);
-      let kind: RowKind = RowKind.INSERT;
-      if (record.value === null) {
-        if (!options.upsert) return undefined;
-        kind = RowKind.DELETE;
-      } else {
-        const valueRow = value.deserialize(decoder.decode(record.value));
-        if (valueRow === null) return undefined;
-        for (let i = 0; i < valueIndices.length; i++) fields[valueIndices[i]!] = valueRow[i] ?? null;
-      }
+      let keyRow: Row | null = null;
       if (key !== undefined && record.key !== null) {
-        const keyRow = key.deserialize(decoder.decode(record.key));
-        if (keyRow === null) return undefined;
-        for (let i = 0; i < keyIndices.length; i++) fields[keyIndices[i]!] = keyRow[i] ?? null;
-      } else if (kind === RowKind.DELETE) {
-        // A tombstone without a key deletes nothing we could name.
+        const text = decoder.decode(record.key);
+        keyRow = key.deserialize(text);
+        // Skipped by a lenient key format: the strict one says why (and throws), or it is skipped.
+        if (keyRow === null) {
+          strictKey?.deserialize(text);
+          return undefined;
+        }
+      }
+      const complete = (kind: RowKind, valueRow: readonly (SqlValue | undefined)[] | null): RowData => {
+        const fields: Row = new Array(width + metadata.length).fill(null);
+        if (valueRow !== null)
+          for (let i = 0; i < valueIndices.length; i++) fields[valueIndices[i]!] = valueRow[i] ?? null;
+        if (keyRow !== null)
+          for (let i = 0; i < keyIndices.length; i++) fields[keyIndices[i]!] = keyRow[i] ?? null;
+        for (let i = 0; i < metadata.length; i++) fields[width + i] = metadata[i]!(record);
+        return { kind, fields };
+      };
+      if (record.value === null) {
+        // A tombstone: in upsert-kafka the DELETE of its key (without a key it names nothing).
+        if (!options.upsert || keyRow === null) return undefined;
+        return complete(RowKind.DELETE, null);
+      }
+      decoded.length = 0;
+      value.decode(record.value, decoded);
+      if (decoded.length === 0) {
+        strictValue?.decode(record.value, decoded);
         return undefined;
       }
-      for (let i = 0; i < metadata.length; i++) fields[width + i] = metadata[i]!(record);
-      return { kind, fields };
+      if (!changelog) return complete(RowKind.INSERT, decoded[0]!.fields);
+      return decoded.map((row) => complete(row.kind, row.fields));
     },
   };
 }
@@ -177,7 +229,7 @@ export interface RowSerializerOptions {
 export function rowSerializer(options: RowSerializerOptions): KafkaRecordSerializer<RowData> {
   const { layout, config } = options;
   const context = { tableName: options.table, timeZone: options.timeZone };
-  const value: RowSerializer = createRowSerializer(
+  const value: RecordEncoder = createRecordEncoder(
     config.valueFormat,
     layout.valueType,
     config.valueFormatOptions,
@@ -200,7 +252,8 @@ export function rowSerializer(options: RowSerializerOptions): KafkaRecordSeriali
           );
         return { key: keyText ?? null, value: null };
       }
-      return { key: keyText ?? null, value: value.serialize(project(row.fields, valueIndices)) };
+      const bytes = value.encode({ kind: row.kind, fields: project(row.fields, valueIndices) });
+      return { key: keyText ?? null, value: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
     },
   };
 }

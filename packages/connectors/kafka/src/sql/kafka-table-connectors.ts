@@ -11,12 +11,18 @@
  * WITH ('connector' = 'upsert-kafka', 'topic' = 'totals',
  *       'properties.bootstrap.servers' = 'localhost:9092', 'key.format' = 'json', 'value.format' = 'json');
  * ```
+ *
+ * Malformed records follow the table's bad-record policy (kafka-bad-record-options.ts): fail
+ * naming topic, partition and offset; drop (counted in `kafkaSourceMetrics`, logged at most every
+ * 10 s); or dead-letter to another topic.
  * @module
  */
 
-import type { Sink } from "@weir/api";
+import type { BadRecordPolicy, ConfigurableNonKeyedStream, Sink } from "@weir/api";
 import {
+  type ChangelogMode,
   ConnectorOptionError,
+  createRecordDecoder,
   groupKeyOf,
   INSERT_ONLY,
   type RowData,
@@ -27,6 +33,8 @@ import {
   type TableSink,
   type TableSource,
 } from "@weir/sql";
+import type { KafkaDeadLetter } from "../kafka-dead-letter.ts";
+import { KafkaSerializers } from "../kafka-record-serializer.ts";
 import { KafkaSink } from "../kafka-sink.ts";
 import { KafkaSource } from "../kafka-source.ts";
 import { metadataReaders, rowDeserializer, rowLayout, rowSerializer } from "./kafka-row-codec.ts";
@@ -34,11 +42,42 @@ import { type KafkaTableConfig, readKafkaTableOptions } from "./kafka-table-opti
 
 type Identifier = "kafka" | "upsert-kafka";
 
+/** The table's bad-record options as the source's policy. */
+function badRecordPolicy(config: KafkaTableConfig, table: string): BadRecordPolicy<KafkaDeadLetter> {
+  const options = config.badRecords;
+  if (options.kind === "fail") return { kind: "fail" };
+  if (options.kind === "drop") return { kind: "drop" };
+  return {
+    kind: "dead-letter",
+    sink: KafkaSink.create<KafkaDeadLetter>({
+      name: `KafkaSink dead letters of ${table}`,
+      bootstrapServers: config.bootstrapServers,
+      topic: options.topic,
+      serializer: KafkaSerializers.json<KafkaDeadLetter>(),
+      deliveryGuarantee: "at-least-once",
+    }),
+  };
+}
+
 function createSource(identifier: Identifier, context: SourceContext): TableSource {
   const { table } = context;
   const config = readKafkaTableOptions(table, identifier);
   const upsert = identifier === "upsert-kafka";
   const layout = rowLayout(context.physicalType, config);
+  // Built now so that bad format options fail at planning; its mode is the source's (non-upsert).
+  const valueMode: ChangelogMode = createRecordDecoder(
+    config.valueFormat,
+    layout.valueType,
+    config.valueFormatOptions,
+    {
+      tableName: table.name,
+      timeZone: sessionTimeZone(context.config),
+    },
+  ).changelogMode;
+  if (upsert && valueMode.kind !== "insert-only")
+    throw new ConnectorOptionError(
+      `Table '${table.name}': 'upsert-kafka' takes an insert-only value format, not the changelog format '${config.valueFormat}'`,
+    );
   const deserializer = rowDeserializer({
     table: table.name,
     timeZone: sessionTimeZone(context.config),
@@ -47,7 +86,7 @@ function createSource(identifier: Identifier, context: SourceContext): TableSour
     metadata: metadataReaders(table.name, context.metadata),
     upsert,
   });
-  const source = KafkaSource.create<RowData>({
+  const source = KafkaSource.create<RowData | RowData[]>({
     name: `KafkaSource ${table.name}`,
     bootstrapServers: config.bootstrapServers,
     topics: config.topics,
@@ -57,14 +96,31 @@ function createSource(identifier: Identifier, context: SourceContext): TableSour
     ...(config.bounded ? { stoppingOffsets: "latest" as const } : {}),
     isolationLevel: config.readCommitted ? "read_committed" : "read_uncommitted",
     partitionDiscoveryIntervalMs: config.partitionDiscoveryIntervalMs,
+    badRecords: badRecordPolicy(config, table.name),
   });
+  const changelog = valueMode.kind !== "insert-only";
   return {
-    changelogMode: upsert ? { kind: "upsert", upsertKey: layout.keyIndices } : INSERT_ONLY,
+    changelogMode: upsert
+      ? { kind: "upsert", upsertKey: layout.keyIndices }
+      : changelog
+        ? valueMode
+        : INSERT_ONLY,
     bounded: config.bounded,
     createStream() {
       const stream = context.env.fromSource(source, `Source: ${identifier} ${table.name}`);
       if (config.scanParallelism !== undefined) stream.withParallelism(config.scanParallelism);
-      return stream;
+      // Insert-only formats: the deserializer returns one row per record.
+      if (!changelog) return stream as unknown as ConfigurableNonKeyedStream<RowData>;
+      // A changelog record stands for none, one or two rows (-U/+U): emitted one by one.
+      const rows = stream
+        .process<RowData>({
+          processRecord(element, out) {
+            for (const row of element as RowData[]) out.collect(row);
+          },
+        })
+        .withName(`${table.name}: changelog rows`);
+      if (config.scanParallelism !== undefined) rows.withParallelism(config.scanParallelism);
+      return rows;
     },
   };
 }

@@ -102,3 +102,60 @@ test("bad options name the option and the table", () => {
     /Unsupported options/,
   );
 });
+
+test("bad-records options: fail by default, ignore-parse-errors means drop, dead-letter needs a topic", () => {
+  const read = (extra: Record<string, string>) =>
+    readKafkaTableOptions(table({ ...base, ...extra }), "kafka");
+  assert.deepEqual(read({}).badRecords, { kind: "fail" });
+  assert.deepEqual(read({ "json.ignore-parse-errors": "true" }).badRecords, {
+    kind: "drop",
+    lenient: ["json.ignore-parse-errors"],
+  });
+  assert.deepEqual(read({ "value.json.ignore-parse-errors": "true" }).badRecords, {
+    kind: "drop",
+    lenient: ["value.json.ignore-parse-errors"],
+  });
+  assert.deepEqual(read({ "json.ignore-parse-errors": "false" }).badRecords, { kind: "fail" });
+  assert.deepEqual(read({ "bad-records.policy": "drop" }).badRecords, { kind: "drop", lenient: [] });
+  assert.deepEqual(
+    read({ "bad-records.policy": "dead-letter", "bad-records.dead-letter.topic": "a-dlq" }).badRecords,
+    { kind: "dead-letter", topic: "a-dlq" },
+  );
+  assert.deepEqual(
+    readKafkaTableOptions(table({ ...base, format: "avro", "avro.ignore-parse-errors": "true" }), "kafka")
+      .badRecords,
+    { kind: "drop", lenient: ["avro.ignore-parse-errors"] },
+  );
+  assert.throws(
+    () => read({ "json.ignore-parse-errors": "true", "bad-records.policy": "fail" }),
+    /'json.ignore-parse-errors' = 'true' means the drop policy; it contradicts 'bad-records.policy' = 'fail'/,
+  );
+  assert.throws(
+    () => read({ "bad-records.policy": "dead-letter" }),
+    /'bad-records.policy' = 'dead-letter' needs option 'bad-records.dead-letter.topic'/,
+  );
+  assert.throws(
+    () => read({ "bad-records.dead-letter.topic": "x" }),
+    /'bad-records.dead-letter.topic' needs 'bad-records.policy' = 'dead-letter'/,
+  );
+  assert.throws(
+    () => read({ "bad-records.policy": "dead-letter", "bad-records.dead-letter.topic": "a" }),
+    /must differ from the table's topic 'a'/,
+  );
+  assert.throws(() => read({ "bad-records.policy": "skip" }), /bad-records.policy/);
+});
+
+test("value formats include avro and debezium-json; key formats are the row formats", () => {
+  assert.equal(
+    readKafkaTableOptions(table({ ...base, format: "debezium-json" }), "kafka").valueFormat,
+    "debezium-json",
+  );
+  assert.throws(
+    () => readKafkaTableOptions(table({ ...base, format: "nope" }), "kafka"),
+    /Could not find any format factory for identifier 'nope'. Available: .*avro.*debezium-json/,
+  );
+  assert.throws(
+    () => readKafkaTableOptions(table({ ...base, "key.format": "avro", "key.fields": "k" }), "kafka"),
+    /identifier 'avro' \(key formats\)/,
+  );
+});

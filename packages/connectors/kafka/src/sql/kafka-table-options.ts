@@ -19,10 +19,17 @@ import {
   formatOptionKeys,
   OptionReader,
   type ResolvedTable,
+  recordFormatIdentifiers,
+  recordFormatOptionKeys,
   rowFormatIdentifiers,
 } from "@weir/sql";
 import type { DeliveryGuarantee } from "../kafka-sink-options.ts";
 import type { StartingOffsets } from "../starting-offsets.ts";
+import {
+  BAD_RECORD_OPTIONS,
+  type KafkaTableBadRecords,
+  readBadRecordOptions,
+} from "./kafka-bad-record-options.ts";
 
 export interface KafkaTableConfig {
   readonly topics: readonly string[];
@@ -46,6 +53,8 @@ export interface KafkaTableConfig {
   readonly valueFieldsInclude: "ALL" | "EXCEPT_KEY";
   readonly sinkParallelism: number | undefined;
   readonly scanParallelism: number | undefined;
+  /** What the source does with records its formats reject (`bad-records.*`, `*.ignore-parse-errors`). */
+  readonly badRecords: KafkaTableBadRecords;
 }
 
 const COMMON = [
@@ -63,6 +72,7 @@ const COMMON = [
   "scan.parallelism",
   "scan.topic-partition-discovery.interval",
   "scan.bounded.mode",
+  ...BAD_RECORD_OPTIONS,
 ];
 const KAFKA_ONLY = [
   "format",
@@ -71,14 +81,23 @@ const KAFKA_ONLY = [
   "scan.startup.specific-offsets",
 ];
 
-function formatKeys(format: string | undefined, prefixes: readonly string[]): string[] {
+/**
+ * The option keys of `format` under each prefix. Values take every record format (`avro`,
+ * `debezium-json`, … and the row formats); keys take the row formats (`json`, `csv`, `raw`).
+ */
+function formatKeys(
+  format: string | undefined,
+  prefixes: readonly string[],
+  part: "key" | "value",
+): string[] {
   if (format === undefined) return [];
   let keys: readonly string[];
   try {
-    keys = formatOptionKeys(format);
+    keys = part === "value" ? recordFormatOptionKeys(format) : formatOptionKeys(format);
   } catch {
+    const available = part === "value" ? recordFormatIdentifiers() : rowFormatIdentifiers();
     throw new ConnectorOptionError(
-      `Could not find any format factory for identifier '${format}'. Available: ${rowFormatIdentifiers().join(", ")}`,
+      `Could not find any format factory for identifier '${format}'${part === "key" ? " (key formats)" : ""}. Available: ${available.join(", ")}`,
     );
   }
   return prefixes.flatMap((p) => keys.map((k) => `${p}${k}`));
@@ -133,16 +152,13 @@ export function readKafkaTableOptions(
       ),
     ),
   };
+  const valueKeys = formatKeys(valueFormat, upsert ? ["value."] : ["", "value."], "value");
+  const keyKeys = formatKeys(keyFormat, ["key."], "key");
   checkTableOptions(identifier, checked, {
     required: upsert
       ? ["topic", "properties.bootstrap.servers", "key.format", "value.format"]
       : ["topic", "properties.bootstrap.servers"],
-    optional: [
-      ...COMMON,
-      ...(upsert ? [] : KAFKA_ONLY),
-      ...formatKeys(valueFormat, upsert ? ["value."] : ["", "value."]),
-      ...formatKeys(keyFormat, ["key."]),
-    ],
+    optional: [...COMMON, ...(upsert ? [] : KAFKA_ONLY), ...valueKeys, ...keyKeys],
   });
   if (valueFormat === undefined)
     throw new ConnectorOptionError(
@@ -277,5 +293,10 @@ export function readKafkaTableOptions(
     valueFieldsInclude,
     sinkParallelism: reader.integer("sink.parallelism", undefined, 1),
     scanParallelism: reader.integer("scan.parallelism", undefined, 1),
+    badRecords: readBadRecordOptions(
+      table,
+      [...valueKeys, ...keyKeys].filter((k) => k.endsWith(".ignore-parse-errors")),
+      topics,
+    ),
   };
 }

@@ -243,7 +243,7 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
   try {
     await run(
       "java",
-      [...java, "kafka.tools.StorageTool", "format", "-t", randomClusterId(), "-c", configFile],
+      [...java, "kafka.tools.StorageTool", "format", `--cluster-id=${randomClusterId()}`, "-c", configFile],
       {
         timeout: 60_000,
       },
@@ -295,7 +295,10 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
   };
 }
 
-/** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (22 characters). */
+/**
+ * A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (22 characters). It may
+ * start with "-", so it is passed as `--cluster-id=<id>`, never as a separate argument.
+ */
 function randomClusterId(): string {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);

@@ -5,7 +5,9 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import type { Sink } from "@weir/api";
 import { CdcTestDatabase, pollUntil } from "../testing/cdc-reader-harness.ts";
+import type { DeadLetter } from "./bad-records.ts";
 import type { ChangeEvent } from "./postgres-cdc-source.ts";
 
 let t: CdcTestDatabase;
@@ -116,6 +118,97 @@ describe("bad values", () => {
           { id: "3", v: "stream-bad" },
         ],
       ],
+    );
+  });
+});
+
+describe("the shared policy of @weir/api", () => {
+  const declared = [{ name: "id" }, { name: "v", type: { kind: "INT", nullable: true } as const }];
+
+  test("{ kind: 'drop' } skips bad changes, counted and logged through its own log", async () => {
+    await t.db.query("CREATE TABLE shared_drop (id int PRIMARY KEY, v text)");
+    const lines: string[] = [];
+    const r = t.reader(
+      t.options("shared_drop_slot", [{ table: "shared_drop", columns: declared }], {
+        startupMode: "latest-offset",
+        badRecords: { kind: "drop", logIntervalMs: 0, log: (line) => lines.push(line) },
+      }),
+      undefined,
+    );
+    const events: ChangeEvent[] = [];
+    await t.untilStreaming(r, "shared_drop_slot", events);
+    await t.db.query("INSERT INTO shared_drop VALUES (1, 'x'), (2, '2'), (3, 'y')");
+    await pollUntil(r, events, (e) => e.length >= 1);
+    await r.close();
+    assert.deepEqual(
+      events.map((e) => e.fields),
+      [[2, 2]],
+    );
+    assert.equal((r as unknown as { droppedChanges: number }).droppedChanges, 2);
+    assert.equal(lines.length, 2, "logIntervalMs 0: every drop is logged");
+  });
+
+  test("{ kind: 'dead-letter', sink } writes and commits each bad change to the sink before moving on", async () => {
+    await t.db.query("CREATE TABLE shared_letter (id int PRIMARY KEY, v text)");
+    const written: DeadLetter[] = [];
+    const committed: DeadLetter[] = [];
+    const sink: Sink<DeadLetter, DeadLetter[]> = {
+      createWriter() {
+        let pending: DeadLetter[] = [];
+        return {
+          write(letters) {
+            pending.push(...letters);
+            written.push(...letters);
+          },
+          flush() {},
+          prepareCommit() {
+            const out = [pending];
+            pending = [];
+            return out;
+          },
+          close() {},
+        };
+      },
+      createCommitter: () => ({
+        commit(batches) {
+          for (const batch of batches) committed.push(...batch);
+        },
+      }),
+    };
+    const r = t.reader(
+      t.options("shared_letter_slot", [{ table: "shared_letter", columns: declared }], {
+        startupMode: "latest-offset",
+        badRecords: { kind: "dead-letter", sink },
+      }),
+      undefined,
+    );
+    const events: ChangeEvent[] = [];
+    await t.untilStreaming(r, "shared_letter_slot", events);
+    await t.db.query("INSERT INTO shared_letter VALUES (1, 'bad'), (2, '2')");
+    await pollUntil(r, events, (e) => e.length >= 1);
+    await r.close();
+    assert.deepEqual(
+      events.map((e) => e.fields),
+      [[2, 2]],
+    );
+    assert.deepEqual(
+      committed.map((l) => [l.table, l.error, l.rawValues]),
+      [["public.shared_letter", 'column "v": cannot read "bad" as INT', { id: "1", v: "bad" }]],
+    );
+    assert.match(committed[0]!.position, /^LSN [0-9A-F]+\/[0-9A-F]+$/);
+    assert.equal(written.length, 1);
+  });
+
+  test("a malformed shared policy is refused by name", () => {
+    assert.throws(
+      () =>
+        t.reader(
+          t.options("shared_bad_slot", [{ table: "shared_letter", columns: declared }], {
+            badRecords: { kind: "dead-letter", sink: {} as never },
+          }),
+          undefined,
+        ),
+      /badRecords.sink must be a Sink/,
     );
   });
 });

@@ -19,7 +19,7 @@ import type { Row } from "@weir/sql";
 import type pg from "pg";
 import { describeRow } from "../values/describe-row.ts";
 import { Kind } from "../values/row-kinds.ts";
-import { DeadLetterTable, DropCounter } from "./bad-records.ts";
+import { DeadLetterSink, type DeadLetterStore, DeadLetterTable, DropCounter } from "./bad-records.ts";
 import { type CapturedTable, resolveCapturedTable } from "./captured-table.ts";
 import { BadChange, ChangeRows, type RelationMapping } from "./change-rows.ts";
 import { formatLsn, parseLsn } from "./lsn.ts";
@@ -84,8 +84,8 @@ export class PostgresCdcReader implements SourceReader<ChangeEvent, PostgresCdcS
   readonly #acks = new Map<number, string>();
   #pendingAck: string | undefined;
   #closed = false;
-  readonly #drops = new DropCounter();
-  readonly #deadLetters: DeadLetterTable | undefined;
+  readonly #drops: DropCounter;
+  readonly #deadLetters: DeadLetterStore | undefined;
   #deadLetterWrite: Promise<void> | undefined;
   /** The bad change at the head of the input was stored as a dead letter: consume it. */
   #deadLetterStored = false;
@@ -97,10 +97,17 @@ export class PostgresCdcReader implements SourceReader<ChangeEvent, PostgresCdcS
     this.#options = options;
     this.#ctx = ctx;
     this.#where = `Postgres CDC source (slot "${options.slotName}")`;
+    const policy = options.badRecords;
+    this.#drops = new DropCounter(policy.policy === "drop" ? policy.logIntervalMs : undefined);
     this.#deadLetters =
-      options.badRecords.policy === "dead-letter"
-        ? new DeadLetterTable(options.connection, options.badRecords.table)
-        : undefined;
+      policy.policy !== "dead-letter"
+        ? undefined
+        : "table" in policy
+          ? new DeadLetterTable(options.connection, policy.table)
+          : new DeadLetterSink(policy.sink, {
+              indexOfSubtask: ctx.indexOfSubtask,
+              parallelism: ctx.parallelism,
+            });
   }
 
   start(): void {
@@ -469,7 +476,7 @@ export class PostgresCdcReader implements SourceReader<ChangeEvent, PostgresCdcS
         `Postgres CDC: cannot read a change of table "${letter.table}" at ${letter.position}: ${letter.error}; values ${describeRow(Object.values(letter.rawValues))}`,
       );
     if (policy.policy === "drop") {
-      this.#drops.drop(letter, this.#options.log);
+      this.#drops.drop(letter, policy.log ?? this.#options.log);
       return true;
     }
     if (this.#deadLetterStored) {

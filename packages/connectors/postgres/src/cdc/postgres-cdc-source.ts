@@ -48,7 +48,7 @@ import {
 } from "@weir/api";
 import type { RowData } from "@weir/sql";
 import type { ConnectionOptions } from "../connection-options.ts";
-import type { BadRecordPolicy } from "./bad-records.ts";
+import { type BadRecordPolicy, type ResolvedBadRecordPolicy, resolveBadRecordPolicy } from "./bad-records.ts";
 import type { CapturedTableSpec } from "./captured-table.ts";
 import { PostgresCdcReader } from "./postgres-cdc-reader.ts";
 import type { XidSnapshot } from "./xid-snapshot.ts";
@@ -80,7 +80,10 @@ export interface PostgresCdcOptions {
   readonly reReadMode?: "replay" | "exact";
   /** Rows per snapshot query (default 8192). */
   readonly snapshotFetchSize?: number;
-  /** Default `{ policy: "fail" }`. */
+  /**
+   * Default fail. The shared form `{ kind: "fail" | "drop" | "dead-letter", sink }` (`@weir/api`) or
+   * this connector's `{ policy: "fail" | "drop" | "dead-letter", table }` (see bad-records.ts).
+   */
   readonly badRecords?: BadRecordPolicy;
   /** Where drop and dead-letter notices go (default `console.warn`). */
   readonly log?: (line: string) => void;
@@ -126,7 +129,7 @@ export interface ResolvedCdcOptions {
   readonly changelogMode: "all" | "upsert";
   readonly reReadMode: "replay" | "exact";
   readonly snapshotFetchSize: number;
-  readonly badRecords: BadRecordPolicy;
+  readonly badRecords: ResolvedBadRecordPolicy;
   readonly log: (line: string) => void;
 }
 
@@ -153,9 +156,7 @@ function resolveOptions(options: PostgresCdcOptions): ResolvedCdcOptions {
   const reReadMode = options.reReadMode ?? "replay";
   if (reReadMode !== "replay" && reReadMode !== "exact")
     throw new Error(`${where}: reReadMode must be "replay" or "exact", got ${JSON.stringify(reReadMode)}`);
-  const badRecords = options.badRecords ?? { policy: "fail" };
-  if (!["fail", "drop", "dead-letter"].includes(badRecords.policy))
-    throw new Error(`${where}: bad record policy must be fail, drop or dead-letter`);
+  const badRecords = resolveBadRecordPolicy(options.badRecords, where);
   return {
     connection: options.connection,
     tables: options.tables,

@@ -6,8 +6,9 @@
  * shared: the column's SQL type decides), and transaction boundaries.
  *
  * Invariant: `decodeEvent` reads one whole event (checksum already stripped) and never reads past
- * it; a column type it cannot decode makes the rows event fail with the type named, rather than
- * misreading the following columns.
+ * it; a rows event it cannot decode (a column type it does not know, a truncated image) becomes a
+ * `bad-rows` event naming the column and type, rather than misreading the following columns — the
+ * reader applies its bad-record policy to it, or ignores it when the table is not captured.
  *
  * Example: a WRITE_ROWS event for `t(id INT, name VARCHAR(10))` decodes to
  * `{ type: "rows", kind: "insert", tableId, rows: [{ after: ["1", <bytes of "Ada">] }] }`.
@@ -40,6 +41,13 @@ export type BinlogEvent =
         readonly before: BinlogValue[] | null;
         readonly after: BinlogValue[] | null;
       }[];
+      readonly nextPosition: number;
+    }
+  | {
+      readonly type: "bad-rows";
+      readonly kind: "insert" | "update" | "delete";
+      readonly tableId: number;
+      readonly error: string;
       readonly nextPosition: number;
     }
   | { readonly type: "other" };
@@ -354,22 +362,21 @@ export function decodeEvent(event: Buffer, maps: ReadonlyMap<number, TableMap>):
       const count = r.lenenc();
       const before = bitmap(r, count);
       const after = type === 24 ? bitmap(r, count) : before;
+      const kind = type === 23 ? "insert" : type === 24 ? "update" : "delete";
       const rows: { before: BinlogValue[] | null; after: BinlogValue[] | null }[] = [];
-      while (r.o < event.length) {
-        if (type === 23) rows.push({ before: null, after: rowImage(r, map, after) });
-        else if (type === 25) rows.push({ before: rowImage(r, map, before), after: null });
-        else {
-          const old = rowImage(r, map, before);
-          rows.push({ before: old, after: rowImage(r, map, after) });
+      try {
+        while (r.o < event.length) {
+          if (type === 23) rows.push({ before: null, after: rowImage(r, map, after) });
+          else if (type === 25) rows.push({ before: rowImage(r, map, before), after: null });
+          else {
+            const old = rowImage(r, map, before);
+            rows.push({ before: old, after: rowImage(r, map, after) });
+          }
         }
+      } catch (error) {
+        return { type: "bad-rows", kind, tableId, error: (error as Error).message, nextPosition };
       }
-      return {
-        type: "rows",
-        kind: type === 23 ? "insert" : type === 24 ? "update" : "delete",
-        tableId,
-        rows,
-        nextPosition,
-      };
+      return { type: "rows", kind, tableId, rows, nextPosition };
     }
     default:
       return { type: "other" };

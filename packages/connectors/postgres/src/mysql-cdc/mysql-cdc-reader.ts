@@ -5,30 +5,35 @@
  * Invariants: the split position describes exactly what was emitted (snapshot: last key emitted;
  * binlog: the position after the last transaction fully emitted plus the row changes emitted of the
  * next); nothing blocks `pollNext` (I/O fills buffers and wakes the task through `isAvailable`);
- * the binlog socket is paused while more than {@link HIGH_WATER} events wait.
+ * the binlog socket is paused while more than {@link HIGH_WATER} events wait. A bad change
+ * (mysql-bad-records.ts) counts as a change of its transaction whatever the policy, so a restored
+ * `skipChanges` lines up; under dead-letter the position does not move past it (polling stops at
+ * it) until its letter is stored.
  * @module
  */
 
 import { InputStatus, type ReaderOutput, type SourceReader, type SourceReaderContext } from "@weir/api";
 import type { Row } from "@weir/sql";
 import mysql from "mysql2/promise";
+import type { DeadLetter } from "../cdc/bad-records.ts";
 import type { ChangeEvent } from "../cdc/postgres-cdc-source.ts";
-import { describeRow } from "../values/describe-row.ts";
 import { Kind } from "../values/row-kinds.ts";
 import { BinlogConnection } from "./binlog-connection.ts";
 import { type BinlogEvent, type BinlogValue, decodeEvent, type TableMap } from "./binlog-decoder.ts";
+import { BadMysqlChange, BadMysqlChanges } from "./mysql-bad-records.ts";
 import type { MysqlCdcSplit, ResolvedMysqlCdcOptions } from "./mysql-cdc-source.ts";
 import { type MysqlTable, quoteMysqlName, resolveMysqlTable } from "./mysql-tables.ts";
 
 const HIGH_WATER = 50_000;
 const LOW_WATER = 10_000;
-const LOG_INTERVAL_MS = 10_000;
 
 /** How a binlog table map lines up with a captured table: row image index per emitted column. */
 interface Mapping {
   readonly table: MysqlTable;
   readonly columns: readonly number[];
   readonly keys: readonly number[];
+  /** Column names of the row image, for dead letters. */
+  readonly names: readonly string[];
 }
 
 export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> {
@@ -60,13 +65,18 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
   #error: Error | undefined;
   #waiter: { promise: Promise<void>; resolve: () => void } | undefined;
   #closed = false;
-  #dropped = 0;
-  #lastDropLog = 0;
+  /** Row of the rows event at the queue's head to go on from (polling may stop inside an event). */
+  #eventRow = 0;
+  readonly #bad: BadMysqlChanges;
 
   constructor(options: ResolvedMysqlCdcOptions, ctx: SourceReaderContext) {
     this.#options = options;
     this.#ctx = ctx;
     this.#where = `MySQL CDC source (server id ${options.serverId})`;
+    this.#bad = new BadMysqlChanges(options, this.#where, ctx, {
+      wake: () => this.#wake(),
+      fail: (error, during) => this.#fail(error, during),
+    });
   }
 
   start(): void {
@@ -123,7 +133,7 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
 
   #hasWork(): boolean {
     if (this.#error !== undefined) return true;
-    if (!this.#ready) return false;
+    if (!this.#ready || this.#bad.storing) return false;
     if (this.#phase === "snapshot")
       return this.#pageIndex < this.#page.length || (this.#tableDone && !this.#fetching);
     return this.#queueHead < this.#queue.length;
@@ -254,7 +264,7 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
 
   pollNext(output: ReaderOutput<ChangeEvent>): InputStatus {
     if (this.#error !== undefined) throw this.#error;
-    if (!this.#ready) return InputStatus.NOTHING_AVAILABLE;
+    if (!this.#ready || this.#bad.storing) return InputStatus.NOTHING_AVAILABLE;
     return this.#phase === "snapshot"
       ? this.#pollSnapshot(output, this.#ctx.batchSizeHint)
       : this.#pollBinlog(output, this.#ctx.batchSizeHint);
@@ -275,25 +285,31 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
         this.#fetchPage();
         return this.#phase === "snapshot" ? InputStatus.NOTHING_AVAILABLE : InputStatus.MORE_AVAILABLE;
       }
-      const raw = this.#page[this.#pageIndex++]!;
+      const raw = this.#page[this.#pageIndex]!;
       const key = raw.slice(width).map((v) => (v === null ? "" : v.toString("utf8")));
       const values: BinlogValue[] = raw.slice(0, width).map((v) => (v === null ? null : new Uint8Array(v)));
+      let fields: Row;
+      try {
+        fields = this.#row(table, values, null, "snapshot");
+      } catch (error) {
+        if (!(error instanceof BadMysqlChange)) throw error;
+        const keyValues = Object.fromEntries(table.keyNames.map((name, i) => [name, key[i]!]));
+        if (!this.#bad.handle({ ...error.letter, rawValues: { ...keyValues, ...error.letter.rawValues } }))
+          return InputStatus.NOTHING_AVAILABLE;
+        this.#pageIndex++;
+        this.#snapshotAfterKey = key;
+        continue;
+      }
+      this.#pageIndex++;
       this.#snapshotAfterKey = key;
-      const fields = this.#row(table, values, null, "snapshot");
-      if (fields === undefined) continue;
       output.collect({ kind: Kind.INSERT, fields, table: table.id });
       emitted++;
     }
     return InputStatus.MORE_AVAILABLE;
   }
 
-  /** Decodes a row image (or snapshot row) into emitted columns; undefined when dropped. */
-  #row(
-    table: MysqlTable,
-    values: readonly BinlogValue[],
-    mapping: Mapping | null,
-    position: string,
-  ): Row | undefined {
+  /** Decodes a row image (or snapshot row) into emitted columns; throws {@link BadMysqlChange}. */
+  #row(table: MysqlTable, values: readonly BinlogValue[], mapping: Mapping | null, position: string): Row {
     const fields: Row = new Array(table.emitted.length);
     for (let i = 0; i < table.emitted.length; i++) {
       const column = table.emitted[i]!;
@@ -307,20 +323,23 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
         else
           fields[i] = column.decode(typeof value === "string" ? value : Buffer.from(value).toString("utf8"));
       } catch (error) {
-        const why = `column "${column.name}": ${(error as Error).message}`;
-        if (this.#options.badRecords === "fail")
-          throw new Error(
-            `MySQL CDC: cannot read a change of table "${table.id}" at ${position}: ${why}; values ${describeRow(values.map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString("utf8") : v)))}`,
-          );
-        this.#dropped++;
-        const now = Date.now();
-        if (now - this.#lastDropLog >= LOG_INTERVAL_MS) {
-          this.#lastDropLog = now;
-          this.#options.log(
-            `${this.#where}: dropped a bad change of table "${table.id}" at ${position}: ${why} (${this.#dropped} dropped so far)`,
-          );
+        const names = mapping === null ? table.emitted.map((c) => c.name) : mapping.names;
+        const rawValues: Record<string, string | null> = {};
+        for (let j = 0; j < names.length && j < values.length; j++) {
+          const v = values[j];
+          rawValues[names[j]!] =
+            v === null || v === undefined
+              ? null
+              : typeof v === "string"
+                ? v
+                : Buffer.from(v).toString("utf8");
         }
-        return undefined;
+        throw new BadMysqlChange({
+          table: table.id,
+          position,
+          error: `column "${column.name}": ${(error as Error).message}`,
+          rawValues,
+        });
       }
     }
     return fields;
@@ -341,6 +360,7 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
         table,
         columns: table.emitted.map((c) => names.indexOf(c.name)),
         keys: table.keyNames.map((k) => names.indexOf(k)),
+        names,
       };
     }
     this.#mappings.set(tableId, mapping);
@@ -350,7 +370,8 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
   #pollBinlog(output: ReaderOutput<ChangeEvent>, budget: number): InputStatus {
     let emitted = 0;
     const queue = this.#queue;
-    while (emitted < budget && this.#queueHead < queue.length) {
+    let waiting = false;
+    events: while (emitted < budget && this.#queueHead < queue.length) {
       const event = queue[this.#queueHead]!;
       switch (event.type) {
         case "rotate":
@@ -371,13 +392,46 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
           // A table id may be reused for another table after a schema change.
           this.#mappings.delete(event.map.tableId);
           break;
+        case "bad-rows": {
+          const mapping = this.#mapping(event.tableId);
+          if (mapping === null) break;
+          if (this.#txChanges >= this.#skipRemaining) {
+            const letter: DeadLetter = {
+              table: mapping.table.id,
+              position: `binlog position ${this.#file}:${event.nextPosition}`,
+              error: `undecodable ${event.kind} event: ${event.error}`,
+              rawValues: {},
+            };
+            if (!this.#bad.handle(letter)) {
+              waiting = true;
+              break events;
+            }
+          }
+          this.#txChanges++;
+          break;
+        }
         case "rows": {
           const mapping = this.#mapping(event.tableId);
           if (mapping === null) break;
-          for (const row of event.rows) {
-            if (this.#txChanges++ < this.#skipRemaining) continue;
-            emitted += this.#emitRow(output, mapping, event.kind, row, `${this.#file}:${event.nextPosition}`);
+          const position = `binlog position ${this.#file}:${event.nextPosition}`;
+          const rows = event.rows;
+          for (; this.#eventRow < rows.length; this.#eventRow++) {
+            if (this.#txChanges < this.#skipRemaining) {
+              this.#txChanges++;
+              continue;
+            }
+            try {
+              emitted += this.#emitRow(output, mapping, event.kind, rows[this.#eventRow]!, position);
+            } catch (error) {
+              if (!(error instanceof BadMysqlChange)) throw error;
+              if (!this.#bad.handle(error.letter)) {
+                waiting = true;
+                break events;
+              }
+            }
+            this.#txChanges++;
           }
+          this.#eventRow = 0;
           break;
         }
         default:
@@ -393,6 +447,7 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
       this.#paused = false;
       this.#binlog?.resume();
     }
+    if (waiting) return InputStatus.NOTHING_AVAILABLE;
     return this.#queueHead < this.#queue.length ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
   }
 
@@ -404,7 +459,8 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
     position: string,
   ): number {
     const table = mapping.table;
-    const where = `binlog position ${position}`;
+    const where = position;
+    // Both images are read before anything is emitted: a bad one leaves no half of an update behind.
     const before = row.before === null ? undefined : this.#row(table, row.before, mapping, where);
     const after = row.after === null ? undefined : this.#row(table, row.after, mapping, where);
     if (kind === "insert") {
@@ -451,7 +507,12 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
 
   /** Changes dropped under the `drop` policy so far. */
   get droppedChanges(): number {
-    return this.#dropped;
+    return this.#bad.dropped;
+  }
+
+  /** Changes stored as dead letters so far. */
+  get deadLetters(): number {
+    return this.#bad.deadLettered;
   }
 
   async close(): Promise<void> {
@@ -459,5 +520,6 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
     this.#wake();
     this.#binlog?.close();
     await this.#client?.end().catch(() => {});
+    await this.#bad.close();
   }
 }

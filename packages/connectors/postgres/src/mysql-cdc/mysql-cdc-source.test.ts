@@ -2,6 +2,7 @@
  * The MySQL CDC source against a real MariaDB started by the test (binary log on, ROW format, FULL
  * row metadata): snapshot then binlog with exact values, a restore in the middle of a transaction,
  * and a restore in the middle of the snapshot, checked with the strict and upsert changelog models.
+ * Bad records: mysql-cdc-bad-records.test.ts.
  */
 
 import assert from "node:assert/strict";
@@ -152,46 +153,4 @@ test("a restore mid-snapshot re-reads the rest and replays the binlog: an upsert
   const expected = await rows("replayed");
   await pollUntil(second, secondEvents, (e) => isDeepStrictEqual(applyUpsert(e, new Map(sink)), expected));
   await second.close();
-});
-
-test("bad values fail with the table and binlog position, or are dropped", async () => {
-  await db.query("CREATE TABLE bad (id INT PRIMARY KEY, v VARCHAR(10))");
-  const declared = [{ name: "id" }, { name: "v", type: { kind: "INT", nullable: true } as const }];
-  const failing = reader(options([{ table: "bad", columns: declared }], { startupMode: "latest-offset" }));
-  // The shared policy form of @weir/api; dead letters are refused by name.
-  const dropping = reader(
-    options([{ table: "bad", columns: declared }], {
-      startupMode: "latest-offset",
-      badRecords: { kind: "drop" },
-    }),
-  );
-  assert.throws(
-    () =>
-      MysqlCdcSource.create(
-        options([{ table: "bad", columns: declared }], {
-          badRecords: { kind: "dead-letter", sink: { createWriter: () => ({}) as never } },
-        }),
-      ),
-    /the dead-letter bad-record policy is not supported by the MySQL CDC source/,
-  );
-  const events: ChangeEvent[] = [];
-  const dropped: ChangeEvent[] = [];
-  await pollUntil(failing, events, () => false, { polls: 5 });
-  await pollUntil(dropping, dropped, () => false, { polls: 5 });
-  await new Promise((r) => setTimeout(r, 300));
-  await db.query("INSERT INTO bad VALUES (1, '5'), (2, 'five'), (3, '3')");
-  await assert.rejects(
-    pollUntil(failing, events, () => false),
-    /MySQL CDC: cannot read a change of table "shop.bad" at binlog position binlog\.\d+:\d+: column "v": cannot read "five" as INT/,
-  );
-  await pollUntil(dropping, dropped, (e) => e.length >= 2);
-  assert.deepEqual(
-    dropped.map((e) => e.fields),
-    [
-      [1, 5],
-      [3, 3],
-    ],
-  );
-  await failing.close();
-  await dropping.close();
 });

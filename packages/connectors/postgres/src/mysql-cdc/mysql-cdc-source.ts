@@ -31,8 +31,10 @@ import {
   type SplitEnumerator,
   type SplitEnumeratorContext,
 } from "@weir/api";
+import type { ResolvedBadRecordPolicy } from "../cdc/bad-records.ts";
 import type { ChangeEvent } from "../cdc/postgres-cdc-source.ts";
 import type { ConnectionOptions } from "../connection-options.ts";
+import { type MysqlBadRecordPolicy, resolveMysqlBadRecords } from "./mysql-bad-records.ts";
 import { MysqlCdcReader } from "./mysql-cdc-reader.ts";
 import type { MysqlTableSpec } from "./mysql-tables.ts";
 
@@ -47,8 +49,15 @@ export interface MysqlCdcOptions {
   /** `all` (default): `+I -U +U -D`. `upsert`: `+I +U -D`. */
   readonly changelogMode?: "all" | "upsert";
   readonly snapshotFetchSize?: number;
-  /** `fail` (default; the error names table and binlog position) or `drop`. */
-  readonly badRecords?: "fail" | "drop";
+  /**
+   * What to do with a change that cannot be read (see mysql-bad-records.ts): `"fail"` (default;
+   * the error names table, binlog position and column), `"drop"`, the shared form of `@weir/api`
+   * (`{ kind: "fail" | "drop" }`, `{ kind: "dead-letter", sink }` of `DeadLetter`s), or
+   * `{ policy: "dead-letter", table }` (a table of the captured database, as the SQL connector's
+   * `'bad-records.dead-letter.table'`).
+   */
+  readonly badRecords?: MysqlBadRecordPolicy;
+  /** Where drop notices go unless the drop policy names its own log (default `console.warn`). */
   readonly log?: (line: string) => void;
 }
 
@@ -72,7 +81,7 @@ export interface ResolvedMysqlCdcOptions {
   readonly startupMode: "initial" | "latest-offset";
   readonly changelogMode: "all" | "upsert";
   readonly snapshotFetchSize: number;
-  readonly badRecords: "fail" | "drop";
+  readonly badRecords: ResolvedBadRecordPolicy;
   readonly log: (line: string) => void;
 }
 
@@ -91,7 +100,7 @@ function resolve(options: MysqlCdcOptions): ResolvedMysqlCdcOptions {
     startupMode: options.startupMode ?? "initial",
     changelogMode: options.changelogMode ?? "all",
     snapshotFetchSize: fetch,
-    badRecords: options.badRecords ?? "fail",
+    badRecords: resolveMysqlBadRecords(options.badRecords, where),
     log: options.log ?? ((line) => console.warn(line)),
   };
 }

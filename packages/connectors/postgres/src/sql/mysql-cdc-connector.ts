@@ -8,6 +8,9 @@
  * Invariants: the physical columns are matched by name and decoded into their declared SQL types;
  * the changelog is retract (`+I -U +U -D`), or upsert keyed by the primary key with
  * `'changelog-mode' = 'upsert'`; metadata `database_name` and `table_name` are supported.
+ * `'bad-records.policy'` is `fail` (default; the error names the binlog position, table and
+ * column), `drop`, or `dead-letter` into `'bad-records.dead-letter.table'` (a table of the
+ * captured database, created when missing; see mysql-bad-records.ts), as for `postgres-cdc`.
  * `server-id` takes one id (a range such as `5400-5404` uses its first id: the source reads with
  * one reader); without it, an id derived from the table's name is used.
  * @module
@@ -35,6 +38,7 @@ const OPTIONAL = [
   "changelog-mode",
   "scan.snapshot.fetch.size",
   "bad-records.policy",
+  "bad-records.dead-letter.table",
 ];
 
 const METADATA = ["database_name", "table_name"] as const;
@@ -64,6 +68,12 @@ function createSource(context: SourceContext): TableSource {
   const serverId = Number(/^\s*(\d+)(?:\s*-\s*\d+)?\s*$/.exec(serverIdText)?.[1]);
   if (!Number.isSafeInteger(serverId))
     throw bad(`'server-id' = '${serverIdText}' is not an id or a range of ids such as '5400-5404'`);
+  const policy = options.choice("bad-records.policy", ["fail", "drop", "dead-letter"] as const, "fail");
+  const deadLetterTable = options.string("bad-records.dead-letter.table");
+  if (policy === "dead-letter" && deadLetterTable === undefined)
+    throw bad("'bad-records.policy' = 'dead-letter' needs 'bad-records.dead-letter.table'");
+  if (policy !== "dead-letter" && deadLetterTable !== undefined)
+    throw bad("'bad-records.dead-letter.table' is only used with 'bad-records.policy' = 'dead-letter'");
   const database = options.string("database-name")!;
   const tableName = options.string("table-name")!;
   const password = options.string("password");
@@ -84,7 +94,7 @@ function createSource(context: SourceContext): TableSource {
       startupMode: options.choice("scan.startup.mode", ["initial", "latest-offset"] as const, "initial"),
       changelogMode: changelog,
       snapshotFetchSize: options.integer("scan.snapshot.fetch.size", 8192, 1),
-      badRecords: options.choice("bad-records.policy", ["fail", "drop"] as const, "fail"),
+      badRecords: policy === "dead-letter" ? { policy, table: deadLetterTable! } : policy,
     });
   } catch (error) {
     throw bad((error as Error).message);

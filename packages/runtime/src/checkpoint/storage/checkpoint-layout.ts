@@ -25,6 +25,17 @@ export function metadataKey(checkpointId: number): string {
   return `${checkpointPrefix(checkpointId)}${METADATA_OBJECT}`;
 }
 
+/**
+ * The list of shared blobs (under `shared/`, written by workers, possibly used by several
+ * checkpoints) a checkpoint references; retention counts references with it.
+ */
+export function sharedRefsKey(checkpointId: number): string {
+  return `${checkpointPrefix(checkpointId)}shared-refs`;
+}
+
+/** Where workers write blobs that several checkpoints may share (incremental state). */
+export const SHARED_PREFIX = "shared/";
+
 export function dataKey(checkpointId: number, name: string): string {
   return `${checkpointPrefix(checkpointId)}${DATA_DIRECTORY}/${name}`;
 }

@@ -24,6 +24,8 @@ import {
   dataKey,
   metadataKey,
   parseCheckpointListing,
+  SHARED_PREFIX,
+  sharedRefsKey,
 } from "./checkpoint-layout.ts";
 import {
   type CheckpointMetadata,
@@ -48,6 +50,12 @@ export interface CheckpointToWrite {
   readonly objects: ReadonlyMap<string, Uint8Array>;
   /** The coordinator's description of the checkpoint, stored in `_metadata`. Default empty. */
   readonly manifest?: Uint8Array;
+  /**
+   * Keys of shared blobs (under `shared/`) the checkpoint needs, written by workers before the
+   * checkpoint completed. Recorded beside the checkpoint; retention deletes a shared blob only
+   * once no retained checkpoint lists it.
+   */
+  readonly sharedBlobs?: readonly string[];
 }
 
 /** A checkpoint read back and verified in full; the bytes are exactly the ones checked. */
@@ -95,6 +103,16 @@ export class CheckpointStore {
       entries.push({ name, length: payload.byteLength, sha256: storedChecksum(file) });
     });
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (checkpoint.sharedBlobs !== undefined && checkpoint.sharedBlobs.length > 0) {
+      for (const key of checkpoint.sharedBlobs) {
+        validateBlobKey(key);
+        if (!key.startsWith(SHARED_PREFIX))
+          throw new Error(`shared blob ${JSON.stringify(key)} is not under ${SHARED_PREFIX}`);
+      }
+      // Before `_metadata`: a complete checkpoint always has its reference list.
+      const refs = new TextEncoder().encode(JSON.stringify([...new Set(checkpoint.sharedBlobs)].sort()));
+      await this.blobs.put(sharedRefsKey(checkpointId), encodeCheckpointFile(refs));
+    }
     const metadata: CheckpointMetadata = {
       checkpointId,
       objects: entries,
@@ -153,12 +171,46 @@ export class CheckpointStore {
    * them.
    */
   async retain(retain: number): Promise<number[]> {
-    const doomed = planRetention(parseCheckpointListing(await this.blobs.list()), retain);
+    const listing = parseCheckpointListing(await this.blobs.list());
+    const doomed = planRetention(listing, retain);
+    if (doomed.length === 0) return doomed;
+    // Reference counting of shared blobs: the references of what goes minus those of what stays.
+    const doomedSet = new Set(doomed);
+    const kept = listing
+      .filter((e) => e.complete && !doomedSet.has(e.checkpointId))
+      .map((e) => e.checkpointId);
+    const stillReferenced = new Set<string>();
+    for (const checkpointId of kept)
+      for (const key of await this.#sharedRefs(checkpointId, true)) stillReferenced.add(key);
+    const released = new Set<string>();
+    for (const checkpointId of doomed)
+      for (const key of await this.#sharedRefs(checkpointId, false)) released.add(key);
     for (const checkpointId of doomed) {
       await this.blobs.delete(metadataKey(checkpointId));
       await this.blobs.deletePrefix(checkpointPrefix(checkpointId));
     }
+    for (const key of released) if (!stillReferenced.has(key)) await this.blobs.delete(key);
     return doomed;
+  }
+
+  /**
+   * The shared blobs checkpoint `checkpointId` references. For a checkpoint that stays, an
+   * unreadable list throws (deleting on a guess could break it); for one that goes, it counts as
+   * empty (its blobs are then left behind, never deleted while needed).
+   */
+  async #sharedRefs(checkpointId: number, strict: boolean): Promise<string[]> {
+    const key = sharedRefsKey(checkpointId);
+    const bytes = await this.blobs.get(key);
+    if (bytes === undefined) return [];
+    try {
+      const refs = JSON.parse(new TextDecoder().decode(decodeCheckpointFile(bytes, key).payload)) as unknown;
+      if (!Array.isArray(refs) || refs.some((r) => typeof r !== "string"))
+        throw new CheckpointFormatError("invalid-metadata", key, "not a list of shared blob keys");
+      return refs as string[];
+    } catch (error) {
+      if (strict) throw error;
+      return [];
+    }
   }
 
   /** Reads everything the checkpoint's metadata lists and judges it; content damage is a verdict, I/O failure throws. */

@@ -87,6 +87,35 @@ describe("event-time interval join", () => {
   });
 });
 
+describe("interval join output event time", () => {
+  test("is held back by max(-lower, upper): no row it emits is behind the event time it announced", async () => {
+    await using h = await harness("FULL");
+    const eventTimes = () => h.outputWatermarks().map((w) => w.value as number);
+    h.processRecord1(insert("a", 10), 10);
+    watermark(h, 10); // input event time 10, output 10 - 1
+    assert.deepEqual(eventTimes(), [9]);
+    h.processRecord2(insert("a", 11), 11); // meets left@10, a row at time 10 > 9
+    watermark(h, 12); // right@11 expires (11 + 1 <= 12) matched; output 11
+    h.processRecord2(insert("b", 13), 13);
+    watermark(h, 20); // right@13 comes out NULL-padded at time 13 > 11, before output event time 19
+    assert.deepEqual(show(h.output()), ["+I[a, 10, a, 11]", "+I[null, null, b, 13]"]);
+    assert.deepEqual(eventTimes(), [9, 11, 19]);
+    const announced = [Number.NEGATIVE_INFINITY, 9, 11];
+    const rowTimes = [10, 13];
+    for (let i = 0; i < rowTimes.length; i++)
+      assert.ok(rowTimes[i]! > announced[i + 1]!, `row at ${rowTimes[i]} is not late downstream`);
+  });
+
+  test("processing time: event time passes through unchanged", async () => {
+    await using h = await harness("INNER", "proctime");
+    watermark(h, 50);
+    assert.deepEqual(
+      h.outputWatermarks().map((w) => w.value),
+      [50],
+    );
+  });
+});
+
 describe("processing-time interval join", () => {
   test("rows meet within the interval of their arrival times, and are freed by the clock", async () => {
     await using h = await harness("INNER", "proctime");

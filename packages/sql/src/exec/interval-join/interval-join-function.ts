@@ -10,6 +10,10 @@
  *   mirror this with r + upper.
  * - Every emitted row is an insert: matches as they are found, NULL-padded rows when they expire.
  * - A row that arrives already expired (late) is still joined with the rows held, but not kept.
+ * - Event time: the output event time is the input's held back by `max(−lower, upper, 0)` (Flink's
+ *   max output delay of the row-time interval join): an on-time row meets rows up to that much
+ *   older, and a NULL-padded row comes out when the watermark passes its time − lower, so every row
+ *   emitted is later than the event time already announced and a window downstream keeps it.
  *
  * Worked sequence, `l.ts BETWEEN r.ts - 1 AND r.ts + 1` (lower −1, upper 1), INNER, one key:
  * ```text
@@ -57,9 +61,12 @@ export class IntervalJoinFunction
   readonly #leftNulls: readonly SqlValue[];
   readonly #rightNulls: readonly SqlValue[];
   #eventTime: EventTimeManager | undefined;
+  /** How far the output event time is held back behind the input's (0 in processing time). */
+  readonly #outputDelay: number;
 
   constructor(spec: IntervalJoinSpec) {
     this.#spec = spec;
+    this.#outputDelay = spec.timeKind === "rowtime" ? Math.max(0, -spec.lowerMs, spec.upperMs) : 0;
     this.#state = StateDeclarations.value<HeldRows>("interval-join-rows");
     this.#leftOuter = spec.joinType === "LEFT" || spec.joinType === "FULL";
     this.#rightOuter = spec.joinType === "RIGHT" || spec.joinType === "FULL";
@@ -73,6 +80,10 @@ export class IntervalJoinFunction
 
   initEventTimeProcessFunction(manager: EventTimeManager): void {
     this.#eventTime = manager;
+  }
+
+  outputEventTime(eventTime: number): number {
+    return eventTime - this.#outputDelay;
   }
 
   processRecordFromFirstInput(

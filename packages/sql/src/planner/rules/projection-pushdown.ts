@@ -100,6 +100,9 @@ export function pushProjections(node: LogicalNode, required: ReadonlySet<number>
       for (const s of node.orderBy) needed.add(s.index);
       return { ...node, input: pushProjections(node.input, needed) };
     }
+    case "match":
+      // Conditions and measures read input columns through navigations: keep every column.
+      return { ...node, input: pushProjections(node.input, all(node.input.fields.length)) };
     case "over-aggregate": {
       // The aggregate fields come after the input's; the window's columns and arguments are read.
       const width = node.input.fields.length;

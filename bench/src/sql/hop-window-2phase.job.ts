@@ -1,0 +1,10 @@
+/** The job module of `sql-hop-window-2phase` (see hop-window.ts). @module */
+
+import { defineJob } from "@weir/api";
+import type { BenchJobParams } from "../jobs/params.ts";
+import { HOP_TWO_PHASE_RUN_ID, hopWindowScript } from "./hop-window.ts";
+import { buildSqlBenchJob } from "./sql-bench-job.ts";
+
+export default defineJob((env, params: BenchJobParams) =>
+  buildSqlBenchJob(env, params, HOP_TWO_PHASE_RUN_ID, (events) => hopWindowScript(events, true)),
+);

@@ -1,0 +1,10 @@
+/** The job module of `sql-3way-join-binary` (see three-way-join.ts). @module */
+
+import { defineJob } from "@weir/api";
+import type { BenchJobParams } from "../jobs/params.ts";
+import { buildSqlBenchJob } from "./sql-bench-job.ts";
+import { THREE_WAY_BINARY_RUN_ID, threeWayJoinScript } from "./three-way-join.ts";
+
+export default defineJob((env, params: BenchJobParams) =>
+  buildSqlBenchJob(env, params, THREE_WAY_BINARY_RUN_ID, (events) => threeWayJoinScript(events, false)),
+);

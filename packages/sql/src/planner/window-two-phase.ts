@@ -1,0 +1,198 @@
+/**
+ * Two-phase window aggregation (Flink's TwoStageOptimizedWindowAggregateRule): a window aggregation
+ * that assigns its own windows becomes LocalWindowAggregate → hash exchange on the group key →
+ * GlobalWindowAggregate, the local phase pre-aggregating per (key, slice) before the shuffle.
+ *
+ * When, as in Flink: `table.optimizer.agg-phase-strategy` is not ONE_PHASE (AUTO included), the
+ * windows are on event time (processing time must be materialized in one place), the window is
+ * aligned (TUMBLE / HOP / CUMULATE, not SESSION), and every aggregate function without DISTINCT
+ * can merge accumulators (a DISTINCT call ships its distinct values instead, as Flink's
+ * `DISTINCT(x)` view; see `exec/window/window-partial-aggregates.ts`). Early / late firing (legacy
+ * group windows) is one phase, as Flink's group window aggregation has no two-phase form.
+ *
+ * Invariant: the global phase emits the one-phase node's row, so the plan above does not change.
+ * @module
+ */
+
+import type { AggregateCall } from "../plan/logical-aggregate.ts";
+import type {
+  PhysicalAssigningWindowAggregate,
+  PhysicalNode,
+  PhysicalWindowAggregate,
+} from "../plan/physical-node.ts";
+import type { RowField } from "../types/logical-type.ts";
+import { LogicalTypes } from "../types/type-factory.ts";
+import { windowParameters, windowText } from "./explain-window.ts";
+import type { PlannerOptions } from "./planner-options.ts";
+
+/** True when `node` (a one-phase window aggregation) is split in two phases. */
+export function twoPhaseWindowAggregate(
+  node: PhysicalAssigningWindowAggregate | PhysicalWindowAggregate,
+  options: PlannerOptions,
+): boolean {
+  if (options.aggPhaseStrategy === "ONE_PHASE") return false;
+  if (node.timeKind !== "rowtime" || node.strategy.kind === "SESSION") return false;
+  return node.calls.every(
+    (call) =>
+      call.distinct ||
+      call.definition.create(call.argTypes, call.type, { retraction: false }).merge !== undefined,
+  );
+}
+
+/**
+ * `node` (whose input is the hash exchange over the TVF's input) as Global(Exchange(Local(source))).
+ * The local row: group key fields, `$rows`, one accumulator per call, `$slice_end`.
+ */
+export function splitWindowAggregate(node: PhysicalAssigningWindowAggregate): PhysicalNode {
+  const source = node.input.kind === "Exchange" ? node.input.input : node.input;
+  const k = node.groupKey.length;
+  const partialFields = partialRowFields(node, source);
+  const local: PhysicalAssigningWindowAggregate = {
+    ...node,
+    input: source,
+    phase: "local",
+    fields: partialFields,
+    traits: null,
+  };
+  const globalKey = node.groupKey.map((_, i) => i);
+  return {
+    ...node,
+    input: {
+      kind: "Exchange",
+      input: local,
+      distribution: k === 0 ? { kind: "single" } : { kind: "hash", keys: globalKey },
+      fields: partialFields,
+      traits: null,
+    },
+    groupKey: globalKey,
+    phase: "global",
+    traits: null,
+  };
+}
+
+/** The partial row: group key fields, `$rows`, one accumulator per call, `$slice_end`. */
+function partialRowFields(
+  node: PhysicalAssigningWindowAggregate | PhysicalWindowAggregate,
+  source: PhysicalNode,
+): RowField[] {
+  return [
+    ...node.groupKey.map((i) => source.fields[i]!),
+    { name: "$rows", type: LogicalTypes.bigint(false) },
+    ...node.calls.map((call, i) => ({ name: `${call.name.toLowerCase()}$${i}`, type: call.type })),
+    { name: "$slice_end", type: LogicalTypes.bigint(false) },
+  ];
+}
+
+/**
+ * An attached-window aggregation (its input is the hash exchange on its group key, window columns
+ * included) as Global(Exchange(Local(input))): the local phase folds rows per group and window, its
+ * partial's `$slice_end` is the row's window_end; the global phase is keyed by the whole group key.
+ */
+export function splitAttachedWindowAggregate(node: PhysicalWindowAggregate): PhysicalNode {
+  const source = node.input.kind === "Exchange" ? node.input.input : node.input;
+  const partialFields = partialRowFields(node, source);
+  const local: PhysicalWindowAggregate = {
+    ...node,
+    input: source,
+    phase: "local",
+    fields: partialFields,
+    traits: null,
+  };
+  const globalKey = node.groupKey.map((_, i) => i);
+  return {
+    ...node,
+    input: {
+      kind: "Exchange",
+      input: local,
+      distribution: { kind: "hash", keys: globalKey },
+      fields: partialFields,
+      traits: null,
+    },
+    groupKey: globalKey,
+    windowStartIndex: node.groupKey.indexOf(node.windowStartIndex),
+    windowEndIndex: node.groupKey.indexOf(node.windowEndIndex),
+    inputNames: partialFields.map((f) => f.name),
+    phase: "global",
+    traits: null,
+  };
+}
+
+/**
+ * EXPLAIN text of the two phases over attached windows: `LocalWindowAggregate(groupBy=[k],
+ * window=[TUMBLE(win_start=[window_start], win_end=[window_end])], select=[k, window_start,
+ * window_end, COUNT(*) AS count$0, slice_end('w$) AS $slice_end])` and
+ * `GlobalWindowAggregate(groupBy=[k], window=[TUMBLE(slice_end=[$slice_end])], select=[k,
+ * window_start, window_end, COUNT(count$0) AS n])`.
+ */
+export function twoPhaseAttachedWindowText(
+  node: PhysicalWindowAggregate,
+  inputNames: readonly string[],
+  mode: readonly [string, string] | null,
+  aggregateText: (call: AggregateCall, names: readonly string[]) => string,
+): string {
+  const k = node.groupKey.length;
+  const keys = node.groupKey.map((i) => inputNames[i]!);
+  const others = node.groupKey
+    .filter((i) => i !== node.windowStartIndex && i !== node.windowEndIndex)
+    .map((i) => inputNames[i]!);
+  const parts: [string, string][] = [];
+  if (others.length > 0) parts.push(["groupBy", others.join(", ")]);
+  const kind = node.strategy.kind;
+  if (node.phase === "local") {
+    const start = inputNames[node.windowStartIndex];
+    const end = inputNames[node.windowEndIndex];
+    parts.push(["window", `${kind}(win_start=[${start}], win_end=[${end}])`]);
+    const calls = node.calls.map(
+      (c, i) => `${aggregateText(c, inputNames)} AS ${node.fields[k + 1 + i]!.name}`,
+    );
+    parts.push(["select", [...keys, ...calls, "slice_end('w$) AS $slice_end"].join(", ")]);
+  } else {
+    parts.push(["window", `${kind}(slice_end=[$slice_end])`]);
+    const calls = node.calls.map(
+      (c, i) => `${c.name}(${inputNames[k + 1 + i]}) AS ${node.fields[k + i]!.name}`,
+    );
+    parts.push(["select", [...keys, ...calls].join(", ")]);
+  }
+  if (mode !== null) parts.push([mode[0], mode[1]]);
+  const name = node.phase === "local" ? "LocalWindowAggregate" : "GlobalWindowAggregate";
+  return `${name}(${parts.map(([key, value]) => `${key}=[${value}]`).join(", ")})`;
+}
+
+/**
+ * EXPLAIN text of the two phases, as Flink prints them:
+ * `LocalWindowAggregate(groupBy=[k], window=[HOP(time_col=[ts], size=[10 s], slide=[2 s])],
+ * select=[k, COUNT(*) AS count$0, slice_end('w$) AS $slice_end])` and
+ * `GlobalWindowAggregate(groupBy=[k], window=[HOP(slice_end=[$slice_end], size=[10 s], slide=[2 s])],
+ * select=[k, COUNT(count$0) AS n, start('w$) AS window_start, end('w$) AS window_end])`.
+ */
+export function twoPhaseWindowText(
+  node: PhysicalAssigningWindowAggregate,
+  inputNames: readonly string[],
+  mode: readonly [string, string] | null,
+  aggregateText: (call: AggregateCall, names: readonly string[]) => string,
+): string {
+  const k = node.groupKey.length;
+  const keys = node.groupKey.map((i) => inputNames[i]!);
+  const parts: [string, string][] = [];
+  if (k > 0) parts.push(["groupBy", keys.join(", ")]);
+  if (node.phase === "local") {
+    parts.push(["window", windowText(node.strategy, inputNames[node.timeIndex]!)]);
+    const calls = node.calls.map(
+      (c, i) => `${aggregateText(c, inputNames)} AS ${node.fields[k + 1 + i]!.name}`,
+    );
+    parts.push(["select", [...keys, ...calls, "slice_end('w$) AS $slice_end"].join(", ")]);
+  } else {
+    const params = windowParameters(node.strategy, false);
+    parts.push(["window", `${node.strategy.kind}(${["slice_end=[$slice_end]", ...params].join(", ")})`]);
+    const calls = node.calls.map(
+      (c, i) => `${c.name}(${inputNames[k + 1 + i]}) AS ${node.fields[k + i]!.name}`,
+    );
+    parts.push([
+      "select",
+      [...keys, ...calls, "start('w$) AS window_start", "end('w$) AS window_end"].join(", "),
+    ]);
+  }
+  if (mode !== null) parts.push([mode[0], mode[1]]);
+  const name = node.phase === "local" ? "LocalWindowAggregate" : "GlobalWindowAggregate";
+  return `${name}(${parts.map(([key, value]) => `${key}=[${value}]`).join(", ")})`;
+}
