@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type { NatsDeadLetter } from "@weir/connector-nats";
 import { createTestStream, NATS_URL } from "@weir/connector-nats/testing";
 import { runSqlScript } from "weir/sql-runner";
 
@@ -88,6 +89,102 @@ SELECT id FROM products;`);
   } finally {
     await s.close();
   }
+});
+
+// The drop and dead-letter counters are per task thread (the mini-cluster runs tasks in workers):
+// packages/connectors/nats/src/sql/nats-table-bad-records.test.ts asserts them in one thread.
+test("'bad-records.policy' = 'drop' (or ignore-parse-errors) skips malformed messages", async () => {
+  const s = await createTestStream("SQLDROP");
+  try {
+    await s.publish(`${s.subject}.x`, [
+      '{"id":1,"name":"a","weight":1}',
+      "{broken",
+      '{"id":2,"name":"b","weight":2}',
+      "[also broken",
+      '{"id":3,"name":"c","weight":3}',
+    ]);
+    for (const extra of [", 'bad-records.policy' = 'drop'", ", 'json.ignore-parse-errors' = 'true'"]) {
+      const { results } = await runSqlScript(`${productsTable(s.name, "json", extra)}
+SELECT id FROM products;`);
+      const select = results.find((r) => r.kind === "select");
+      assert.ok(select?.kind === "select");
+      assert.deepEqual(
+        select.rows.map((r) => r.id),
+        [1, 2, 3],
+        extra,
+      );
+    }
+  } finally {
+    await s.close();
+  }
+});
+
+test("'bad-records.policy' = 'dead-letter' publishes each malformed message as JSON to the dead-letter subject", async () => {
+  const s = await createTestStream("SQLDLQ");
+  try {
+    await s.publish(`${s.subject}.in`, [
+      '{"id":1,"name":"a","weight":1}',
+      "{broken",
+      '{"id":2,"name":"b","weight":2}',
+    ]);
+    const { results } =
+      await runSqlScript(`CREATE TABLE products (id BIGINT, name STRING, weight DECIMAL(10, 2))
+WITH ('connector' = 'nats', 'servers' = '${NATS_URL}', 'stream' = '${s.name}', 'subject' = '${s.subject}.in',
+  'consumer.durable-name' = 'sql', 'scan.startup.mode' = 'all', 'scan.bounded' = 'true', 'format' = 'json',
+  'bad-records.policy' = 'dead-letter', 'bad-records.dead-letter.subject' = '${s.subject}.dlq');
+SELECT id FROM products;`);
+    const select = results.find((r) => r.kind === "select");
+    assert.ok(select?.kind === "select");
+    assert.deepEqual(
+      select.rows.map((r) => r.id),
+      [1, 2],
+    );
+    const letters = (await s.readAll())
+      .filter((m) => m.subject === `${s.subject}.dlq`)
+      .map((m) => JSON.parse(new TextDecoder().decode(m.data)) as NatsDeadLetter);
+    assert.equal(letters.length, 1);
+    assert.equal(letters[0]!.stream, s.name);
+    assert.equal(letters[0]!.subject, `${s.subject}.in`);
+    assert.equal(letters[0]!.sequence, 2);
+    assert.equal(letters[0]!.data, "{broken");
+    assert.equal(Buffer.from(letters[0]!.dataBase64, "base64").toString(), "{broken");
+    assert.match(letters[0]!.error, /invalid JSON/);
+  } finally {
+    await s.close();
+  }
+});
+
+test("contradictory bad-record options fail the query naming them", async () => {
+  const table = (
+    extra: string,
+  ) => `CREATE TABLE t (a INT) WITH ('connector' = 'nats', 'servers' = '${NATS_URL}',
+  'stream' = 'S', 'subject' = 'orders.>', 'format' = 'json', 'consumer.durable-name' = 'x'${extra});
+SELECT a FROM t;`;
+  await assert.rejects(
+    runSqlScript(table(", 'json.ignore-parse-errors' = 'true', 'bad-records.policy' = 'fail'")),
+    /'json.ignore-parse-errors' = 'true' means the drop policy; it contradicts 'bad-records.policy' = 'fail'/,
+  );
+  await assert.rejects(
+    runSqlScript(table(", 'bad-records.dead-letter.subject' = 'dlq'")),
+    /option 'bad-records.dead-letter.subject' needs 'bad-records.policy' = 'dead-letter'/,
+  );
+  await assert.rejects(
+    runSqlScript(table(", 'bad-records.policy' = 'dead-letter'")),
+    /'bad-records.policy' = 'dead-letter' needs option 'bad-records.dead-letter.subject'/,
+  );
+  await assert.rejects(
+    runSqlScript(
+      table(", 'bad-records.policy' = 'dead-letter', 'bad-records.dead-letter.subject' = 'orders.dlq'"),
+    ),
+    /'orders.dlq' is read by the table itself \(subject 'orders.>'\)/,
+  );
+  // A sink table's options are checked too (the same table may be read elsewhere).
+  await assert.rejects(
+    runSqlScript(`CREATE TABLE dst (a INT) WITH ('connector' = 'nats', 'servers' = '${NATS_URL}',
+  'subject' = 'out', 'format' = 'json', 'bad-records.dead-letter.subject' = 'dlq');
+INSERT INTO dst VALUES (1);`),
+    /option 'bad-records.dead-letter.subject' needs 'bad-records.policy' = 'dead-letter'/,
+  );
 });
 
 test("bad nats options fail naming the option", async () => {

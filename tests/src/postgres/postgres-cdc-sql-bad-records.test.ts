@@ -141,3 +141,12 @@ test("'dead-letter' without a dead-letter table is refused by name", async () =>
     /Table 'src' \('postgres-cdc'\): 'bad-records.policy' = 'dead-letter' needs 'bad-records.dead-letter.table'/,
   );
 });
+
+test("a dead-letter table without the 'dead-letter' policy is refused by name", async () => {
+  await setUp("p", "(1, '1')");
+  const stray = copy("p", ", 'bad-records.policy' = 'drop', 'bad-records.dead-letter.table' = 'letters'");
+  assert.match(
+    (await stray.running).message,
+    /Table 'src' \('postgres-cdc'\): 'bad-records.dead-letter.table' is only used with 'bad-records.policy' = 'dead-letter'/,
+  );
+});

@@ -8,7 +8,12 @@
  * @module
  */
 
-export type { BadRecordPolicy, DeadLetter } from "./cdc/bad-records.ts";
+export {
+  type BadRecordPolicy,
+  type DeadLetter,
+  type PostgresCdcSourceMetrics,
+  postgresCdcSourceMetrics,
+} from "./cdc/bad-records.ts";
 export type { CapturedTableSpec } from "./cdc/captured-table.ts";
 export { formatLsn, parseLsn } from "./cdc/lsn.ts";
 export {

@@ -6,9 +6,11 @@
  * with `scan.startup.sequence`, `timestamp` with `scan.startup.timestamp-millis`), `scan.bounded`
  * (stop at the stream's last sequence at start), `sink.message-id-prefix` (default the table
  * name), `format` (any record format: json, csv, raw, avro, debezium-json, canal-json) with the
- * format's options — a malformed message fails the job naming stream, subject and sequence unless
- * `<format>.ignore-parse-errors` is set. Readable metadata: `subject` STRING, `sequence` BIGINT,
- * `timestamp` TIMESTAMP_LTZ(3).
+ * format's options. A malformed message follows `bad-records.policy` (nats-bad-record-options.ts):
+ * `fail` (default) fails the job naming stream, subject and sequence; `drop` (also chosen by
+ * `<format>.ignore-parse-errors` = `true`) skips it, counted in `natsSourceMetrics().droppedRecords`;
+ * `dead-letter` publishes it as JSON to `bad-records.dead-letter.subject`. Readable metadata:
+ * `subject` STRING, `sequence` BIGINT, `timestamp` TIMESTAMP_LTZ(3).
  *
  * Example:
  * ```sql
@@ -19,6 +21,7 @@
  * @module
  */
 
+import type { BadRecordPolicy } from "@weir/api";
 import type { RowData, TableConnectorFactory } from "@weir/sql";
 import {
   ConnectorOptionError,
@@ -30,9 +33,15 @@ import {
   recordFormatOptionKeys,
   sessionTimeZone,
 } from "@weir/sql";
-import type { NatsDeserializer } from "../nats-message.ts";
+import type { NatsDeadLetter, NatsDeserializer } from "../nats-message.ts";
 import { NatsSink } from "../nats-sink.ts";
 import { NatsSource, type NatsStartFrom } from "../nats-source.ts";
+import {
+  BAD_RECORD_OPTIONS,
+  encodeDeadLetter,
+  type NatsTableBadRecords,
+  readBadRecordOptions,
+} from "./nats-bad-record-options.ts";
 
 const COMMON = ["servers", "stream", "subject", "format"];
 const SOURCE_OPTIONS = [
@@ -43,6 +52,7 @@ const SOURCE_OPTIONS = [
   "scan.bounded",
   "scan.fetch-batch-size",
   "scan.ack-wait-ms",
+  ...BAD_RECORD_OPTIONS,
 ];
 const SINK_OPTIONS = ["sink.message-id-prefix", "sink.max-in-flight"];
 const METADATA_TYPES: Readonly<Record<string, string>> = {
@@ -97,6 +107,31 @@ function startFrom(reader: OptionReader): NatsStartFrom {
   return { kind: mode };
 }
 
+/** The table's bad-record options as the source's policy; dead letters go through a NATS sink. */
+function badRecordPolicy(
+  options: NatsTableBadRecords,
+  servers: string,
+  table: string,
+): BadRecordPolicy<NatsDeadLetter> {
+  if (options.kind === "fail") return { kind: "fail" };
+  if (options.kind === "drop") return { kind: "drop" };
+  return {
+    kind: "dead-letter",
+    sink: new NatsSink<NatsDeadLetter>({
+      servers,
+      subject: options.subject,
+      messageIdPrefix: `${table}-dead-letters`,
+      serializer: encodeDeadLetter,
+    }),
+  };
+}
+
+function strictOptions(options: Readonly<Record<string, string>>): Record<string, string> {
+  const strict: Record<string, string> = { ...options };
+  for (const key of Object.keys(strict)) if (key.endsWith(".ignore-parse-errors")) strict[key] = "false";
+  return strict;
+}
+
 export const natsConnector: TableConnectorFactory = {
   identifier: "nats",
   requiredOptions: ["servers", "format"],
@@ -121,16 +156,27 @@ export const natsConnector: TableConnectorFactory = {
           `Table '${table.name}': metadata '${m.key}' must be declared as ${expected}, not ${m.type.kind}`,
         );
     }
-    const decoder = createRecordDecoder(format, context.physicalType, table.options, {
-      tableName: table.name,
-      timeZone: sessionTimeZone(context.config),
-    });
+    const subject = table.options.subject;
+    const filters = subject === undefined ? [] : subject.split(",").map((s) => s.trim());
+    const badRecords = readBadRecordOptions(table, format, filters);
+    const formatContext = { tableName: table.name, timeZone: sessionTimeZone(context.config) };
+    const decoder = createRecordDecoder(format, context.physicalType, table.options, formatContext);
+    // A lenient format skips a malformed message silently; the strict twin then says why (and
+    // throws), so the source counts and logs the drop as under `'bad-records.policy' = 'drop'`.
+    const strict =
+      badRecords.kind === "drop" && badRecords.lenient !== null
+        ? createRecordDecoder(format, context.physicalType, strictOptions(table.options), formatContext)
+        : undefined;
     const metadata = context.metadata.map((m) => m.key);
     const decoded: RowData[] = [];
     const deserializer: NatsDeserializer<RowData> = {
       deserialize(message, collect) {
         decoded.length = 0;
         decoder.decode(message.data, decoded);
+        if (decoded.length === 0) {
+          strict?.decode(message.data, decoded);
+          return;
+        }
         for (const row of decoded) {
           if (metadata.length === 0) {
             collect(row);
@@ -149,13 +195,14 @@ export const natsConnector: TableConnectorFactory = {
         }
       },
     };
-    const subject = table.options.subject;
     const bounded = reader.boolean("scan.bounded", false);
+    const servers = required(table, "servers");
     const source = new NatsSource<RowData>({
-      servers: required(table, "servers"),
+      servers,
       stream: required(table, "stream"),
       durableName: required(table, "consumer.durable-name"),
-      ...(subject === undefined ? {} : { subjects: subject.split(",").map((s) => s.trim()) }),
+      ...(filters.length === 0 ? {} : { subjects: filters }),
+      badRecords: badRecordPolicy(badRecords, servers, table.name),
       startFrom: startFrom(reader),
       bounded,
       deserializer,
@@ -179,6 +226,8 @@ export const natsConnector: TableConnectorFactory = {
       optional: [...COMMON, ...SINK_OPTIONS, ...recordFormatOptionKeys(format), ...SOURCE_OPTIONS],
     });
     const reader = new OptionReader(table);
+    // The same table may be read elsewhere in the script: its bad-record options must hold there too.
+    readBadRecordOptions(table, format, [required(table, "subject")]);
     const encoder = createRecordEncoder(format, context.physicalType, table.options, {
       tableName: table.name,
       timeZone: sessionTimeZone(context.config),

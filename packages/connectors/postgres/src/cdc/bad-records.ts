@@ -3,7 +3,8 @@
  * cannot hold, an unchanged TOAST value it cannot fill in, a column that disappeared):
  * - `fail` (default): the job fails with an error naming the table, the position (LSN, or the
  *   snapshot) and the column;
- * - `drop`: the change is skipped, counted, and logged at most once every 10 seconds;
+ * - `drop`: the change is skipped, counted ({@link postgresCdcSourceMetrics}, the reader's
+ *   `droppedChanges`), and logged at most once every 10 seconds;
  * - `dead-letter`: the change is written to a dead-letter table (in the captured database) or to
  *   a user sink, and skipped. The source's position moves past the change only after that write
  *   succeeded (a sink's letter written, flushed and committed), so a checkpoint never covers a dead
@@ -94,7 +95,22 @@ export interface DeadLetter {
 
 const LOG_INTERVAL_MS = 10_000;
 
-/** Counts dropped records and logs them, rate-limited. */
+/** Counters of this thread's Postgres CDC readers (for monitoring and tests). @public */
+export interface PostgresCdcSourceMetrics {
+  /** Bad changes skipped under the `drop` policy. */
+  droppedChanges: number;
+  /** Bad changes stored as dead letters (in a table or a sink). */
+  deadLetters: number;
+}
+
+const metrics: PostgresCdcSourceMetrics = { droppedChanges: 0, deadLetters: 0 };
+
+/** This thread's counters (live object): every reader of the thread adds to them. @public */
+export function postgresCdcSourceMetrics(): PostgresCdcSourceMetrics {
+  return metrics;
+}
+
+/** Counts dropped records (its reader's and the thread's metrics) and logs them, rate-limited. */
 export class DropCounter {
   dropped = 0;
   #lastLog = Number.NEGATIVE_INFINITY;
@@ -106,6 +122,7 @@ export class DropCounter {
 
   drop(letter: DeadLetter, log: (line: string) => void): void {
     this.dropped++;
+    metrics.droppedChanges++;
     const now = Date.now();
     if (now - this.#lastLog >= this.#intervalMs) {
       this.#lastLog = now;

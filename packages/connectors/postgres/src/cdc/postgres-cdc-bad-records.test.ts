@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Sink } from "@weir/api";
 import { CdcTestDatabase, pollUntil } from "../testing/cdc-reader-harness.ts";
-import type { DeadLetter } from "./bad-records.ts";
+import { type DeadLetter, postgresCdcSourceMetrics } from "./bad-records.ts";
 import type { ChangeEvent } from "./postgres-cdc-source.ts";
 
 let t: CdcTestDatabase;
@@ -43,8 +43,9 @@ describe("bad values", () => {
     await r.close();
   });
 
-  test("drop: bad changes are skipped and logged", async () => {
+  test("drop: bad changes are skipped, counted and logged", async () => {
     await t.db.query("CREATE TABLE bad_drop (id int PRIMARY KEY, v text)");
+    const dropsBefore = postgresCdcSourceMetrics().droppedChanges;
     const lines: string[] = [];
     const r = t.reader(
       t.options("bad_drop_slot", [{ table: "bad_drop", columns: declared }], {
@@ -66,6 +67,7 @@ describe("bad values", () => {
       ],
     );
     assert.equal((r as unknown as { droppedChanges: number }).droppedChanges, 2);
+    assert.equal(postgresCdcSourceMetrics().droppedChanges - dropsBefore, 2);
     assert.match(
       lines[0]!,
       /dropped a bad change of table "public.bad_drop" at LSN .*: column "v": cannot read "x" as INT \(1 dropped so far\)/,
@@ -75,6 +77,7 @@ describe("bad values", () => {
 
   test("dead-letter: bad changes are stored in a table, the rest flows on", async () => {
     await t.db.query("CREATE TABLE bad_letter (id int PRIMARY KEY, v text)");
+    const lettersBefore = postgresCdcSourceMetrics().deadLetters;
     await t.db.query("INSERT INTO bad_letter VALUES (1, 'snap-bad'), (2, '2')");
     const r = t.reader(
       t.options("bad_letter_slot", [{ table: "bad_letter", columns: declared }], {
@@ -94,6 +97,7 @@ describe("bad values", () => {
         [4, 4],
       ],
     );
+    assert.equal(postgresCdcSourceMetrics().deadLetters - lettersBefore, 2);
     const letters = await t.db.query(
       "SELECT source_table, position, error, raw_values FROM cdc_dead_letters ORDER BY stored_at",
     );

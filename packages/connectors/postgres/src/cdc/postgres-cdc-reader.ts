@@ -19,7 +19,13 @@ import type { Row } from "@weir/sql";
 import type pg from "pg";
 import { describeRow } from "../values/describe-row.ts";
 import { Kind } from "../values/row-kinds.ts";
-import { DeadLetterSink, type DeadLetterStore, DeadLetterTable, DropCounter } from "./bad-records.ts";
+import {
+  DeadLetterSink,
+  type DeadLetterStore,
+  DeadLetterTable,
+  DropCounter,
+  postgresCdcSourceMetrics,
+} from "./bad-records.ts";
 import { type CapturedTable, resolveCapturedTable } from "./captured-table.ts";
 import { BadChange, ChangeRows, type RelationMapping } from "./change-rows.ts";
 import { formatLsn, parseLsn } from "./lsn.ts";
@@ -487,6 +493,7 @@ export class PostgresCdcReader implements SourceReader<ChangeEvent, PostgresCdcS
       () => {
         this.#deadLetterWrite = undefined;
         this.#deadLetterStored = true;
+        postgresCdcSourceMetrics().deadLetters++;
         this.#wake();
       },
       (error: unknown) => {

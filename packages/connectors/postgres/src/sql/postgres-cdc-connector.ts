@@ -70,6 +70,8 @@ function createSource(context: SourceContext): TableSource {
   const deadLetterTable = options.string("bad-records.dead-letter.table");
   if (policy === "dead-letter" && deadLetterTable === undefined)
     throw bad("'bad-records.policy' = 'dead-letter' needs 'bad-records.dead-letter.table'");
+  if (policy !== "dead-letter" && deadLetterTable !== undefined)
+    throw bad("'bad-records.dead-letter.table' is only used with 'bad-records.policy' = 'dead-letter'");
   const startupMode = options.choice(
     "scan.startup.mode",
     ["initial", "latest-offset", "snapshot"] as const,
