@@ -169,24 +169,13 @@ export class StreamTask {
   }
 
   #processReplayed(item: ReplayItem): void {
-    const head = this.#operators[0]!;
-    const { records, timestamps, count, watermarks } = item.batch;
     const input = item.input;
-    head.prefetchBatch?.(input, records, count);
-    let w = 0;
-    for (let i = 0; i <= count; i++) {
-      while (watermarks !== null && w < watermarks.length && watermarks[w]!.index === i) {
-        for (const combined of item.onWatermark(watermarks[w]!.watermark)) {
-          this.#replayedWatermarks.note(input, combined);
-          this.#deliverWatermark(input, combined);
-        }
-        w++;
-      }
-      if (i === count) break;
-      const timestamp = timestamps === null ? NO_TIMESTAMP : timestamps[i]!;
-      if (input === 0) head.processRecord1(records[i], timestamp);
-      else head.processRecord2(records[i], timestamp);
-    }
+    this.#operators[0]!.prefetchBatch?.(input, item.batch.records, item.batch.count);
+    this.#processInterleaved(input, item.batch, (watermark) => {
+      const combined = item.onWatermark(watermark);
+      for (const w of combined) this.#replayedWatermarks.note(input, w);
+      return combined;
+    });
   }
 
   /** Hands a combined input watermark to the head operator, noting event time for metrics. */
@@ -359,8 +348,10 @@ export class StreamTask {
       const { records, timestamps, count, watermarks } = item.batch;
       this.recordsIn += count;
       head.prefetchBatch?.(gate.input, records, count);
-      if (watermarks !== null) this.#processWithWatermarks(gate, item.channel, item.batch);
-      else if (gate.input === 0) {
+      if (watermarks !== null) {
+        const channel = item.channel;
+        this.#processInterleaved(gate.input, item.batch, (watermark) => gate.onWatermark(channel, watermark));
+      } else if (gate.input === 0) {
         for (let i = 0; i < count; i++)
           head.processRecord1(records[i], timestamps === null ? NO_TIMESTAMP : timestamps[i]!);
       } else {
@@ -374,17 +365,21 @@ export class StreamTask {
     return false;
   }
 
-  /** The slow path: records interleaved with the watermarks placed between them. */
-  #processWithWatermarks(gate: InputGate, channel: number, batch: Batch): void {
+  /**
+   * The slow path: records interleaved with the watermarks placed between them; `combine` turns a
+   * batch's watermark into the combined watermarks it changes (one closure per batch, not record).
+   */
+  #processInterleaved(
+    input: 0 | 1,
+    batch: Batch,
+    combine: (watermark: Watermark) => readonly Watermark[],
+  ): void {
     const head = this.#operators[0]!;
-    const { records, timestamps, count } = batch;
-    const watermarks = batch.watermarks!;
-    const input = gate.input;
+    const { records, timestamps, count, watermarks } = batch;
     let w = 0;
     for (let i = 0; i <= count; i++) {
-      while (w < watermarks.length && watermarks[w]!.index === i) {
-        for (const combined of gate.onWatermark(channel, watermarks[w]!.watermark))
-          this.#deliverWatermark(input, combined);
+      while (watermarks !== null && w < watermarks.length && watermarks[w]!.index === i) {
+        for (const combined of combine(watermarks[w]!.watermark)) this.#deliverWatermark(input, combined);
         w++;
       }
       if (i === count) break;
