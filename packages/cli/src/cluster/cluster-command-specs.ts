@@ -125,7 +125,7 @@ export const JOBMANAGER_COMMAND: CommandSpec = {
       value: "KEY=VALUE",
       description:
         "A default of every job, with Flink's key (repeatable): execution.checkpointing.*, restart-strategy.*,\n" +
-        "      jobmanager.execution.failover-strategy; a submission's own fields win.",
+        "      jobmanager.execution.failover-strategy, state.backend.type; a submission's own fields win.",
     },
     HELP_FLAG,
   ],
@@ -157,6 +157,12 @@ export const TASKMANAGER_COMMAND: CommandSpec = {
     ...TLS_FLAGS,
     CONFIG,
     { name: "id", type: "string", value: "ID", description: "TaskManager id (default: generated)." },
+    {
+      name: "state-dir",
+      type: "string",
+      value: "DIR",
+      description: "Where on-disk (lmdb) keyed state is kept while tasks run (default .weir/state/<id>).",
+    },
     HELP_FLAG,
   ],
 };
@@ -228,6 +234,13 @@ export const JOBS_COMMAND: CommandSpec = {
       name: "local-recovery",
       type: "boolean",
       description: "submit: TaskManagers keep local copies of their tasks' state and restore from them.",
+    },
+    {
+      name: "state-backend",
+      type: "string",
+      value: "KIND",
+      description:
+        "submit: where keyed state lives, heap or lmdb (on the TaskManagers' disks, incremental checkpoints).",
     },
     HELP_FLAG,
   ],

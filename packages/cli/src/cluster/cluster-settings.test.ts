@@ -111,3 +111,26 @@ test("job defaults: bad keys and values are usage errors naming the key", () => 
     /always EXACTLY_ONCE/,
   );
 });
+
+test("job defaults: the state backend's kind, never its directory (each TaskManager has its own)", () => {
+  withConfig("state.backend.type: lmdb\n", (config) => {
+    assert.deepEqual(ClusterSettings.load("jobmanager", { config }, {}).jobDefaults(), {
+      stateBackend: { kind: "lmdb" },
+    });
+    assert.deepEqual(
+      ClusterSettings.load("jobmanager", { config, set: ["state.backend.type=hashmap"] }, {}).jobDefaults(),
+      { stateBackend: { kind: "heap" } },
+      "--set wins over weir.yaml",
+    );
+  });
+  withConfig("state.backend.lmdb.localdir: /tmp/x\n", (config) => {
+    assert.throws(
+      () => ClusterSettings.load("jobmanager", { config }, {}),
+      /unknown key "state.backend.lmdb.localdir"/,
+    );
+  });
+  assert.throws(
+    () => ClusterSettings.load("jobmanager", { set: ["state.backend.type=rocks"] }, {}).jobDefaults(),
+    /job default 'state.backend.type': unknown state backend "rocks"/,
+  );
+});

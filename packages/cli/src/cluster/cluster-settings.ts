@@ -8,8 +8,8 @@
  * `--rest-port 9200` on the command line -> 9200; without the flag, 9100; without both, 9000.
  *
  * Job defaults: weir.yaml may also hold Flink's execution keys ({@link JOB_DEFAULT_KEYS}:
- * `execution.checkpointing.*`, `restart-strategy.*`, `jobmanager.execution.failover-strategy`),
- * the defaults of every job the JobManager runs, each overridden by its variable (`WEIR_` + the key
+ * `execution.checkpointing.*`, `restart-strategy.*`, `jobmanager.execution.failover-strategy`,
+ * `state.backend.type`), the defaults of every job the JobManager runs, each overridden by its variable (`WEIR_` + the key
  * in capitals, `.`/`-` as `_`: `WEIR_EXECUTION_CHECKPOINTING_INTERVAL`) and by `--set KEY=VALUE`;
  * a submission's own fields win over all of them.
  * @module
@@ -72,6 +72,8 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = {
   "taskmanager.jobmanager": { flag: "jobmanager", env: "WEIR_JOBMANAGER", defaultValue: "127.0.0.1:6123" },
   "taskmanager.slots": { flag: "slots", env: "WEIR_SLOTS", defaultValue: "1" },
   "taskmanager.bind": { flag: "bind", env: "WEIR_TASKMANAGER_BIND", defaultValue: "127.0.0.1" },
+  // Default `.weir/state/<taskmanager id>` (TaskManagerOptions.stateDir).
+  "taskmanager.state-dir": { flag: "state-dir", env: "WEIR_TASKMANAGER_STATE_DIR", defaultValue: undefined },
   "cluster.secret": { flag: "secret", env: "WEIR_CLUSTER_SECRET", defaultValue: undefined },
   "cluster.tls.cert": { flag: "tls-cert", env: "WEIR_TLS_CERT", defaultValue: undefined },
   "cluster.tls.key": { flag: "tls-key", env: "WEIR_TLS_KEY", defaultValue: undefined },
@@ -80,14 +82,18 @@ export const SETTINGS: Readonly<Record<string, SettingSpec>> = {
 
 /**
  * The Flink execution keys a cluster may default (what a submission can vary: checkpointing
- * without its storage, which is `jobmanager.checkpoint-dir`, and the restart and failover strategy).
+ * without its storage, which is `jobmanager.checkpoint-dir`, the restart and failover strategy and
+ * the state backend's kind).
  */
 export const JOB_DEFAULT_KEYS: readonly string[] = EXECUTION_CONFIG_KEYS.flat().filter(
   (key) =>
     (key.startsWith("execution.checkpointing.") && !key.endsWith(".dir")) ||
     key === "state.checkpoints.num-retained" ||
     key.startsWith("restart-strategy") ||
-    key === "jobmanager.execution.failover-strategy",
+    key === "jobmanager.execution.failover-strategy" ||
+    // The kind only: `state.backend.lmdb.localdir` is each TaskManager's own (`.weir/state/<id>`).
+    key === "state.backend.type" ||
+    key === "state.backend",
 );
 
 /** `execution.checkpointing.interval` → `WEIR_EXECUTION_CHECKPOINTING_INTERVAL`. */
@@ -164,7 +170,10 @@ export class ClusterSettings {
    * The job defaults (see the module comment) as run options: `--set KEY=VALUE` over the key's
    * variable over weir.yaml. A bad key or value is a usage error naming the key.
    */
-  jobDefaults(): Pick<ExecutionSettings, "checkpointing" | "restartStrategy" | "failoverStrategy"> {
+  jobDefaults(): Pick<
+    ExecutionSettings,
+    "checkpointing" | "restartStrategy" | "failoverStrategy" | "stateBackend"
+  > {
     const config: Record<string, string> = {};
     for (const key of JOB_DEFAULT_KEYS) {
       const fromFile = this.#file.get(key);
@@ -184,16 +193,24 @@ export class ClusterSettings {
       config[key] = entry.slice(eq + 1).trim();
     }
     try {
-      const { checkpointing, restartStrategy, failoverStrategy } = executionSettingsFromConfig(config);
+      const { checkpointing, restartStrategy, failoverStrategy, stateBackend } =
+        executionSettingsFromConfig(config);
       return {
         ...(checkpointing !== undefined ? { checkpointing } : {}),
         ...(restartStrategy !== undefined ? { restartStrategy } : {}),
         ...(failoverStrategy !== undefined ? { failoverStrategy } : {}),
+        ...(stateBackend !== undefined ? { stateBackend: { kind: stateBackend.kind } } : {}),
       };
     } catch (error) {
       if (error instanceof ConfigValueError)
         throw new UsageError(
           `job default ${error.message} (from --set, ${jobDefaultVariable(error.key)} or weir.yaml)`,
+          this.#command,
+        );
+      // The state backend's name check throws a TypeError naming the key.
+      if (error instanceof TypeError)
+        throw new UsageError(
+          `job default ${error.message} (from --set, its WEIR_ variable or weir.yaml)`,
           this.#command,
         );
       throw error;

@@ -6,6 +6,7 @@
  */
 
 import { resolve } from "node:path";
+import { parseStateBackendKind } from "@weir/runtime";
 import { commandHelp } from "../commands.ts";
 import { parseCommandArgs } from "../run-command.ts";
 import { UsageError } from "../usage-error.ts";
@@ -52,6 +53,15 @@ export async function jobsCommand(args: readonly string[]): Promise<number> {
           `--failover-strategy must be region or full, got "${String(failover)}"`,
           command,
         );
+      const backend = values["state-backend"] as string | undefined;
+      let stateBackend: string | undefined;
+      if (backend !== undefined) {
+        try {
+          stateBackend = parseStateBackendKind(backend, "--state-backend");
+        } catch (error) {
+          throw new UsageError((error as Error).message, command);
+        }
+      }
       const { jobid } = (await client.call(
         "submitJob",
         {},
@@ -64,6 +74,7 @@ export async function jobsCommand(args: readonly string[]): Promise<number> {
             : { checkpointIntervalMs: positiveFlag(interval, "checkpoint-interval", 1, command) }),
           ...(failover === undefined ? {} : { failoverStrategy: failover }),
           ...(values["local-recovery"] === true ? { localRecovery: true } : {}),
+          ...(stateBackend === undefined ? {} : { stateBackend }),
         },
       )) as { jobid: string };
       process.stdout.write(`${jobid}\n`);

@@ -29,6 +29,7 @@ export async function taskManagerCommand(args: readonly string[]): Promise<numbe
     command,
   );
   const id = values.id as string | undefined;
+  const stateDir = settings.get("taskmanager.state-dir");
   const log = jsonLogger("taskmanager", (line) => process.stdout.write(line));
   let refused: string | undefined;
   let stop: () => void = () => {};
@@ -45,6 +46,7 @@ export async function taskManagerCommand(args: readonly string[]): Promise<numbe
     ...(secret === undefined ? {} : { secret }),
     ...(tls === undefined ? {} : { tls }),
     ...(id === undefined ? {} : { taskManagerId: id }),
+    ...(stateDir === undefined ? {} : { stateDir }),
     log,
     onRefused: (reason) => {
       refused = reason;

@@ -6,7 +6,9 @@
  *
  * Savepoints: a savepoint is the next checkpoint that completes after the request, copied into its
  * own directory (`<savepoints dir>/savepoint-<job id>-<checkpoint id>`), so it outlives the job and
- * `weir run --from-savepoint` (or a submission with `fromSavepoint`) restores it.
+ * `weir run --from-savepoint` (or a submission with `fromSavepoint`) restores it. The shared blobs
+ * the checkpoint references (on-disk keyed state the workers uploaded) are copied too, while the run
+ * keeps the checkpoint from retention: the savepoint needs nothing of the run's checkpoint storage.
  * Stop-with-savepoint takes one and then cancels the job.
  * @module
  */
@@ -15,6 +17,7 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { isCollectSink, type JobExecutionResult, type Sink } from "@weir/api";
 import { checkpointToObjects } from "../checkpoint/checkpoint-persistence.ts";
+import { copySharedBlobs } from "../checkpoint/copy-shared-blobs.ts";
 import { CheckpointStore } from "../checkpoint/storage/checkpoint-store.ts";
 import { LocalDirectoryBlobStore } from "../checkpoint/storage/local-directory-blob-store.ts";
 import type {
@@ -46,7 +49,10 @@ export interface CheckpointRecord {
   readonly status: "COMPLETED";
   readonly completedAt: number;
   readonly durationMs: number;
+  /** Bytes this checkpoint added (Flink's checkpointed data size). */
   readonly sizeBytes: number;
+  /** Bytes a restore from it reads, shared blobs of earlier checkpoints included (full size). */
+  readonly fullSizeBytes: number;
   readonly maxAlignmentMs: number;
   /** Whether any task took its part unaligned, and the in-flight bytes persisted over all tasks. */
   readonly unaligned: boolean;
@@ -121,8 +127,10 @@ export class ClusterJob implements JobRunObserver {
   lastRegionRestart: { readonly at: number; readonly tasks: readonly string[] } | undefined;
   endedAt: number | undefined;
   completedCheckpoints = 0;
-  /** Triggered checkpoints that did not complete (expired, abandoned, not stored). */
+  /** Triggered checkpoints that did not complete (expired, declined, abandoned, not stored). */
   failedCheckpoints = 0;
+  /** The latest checkpoint that did not complete, and why (REST `latest.failed`). */
+  lastFailedCheckpoint: (CheckpointFailure & { readonly failedAt: number }) | undefined;
   run: JobRun | undefined;
   /** The live attempt's slots (set by the JobManager when an attempt is launched). */
   group: RemoteSlotGroup | undefined;
@@ -169,8 +177,9 @@ export class ClusterJob implements JobRunObserver {
     if (this.exceptions.length > KEPT_EXCEPTIONS) this.exceptions.shift();
   }
 
-  checkpointFailed(_failure: CheckpointFailure): void {
+  checkpointFailed(failure: CheckpointFailure): void {
     this.failedCheckpoints++;
+    this.lastFailedCheckpoint = { ...failure, failedAt: Date.now() };
   }
 
   checkpointCompleted(checkpoint: CompletedCheckpoint, stats: CheckpointStats): void {
@@ -183,6 +192,7 @@ export class ClusterJob implements JobRunObserver {
       completedAt: Date.now(),
       durationMs: stats.durationMs,
       sizeBytes: stats.sizeBytes,
+      fullSizeBytes: stats.fullSizeBytes,
       maxAlignmentMs: stats.maxAlignmentMs,
       unaligned: stats.unaligned,
       inFlightBytes: stats.inFlightBytes,
@@ -221,16 +231,30 @@ export class ClusterJob implements JobRunObserver {
 
   async #writeSavepoint(request: SavepointRequest, checkpoint: CompletedCheckpoint): Promise<void> {
     this.#writing.add(request.requestId);
+    // Before any await: the run's next retention must not delete what is still to be copied.
+    const unpin = this.run?.pinCheckpoint(checkpoint.checkpointId);
     const location = join(request.targetDirectory, `savepoint-${this.id}-${checkpoint.checkpointId}`);
     try {
-      const store = new CheckpointStore(new LocalDirectoryBlobStore({ root: location }));
-      await store.write(checkpoint.checkpointId, checkpointToObjects(checkpoint));
+      const blobs = new LocalDirectoryBlobStore({ root: location });
+      const written = checkpointToObjects(checkpoint);
+      const shared = written.sharedBlobs ?? [];
+      if (shared.length > 0) {
+        const source = this.run?.checkpointBlobs;
+        if (source === undefined)
+          throw new Error(
+            "the checkpoint references shared state blobs but the run has no checkpoint storage",
+          );
+        await copySharedBlobs(source, blobs, shared);
+      }
+      await new CheckpointStore(blobs).write(checkpoint.checkpointId, written);
       request.location = location;
       request.status = "COMPLETED";
       if (request.cancelJob) this.run?.cancel();
     } catch (error) {
       request.status = "FAILED";
       request.failure = `could not write the savepoint to ${location}: ${String(error)}`;
+    } finally {
+      unpin?.();
     }
   }
 

@@ -20,6 +20,7 @@ import {
   type ClusterJobSettings,
   clusterJobSettings,
   type ExecutionSettings,
+  executionSettingsFromConfig,
   overlaySettings,
 } from "../config/flink-execution-config.ts";
 import type { CheckpointStorageOptions } from "../coordinator/checkpoint-coordinator.ts";
@@ -67,9 +68,13 @@ export interface JobManagerOptions {
   /**
    * What a submission that does not say otherwise runs with (weir.yaml's Flink keys, read with
    * `executionSettingsFromConfig`): a submission's `checkpointIntervalMs`, `unalignedCheckpoints`,
-   * `alignedCheckpointTimeoutMs`, restart and failover strategy win over these.
+   * `alignedCheckpointTimeoutMs`, restart and failover strategy and state backend win over these.
+   * Of the state backend only the kind counts: TaskManagers keep LMDB files in their own directory.
    */
-  readonly jobDefaults?: Pick<ExecutionSettings, "checkpointing" | "restartStrategy" | "failoverStrategy">;
+  readonly jobDefaults?: Pick<
+    ExecutionSettings,
+    "checkpointing" | "restartStrategy" | "failoverStrategy" | "stateBackend"
+  >;
 }
 
 export class JobManager {
@@ -253,8 +258,16 @@ export class JobManager {
     // Submission fields win over the job's own configuration (a SQL script's SET), which wins
     // over the cluster's defaults.
     let defaults: ClusterJobSettings;
+    let stateBackend: "heap" | "lmdb" | undefined;
     try {
       defaults = overlaySettings(this.#options.jobDefaults ?? {}, clusterJobSettings(named.configuration));
+      // The kind only: a job's `state.backend.lmdb.localdir` names a path, which a client never does.
+      stateBackend =
+        submission.stateBackend ??
+        (named.configuration === undefined
+          ? undefined
+          : executionSettingsFromConfig(named.configuration).stateBackend?.kind) ??
+        this.#options.jobDefaults?.stateBackend?.kind;
     } catch (error) {
       throw new SubmissionError(error instanceof Error ? error.message : String(error));
     }
@@ -282,6 +295,7 @@ export class JobManager {
         named,
         {
           ...(checkpointing === undefined ? {} : { checkpointing }),
+          ...(stateBackend === undefined ? {} : { stateBackend: { kind: stateBackend } }),
           ...(submission.failoverStrategy === undefined
             ? defaults.failoverStrategy === undefined
               ? {}

@@ -11,6 +11,7 @@
 
 import { isAbsolute } from "node:path";
 import type { RestartStrategy } from "../coordinator/restart-strategy.ts";
+import { parseStateBackendKind, type StateBackendOptions } from "../state/state-backend-factory.ts";
 
 export interface JobSubmission {
   readonly jobFile: string | undefined;
@@ -31,6 +32,12 @@ export interface JobSubmission {
    * copy of their tasks' latest snapshots and restore from it when a task comes back to them.
    */
   readonly localRecovery: boolean;
+  /**
+   * Where keyed state lives (`state.backend.type`): `heap`, or `lmdb` on the TaskManagers' disks
+   * (their own working directories: a client never names a path). Absent: the job's own setting,
+   * then the cluster's default, then heap.
+   */
+  readonly stateBackend: StateBackendOptions["kind"] | undefined;
   readonly fromSavepoint: string | undefined;
   readonly allowNonRestoredState: boolean;
 }
@@ -54,6 +61,7 @@ const FIELDS = new Set([
   "restartAttempts",
   "failoverStrategy",
   "localRecovery",
+  "stateBackend",
   "restartDelayMs",
   "fromSavepoint",
   "allowNonRestoredState",
@@ -130,6 +138,18 @@ export function parseSubmission(body: unknown): JobSubmission {
     throw new SubmissionError(`failoverStrategy must be "region" or "full", got ${JSON.stringify(failover)}`);
   if (record.localRecovery !== undefined && typeof record.localRecovery !== "boolean")
     throw new SubmissionError("localRecovery must be a boolean");
+  let stateBackend: StateBackendOptions["kind"] | undefined;
+  if (record.stateBackend !== undefined) {
+    if (typeof record.stateBackend !== "string")
+      throw new SubmissionError(
+        `stateBackend must be "heap" (alias "hashmap") or "lmdb", got ${JSON.stringify(record.stateBackend)}`,
+      );
+    try {
+      stateBackend = parseStateBackendKind(record.stateBackend, "stateBackend");
+    } catch (error) {
+      throw new SubmissionError((error as Error).message);
+    }
+  }
   const attempts = record.restartAttempts;
   if (attempts !== undefined && (typeof attempts !== "number" || !Number.isInteger(attempts) || attempts < 0))
     throw new SubmissionError(
@@ -154,6 +174,7 @@ export function parseSubmission(body: unknown): JobSubmission {
     alignedCheckpointTimeoutMs: alignedTimeout as number | undefined,
     failoverStrategy: failover as "region" | "full" | undefined,
     localRecovery: record.localRecovery === true,
+    stateBackend,
     restartStrategy:
       attempts === undefined && delay === undefined
         ? undefined

@@ -11,7 +11,7 @@
  */
 
 import { randomUUID } from "node:crypto";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
@@ -52,6 +52,13 @@ export interface TaskManagerOptions {
    * working directory); emptied at start.
    */
   readonly localStateDir?: string;
+  /**
+   * Parent of the working directories of on-disk state backends (LMDB) of this TaskManager's tasks
+   * (default `.weir/state/<taskmanager id>` under the working directory); backend directories
+   * left there by an earlier process are removed at start, nothing else. Scratch
+   * space only: durable state is what the tasks upload to the checkpoint storage.
+   */
+  readonly stateDir?: string;
   /** Where shipped job modules are written (default `.weir/artifacts` under the working directory). */
   readonly artifactsDir?: string;
   readonly log?: Logger;
@@ -104,9 +111,19 @@ export class TaskManager {
     return this.#localState;
   }
 
+  /** Where this TaskManager's tasks keep on-disk keyed state (see `TaskManagerOptions.stateDir`). */
+  get stateDir(): string {
+    return resolve(this.#options.stateDir ?? join(".weir", "state", this.id));
+  }
+
   /** Connects and registers; resolves once the JobManager accepted this TaskManager. */
   start(): Promise<void> {
     void this.localState;
+    // Leftovers of slot threads a previous process of this TaskManager did not close: only the
+    // backends' own directories (`<operator>-<8 hex>`), never anything else a user keeps there.
+    if (existsSync(this.stateDir))
+      for (const entry of readdirSync(this.stateDir))
+        if (/-[0-9a-f]{8}$/.test(entry)) rmSync(join(this.stateDir, entry), { recursive: true, force: true });
     return new Promise((resolve) => {
       this.#registered = resolve;
       this.#connect();
@@ -283,6 +300,10 @@ export class TaskManager {
         ...plan,
         moduleUrl: moduleUrl ?? plan.moduleUrl,
         peerPorts: peerPorts.get(plan.slot)!,
+        // On-disk state lives on this machine, wherever the JobManager would have put it.
+        ...(plan.stateBackend === undefined
+          ? {}
+          : { stateBackend: { ...plan.stateBackend, directory: this.stateDir } }),
       };
       const slot = plan.slot;
       const vertices = localRestore.get(slot);

@@ -73,3 +73,46 @@ test("a checkpoint nobody acknowledges expires and is reported as failed; trigge
   assert.equal(triggers[0]![1].unaligned, true);
   assert.equal(coordinator.abandoned, failures.length);
 });
+
+test("a declined checkpoint is abandoned at once, not at the timeout, and the next one completes", async () => {
+  const failures: CheckpointFailure[] = [];
+  const triggered: number[] = [];
+  const completed: number[] = [];
+  const logs: string[] = [];
+  const stats = { alignmentMs: 0, snapshotMs: 0 };
+  const coordinator = new CheckpointCoordinator(
+    { intervalMs: 5, timeoutMs: 60_000 },
+    {
+      trigger: (id) => triggered.push(id),
+      snapshotEnumerators: () => new Map(),
+      persist: async () => {},
+      completed: (checkpoint) => completed.push(checkpoint.checkpointId),
+      log: (line) => logs.push(line),
+      failed: (failure) => failures.push(failure),
+    },
+  );
+  const started = Date.now();
+  coordinator.start(["0/0", "1/0"]);
+  while (triggered.length < 1) await new Promise((resolve) => setTimeout(resolve, 2));
+  coordinator.ack(1, "0/0", [], stats);
+  coordinator.decline(1, "9/0", "not a task of the attempt");
+  coordinator.decline(1, "1/0", "Counter: its state upload failed: disk full");
+  assert.deepEqual(
+    failures.map((f) => [f.checkpointId, f.reason]),
+    [[1, "declined"]],
+  );
+  assert.match(
+    failures[0]!.message,
+    /checkpoint 1 declined by task 1\/0: Counter: its state upload failed: disk full/,
+  );
+  assert.deepEqual(logs, [failures[0]!.message]);
+  coordinator.decline(1, "1/0", "stale: changes nothing");
+  while (triggered.length < 2) await new Promise((resolve) => setTimeout(resolve, 2));
+  coordinator.ack(2, "0/0", [], stats);
+  coordinator.ack(2, "1/0", [], stats);
+  await coordinator.settled();
+  coordinator.stop();
+  assert.deepEqual(completed, [2]);
+  assert.equal(failures.length, 1);
+  assert.ok(Date.now() - started < 5_000, "no wait for the 60 s timeout");
+});

@@ -73,8 +73,17 @@ export interface CheckpointStats {
   readonly checkpointId: number;
   /** From trigger to durably stored (ms). */
   readonly durationMs: number;
-  /** Bytes written to checkpoint storage (0 when checkpoints stay in memory). */
+  /**
+   * Bytes this checkpoint added to checkpoint storage (Flink's checkpointed data size): what the
+   * coordinator wrote plus the state blobs workers uploaded for it; with incremental state only
+   * the delta. 0 when checkpoints stay in memory.
+   */
   readonly sizeBytes: number;
+  /**
+   * Bytes a restore from this checkpoint reads (Flink's full checkpoint data size): `sizeBytes`
+   * plus the shared blobs earlier checkpoints uploaded that this one still references.
+   */
+  readonly fullSizeBytes: number;
   /** The longest barrier alignment of any task (ms). */
   readonly maxAlignmentMs: number;
   /** Whether any task took its part unaligned. */
@@ -89,14 +98,20 @@ export type TaskCheckpointFigures = {
   readonly task: string;
   /** From the trigger until the task acknowledged (its end-to-end duration, ms). */
   readonly acknowledgedAfterMs?: number;
-  /** Stored bytes of the task's operator state (0 when checkpoints stay in memory). */
+  /** Stored bytes of the task's operator state, shared blobs it references included (full size). */
   readonly stateBytes?: number;
+  /** Of `stateBytes`, what this checkpoint added (the task's object and its new blobs). */
+  readonly checkpointedBytes?: number;
 } & TaskCheckpointStats;
 
 /** Why a checkpoint did not complete. @public */
 export interface CheckpointFailure {
   readonly checkpointId: number;
-  readonly reason: "expired" | "stopped" | "storage";
+  /**
+   * `expired`: not acknowledged in time; `declined`: a task could not take its part (its state
+   * upload failed); `stopped`: checkpointing stopped; `storage`: it could not be stored.
+   */
+  readonly reason: "expired" | "declined" | "stopped" | "storage";
   readonly message: string;
 }
 
@@ -271,6 +286,19 @@ export class CheckpointCoordinator {
       });
   }
 
+  /**
+   * Task `task` declined checkpoint `checkpointId` (see the `checkpoint-declined` message): a
+   * pending checkpoint of that id is abandoned now and the next one scheduled; a stale decline
+   * (the checkpoint already expired or completed) changes nothing.
+   */
+  decline(checkpointId: number, task: string, reason: string): void {
+    const pending = this.#pending;
+    if (pending === undefined || pending.checkpointId !== checkpointId || !this.#expectedTasks.has(task))
+      return;
+    this.#abandon("declined", `checkpoint ${checkpointId} declined by task ${task}: ${reason}`);
+    this.#schedule();
+  }
+
   /** Resolves once no checkpoint is being stored (call before choosing a restore point). */
   async settled(): Promise<void> {
     await this.#persisting;
@@ -307,7 +335,7 @@ export class CheckpointCoordinator {
     this.#callbacks.trigger(checkpointId, barrierOptionsFor(this.#options, triggeredAt));
   }
 
-  #abandon(reason: "expired" | "stopped" = "stopped"): void {
+  #abandon(reason: "expired" | "declined" | "stopped" = "stopped", declined?: string): void {
     const pending = this.#pending;
     if (pending === undefined) return;
     clearTimeout(pending.timeout);
@@ -317,8 +345,10 @@ export class CheckpointCoordinator {
       reason === "expired"
         ? `checkpoint ${pending.checkpointId} expired after ${this.#options.timeoutMs} ms ` +
           `(${pending.acks.size} of ${this.#expectedTasks.size} tasks acknowledged)`
-        : `checkpoint ${pending.checkpointId} abandoned: checkpointing stopped`;
-    if (reason === "expired") this.#callbacks.log(message);
+        : reason === "declined"
+          ? (declined ?? `checkpoint ${pending.checkpointId} declined`)
+          : `checkpoint ${pending.checkpointId} abandoned: checkpointing stopped`;
+    if (reason !== "stopped") this.#callbacks.log(message);
     this.#callbacks.failed?.({ checkpointId: pending.checkpointId, reason, message });
   }
 }

@@ -10,6 +10,7 @@
  */
 
 import type { JobExecutionResult } from "@weir/api";
+import type { BlobStore } from "../checkpoint/storage/blob-store.ts";
 import type { JobGraph } from "../graph/job-graph.ts";
 import type { CheckpointFailure, CheckpointStats, CompletedCheckpoint } from "./checkpoint-coordinator.ts";
 import type { JobExecutionError } from "./job-errors.ts";
@@ -49,6 +50,17 @@ export interface JobRun {
   readonly attempt: number;
   /** Restarts so far, full and region ones (Flink's numRestarts). */
   readonly restarts: number;
+  /**
+   * The run's checkpoint storage, where workers wrote the shared blobs (`shared/`) its checkpoints
+   * reference; undefined when checkpoints stay in memory.
+   */
+  readonly checkpointBlobs: BlobStore | undefined;
+  /**
+   * Keeps checkpoint `checkpointId` and the shared blobs it references from retention until the
+   * returned function is called (a savepoint copies them meanwhile). Call it synchronously in
+   * `checkpointCompleted`: the next retention may run as soon as that returns.
+   */
+  pinCheckpoint(checkpointId: number): () => void;
   result(): Promise<JobExecutionResult>;
   cancel(): void;
 }

@@ -28,8 +28,10 @@ import {
   checkpointToObjects,
   taskObjectName,
 } from "../checkpoint/checkpoint-persistence.ts";
+import { type CheckpointSize, checkpointSize } from "../checkpoint/checkpoint-size.ts";
 import { openRunCheckpointStore, type RunCheckpointStore } from "../checkpoint/checkpoint-storage.ts";
 import { checkNonRestoredState, restoreForSlot } from "../checkpoint/restore-assignment.ts";
+import type { BlobStore } from "../checkpoint/storage/blob-store.ts";
 import { CheckpointStore } from "../checkpoint/storage/checkpoint-store.ts";
 import { LocalDirectoryBlobStore } from "../checkpoint/storage/local-directory-blob-store.ts";
 import { MAX_SUBTASKS } from "../exchange/channel-id.ts";
@@ -190,10 +192,10 @@ class LocalJobRun implements JobRun {
   readonly #failureTimes: number[] = [];
   readonly #checkpoints: CheckpointCoordinator | undefined;
   readonly #storage: RunCheckpointStore | undefined;
-  /** Stored bytes of each task's operator state per checkpoint, until its completion report. */
-  readonly #taskStateSizes = new Map<number, Map<string, number>>();
-  /** Bytes stored per checkpoint, between its write and its completion report. */
-  readonly #checkpointSizes = new Map<number, number>();
+  /** Checkpoints retention keeps while a savepoint copies them: id -> pin count. */
+  readonly #pins = new Map<number, number>();
+  /** Sizes of each checkpoint (whole and per task), between its write and its completion report. */
+  readonly #checkpointSizes = new Map<number, CheckpointSize>();
   readonly #log: (message: string) => void;
   readonly #done: Promise<JobExecutionResult>;
   #resolve!: (result: JobExecutionResult) => void;
@@ -266,22 +268,20 @@ class LocalJobRun implements JobRun {
               const written = checkpointToObjects(checkpoint);
               let size = written.manifest?.byteLength ?? 0;
               for (const bytes of written.objects.values()) size += bytes.byteLength;
-              this.#checkpointSizes.set(checkpoint.checkpointId, size);
-              this.#taskStateSizes.set(
+              this.#checkpointSizes.set(
                 checkpoint.checkpointId,
-                new Map(
-                  [...checkpoint.tasks.keys()].map((task) => [
-                    task,
-                    written.objects.get(taskObjectName(task))?.byteLength ?? 0,
-                  ]),
+                checkpointSize(
+                  checkpoint,
+                  size,
+                  (task) => written.objects.get(taskObjectName(task))?.byteLength ?? 0,
                 ),
               );
               await storage.store.write(checkpoint.checkpointId, written);
-              await storage.store.retain(retained);
+              await storage.store.retain(retained, new Set(this.#pins.keys()));
             },
             log: (message) => this.#log(message),
             failed: (failure) => {
-              this.#taskStateSizes.delete(failure.checkpointId);
+              this.#checkpointSizes.delete(failure.checkpointId);
               this.#options.onCheckpointFailed?.(failure);
               this.#observer.checkpointFailed?.(failure);
             },
@@ -329,26 +329,42 @@ class LocalJobRun implements JobRun {
     return this.#restarts;
   }
 
+  get checkpointBlobs(): BlobStore | undefined {
+    return this.#storage?.store.blobs;
+  }
+
+  pinCheckpoint(checkpointId: number): () => void {
+    this.#pins.set(checkpointId, (this.#pins.get(checkpointId) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const count = (this.#pins.get(checkpointId) ?? 1) - 1;
+      if (count > 0) this.#pins.set(checkpointId, count);
+      else this.#pins.delete(checkpointId);
+    };
+  }
+
   #setState(state: JobState): void {
     this.#state = state;
     this.#observer.stateChanged?.(state, this.#attempt);
   }
 
   #reportCheckpoint(checkpoint: CompletedCheckpoint): CheckpointStats {
-    const stateSizes = this.#taskStateSizes.get(checkpoint.checkpointId);
-    this.#taskStateSizes.delete(checkpoint.checkpointId);
+    const size = this.#checkpointSizes.get(checkpoint.checkpointId);
+    this.#checkpointSizes.delete(checkpoint.checkpointId);
     const tasks = [...checkpoint.taskStats].map(([task, stats]) => ({
       task,
       acknowledgedAfterMs: checkpoint.acknowledgedAfterMs?.get(task) ?? 0,
-      stateBytes: stateSizes?.get(task) ?? 0,
+      stateBytes: size?.tasks.get(task)?.fullBytes ?? 0,
+      checkpointedBytes: size?.tasks.get(task)?.checkpointedBytes ?? 0,
       ...stats,
     }));
-    const sizeBytes = this.#checkpointSizes.get(checkpoint.checkpointId) ?? 0;
-    this.#checkpointSizes.delete(checkpoint.checkpointId);
     const stats: CheckpointStats = {
       checkpointId: checkpoint.checkpointId,
       durationMs: Date.now() - checkpoint.triggeredAt,
-      sizeBytes,
+      sizeBytes: size?.checkpointedBytes ?? 0,
+      fullSizeBytes: size?.fullBytes ?? 0,
       maxAlignmentMs: Math.max(0, ...tasks.map((t) => t.alignmentMs)),
       unaligned: tasks.some((t) => t.unaligned === true),
       inFlightBytes: tasks.reduce((sum, t) => sum + (t.inFlightBytes ?? 0), 0),
@@ -356,7 +372,8 @@ class LocalJobRun implements JobRun {
     };
     this.#options.onCheckpoint?.(stats);
     this.#log(
-      `checkpoint ${stats.checkpointId} completed in ${stats.durationMs} ms (${stats.sizeBytes} bytes, ` +
+      `checkpoint ${stats.checkpointId} completed in ${stats.durationMs} ms (${stats.sizeBytes} bytes` +
+        (stats.fullSizeBytes > stats.sizeBytes ? ` added, ${stats.fullSizeBytes} in full, ` : ", ") +
         `longest alignment ${stats.maxAlignmentMs.toFixed(1)} ms` +
         (stats.unaligned ? `, unaligned, ${stats.inFlightBytes} bytes in flight)` : ")"),
     );
@@ -521,6 +538,13 @@ class LocalJobRun implements JobRun {
         );
         return;
       }
+      case "checkpoint-declined":
+        this.#checkpoints?.decline(
+          message.checkpointId,
+          taskKey(message.vertex, message.subtask),
+          message.reason,
+        );
+        return;
       case "task-finished":
         this.#checkpoints?.taskFinished();
         this.#finished.add(taskKey(message.vertex, message.subtask));

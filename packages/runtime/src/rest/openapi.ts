@@ -72,6 +72,12 @@ export const OPENAPI_DOCUMENT = {
             description:
               "Task-local recovery: TaskManagers keep local copies of their tasks' state (default false)",
           },
+          stateBackend: {
+            type: "string",
+            enum: ["heap", "hashmap", "lmdb"],
+            description:
+              "Where keyed state lives: heap (default) or lmdb, on the TaskManagers' disks with incremental checkpoints",
+          },
           failoverStrategy: {
             type: "string",
             enum: ["region", "full"],

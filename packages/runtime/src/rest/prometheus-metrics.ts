@@ -86,7 +86,7 @@ export function renderMetrics(jobManager: RestBackend): string {
     out.add(
       "weir_job_checkpoints_failed_total",
       "counter",
-      "Triggered checkpoints that did not complete (expired or abandoned).",
+      "Triggered checkpoints that did not complete (expired, declined or abandoned).",
       job.failedCheckpoints,
       jobLabels,
     );
@@ -109,8 +109,15 @@ export function renderMetrics(jobManager: RestBackend): string {
       out.add(
         "weir_job_last_checkpoint_size_bytes",
         "gauge",
-        "Stored size of the latest completed checkpoint.",
+        "Bytes the latest completed checkpoint added to storage (with incremental state, the delta).",
         last.sizeBytes,
+        jobLabels,
+      );
+      out.add(
+        "weir_job_last_checkpoint_full_size_bytes",
+        "gauge",
+        "Bytes a restore from the latest completed checkpoint reads (shared state blobs included).",
+        last.fullSizeBytes,
         jobLabels,
       );
       out.add(

@@ -259,7 +259,20 @@ export class RestServer {
             failed: job.failedCheckpoints,
             restarts: job.attempt,
           },
-          latest: { completed: job.checkpoints[job.checkpoints.length - 1] ?? null },
+          latest: {
+            completed: job.checkpoints[job.checkpoints.length - 1] ?? null,
+            // As Flink's `latest.failed`, with the reason (expired, declined, stopped, storage).
+            failed:
+              job.lastFailedCheckpoint === undefined
+                ? null
+                : {
+                    id: job.lastFailedCheckpoint.checkpointId,
+                    status: "FAILED",
+                    reason: job.lastFailedCheckpoint.reason,
+                    failure_timestamp: job.lastFailedCheckpoint.failedAt,
+                    failure_message: job.lastFailedCheckpoint.message,
+                  },
+          },
           history: [...job.checkpoints].reverse(),
         });
       }),

@@ -113,6 +113,18 @@ export type ToCoordinator =
       /** In-flight data of an unaligned checkpoint (absent for aligned ones). */
       readonly channelState?: TaskChannelState;
     }
+  /**
+   * The task cannot complete its part of `checkpointId` (its state upload failed): the coordinator
+   * abandons the checkpoint at once instead of waiting for the timeout (Flink's decline message).
+   * The task and the job go on; the next checkpoint is triggered as usual.
+   */
+  | {
+      readonly type: "checkpoint-declined";
+      readonly checkpointId: number;
+      readonly vertex: number;
+      readonly subtask: number;
+      readonly reason: string;
+    }
   | { readonly type: "task-finished"; readonly vertex: number; readonly subtask: number }
   | {
       readonly type: "task-failed";

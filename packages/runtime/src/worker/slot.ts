@@ -205,7 +205,7 @@ export class Slot {
           this.#send({ type: "task-finished", vertex: task.vertex, subtask: task.subtask }),
         onCheckpoint: (task, checkpointId, snapshots, stats, channelState) =>
           // On-disk state uploads while the task runs on; the ack waits for it. A failed upload
-          // leaves the checkpoint unacknowledged (it expires), the job goes on.
+          // declines the checkpoint (the coordinator abandons it at once), the job goes on.
           void Promise.all(snapshots.map(completeSnapshot)).then(
             (complete) =>
               this.#send({
@@ -218,9 +218,13 @@ export class Slot {
                 ...(channelState === undefined ? {} : { channelState }),
               }),
             (error: unknown) =>
-              console.warn(
-                `${task.name}: checkpoint ${checkpointId} declined, its state upload failed: ${error instanceof Error ? error.message : String(error)}`,
-              ),
+              this.#send({
+                type: "checkpoint-declined",
+                checkpointId,
+                vertex: task.vertex,
+                subtask: task.subtask,
+                reason: `${task.name}: its state upload failed: ${error instanceof Error ? error.message : String(error)}`,
+              }),
           ),
         onSnapshotTaken: (task, checkpointId) =>
           this.#send({ type: "checkpoint-cut", checkpointId, vertex: task.vertex, subtask: task.subtask }),

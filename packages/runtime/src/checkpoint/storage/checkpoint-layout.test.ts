@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { checkCheckpointId, dataKey, metadataKey, parseCheckpointListing } from "./checkpoint-layout.ts";
+import {
+  checkCheckpointId,
+  dataKey,
+  metadataKey,
+  parseCheckpointListing,
+  sharedBlobCheckpointId,
+  sharedBlobKey,
+} from "./checkpoint-layout.ts";
 
 test("a listing recovers exactly the checkpoints written, complete or not, ignoring foreign keys", () => {
   fc.assert(
@@ -38,4 +45,15 @@ test("keys follow the Flink-like layout", () => {
   // A data object named like the metadata cannot be mistaken for it.
   assert.deepEqual(parseCheckpointListing([dataKey(1, "_metadata")]), [{ checkpointId: 1, complete: false }]);
   for (const bad of [-1, 1.5, Number.NaN, 2 ** 53]) assert.throws(() => checkCheckpointId(bad), RangeError);
+});
+
+test("a shared blob's key gives back the checkpoint it was uploaded for; other keys give nothing", () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 1e12 }), fc.nat(), (id, n) => {
+      assert.equal(sharedBlobCheckpointId(sharedBlobKey("shared/counter-0-1a2b3c4d", id, n)), id);
+    }),
+  );
+  assert.equal(sharedBlobCheckpointId("shared/op/manual"), undefined);
+  assert.equal(sharedBlobCheckpointId("shared/op/07-1"), undefined, "canonical decimal only");
+  assert.equal(sharedBlobCheckpointId("chk-3/data/3-0"), undefined, "not under shared/");
 });

@@ -36,6 +36,22 @@ export function sharedRefsKey(checkpointId: number): string {
 /** Where workers write blobs that several checkpoints may share (incremental state). */
 export const SHARED_PREFIX = "shared/";
 
+/**
+ * The key of the `n`th blob a worker uploads for checkpoint `checkpointId` under its own prefix
+ * (`shared/<owner>`): `shared/<owner>/<checkpointId>-<n>`. Retention reads the id back to remove
+ * blobs of checkpoints that never completed (see {@link sharedBlobCheckpointId}).
+ */
+export function sharedBlobKey(ownerPrefix: string, checkpointId: number, n: number): string {
+  return `${ownerPrefix}/${checkpointId}-${n}`;
+}
+
+/** The checkpoint a shared blob was uploaded for, or undefined for a key not named by {@link sharedBlobKey}. */
+export function sharedBlobCheckpointId(key: string): number | undefined {
+  if (!key.startsWith(SHARED_PREFIX)) return undefined;
+  const match = /\/(0|[1-9][0-9]{0,14})-[0-9]+$/.exec(key);
+  return match === null ? undefined : Number(match[1]);
+}
+
 export function dataKey(checkpointId: number, name: string): string {
   return `${checkpointPrefix(checkpointId)}${DATA_DIRECTORY}/${name}`;
 }

@@ -25,6 +25,7 @@ import {
   metadataKey,
   parseCheckpointListing,
   SHARED_PREFIX,
+  sharedBlobCheckpointId,
   sharedRefsKey,
 } from "./checkpoint-layout.ts";
 import {
@@ -166,25 +167,41 @@ export class CheckpointStore {
 
   /**
    * Deletes all but the newest `retain` complete checkpoints, and incomplete leftovers older than
-   * the newest complete one. Returns the deleted ids. Keep `retain` at 2 or more if a damaged newest
-   * checkpoint should still have a fallback: retention counts complete checkpoints without reading
-   * them.
+   * the newest complete one, then the shared blobs nothing retained references: those of deleted
+   * checkpoints, and those uploaded for checkpoints that never completed (expired, declined), up to
+   * the newest complete one — a newer id may be a checkpoint still being taken. Returns the deleted
+   * checkpoint ids. Keep `retain` at 2 or more if a damaged newest checkpoint should still have a
+   * fallback: retention counts complete checkpoints without reading them. `pinned` checkpoints
+   * (being copied into a savepoint) stay, with their shared blobs, until a retention after they
+   * were unpinned.
+   *
+   * Why a sweep is safe: checkpoints are taken one at a time and retention runs as one completes,
+   * and a worker's later checkpoint only references blobs of completed checkpoints (its base), so
+   * an unreferenced blob of an id at or below the newest complete one is never needed again. A
+   * straggling upload of an abandoned checkpoint that lands after the sweep goes with the next one.
    */
-  async retain(retain: number): Promise<number[]> {
+  async retain(retain: number, pinned: ReadonlySet<number> = new Set()): Promise<number[]> {
     const listing = parseCheckpointListing(await this.blobs.list());
-    const doomed = planRetention(listing, retain);
-    if (doomed.length === 0) return doomed;
-    // Reference counting of shared blobs: the references of what goes minus those of what stays.
+    const doomed = planRetention(listing, retain).filter((checkpointId) => !pinned.has(checkpointId));
     const doomedSet = new Set(doomed);
     const kept = listing
       .filter((e) => e.complete && !doomedSet.has(e.checkpointId))
       .map((e) => e.checkpointId);
+    const newestComplete = kept.length === 0 ? undefined : Math.max(...kept);
+    const shared = await this.blobs.list(SHARED_PREFIX);
+    if (doomed.length === 0 && shared.length === 0) return doomed;
+    // Reference counting of shared blobs: every key a checkpoint that stays lists is kept.
     const stillReferenced = new Set<string>();
     for (const checkpointId of kept)
       for (const key of await this.#sharedRefs(checkpointId, true)) stillReferenced.add(key);
     const released = new Set<string>();
     for (const checkpointId of doomed)
       for (const key of await this.#sharedRefs(checkpointId, false)) released.add(key);
+    for (const key of shared) {
+      const uploadedFor = sharedBlobCheckpointId(key);
+      if (uploadedFor !== undefined && newestComplete !== undefined && uploadedFor <= newestComplete)
+        released.add(key);
+    }
     for (const checkpointId of doomed) {
       await this.blobs.delete(metadataKey(checkpointId));
       await this.blobs.deletePrefix(checkpointPrefix(checkpointId));

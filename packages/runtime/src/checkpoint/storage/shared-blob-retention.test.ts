@@ -56,3 +56,47 @@ test("shared blob keys must lie under shared/", async () => {
     );
   });
 });
+
+test("a pinned checkpoint (a savepoint copying it) keeps itself and its shared blobs until unpinned", async () => {
+  await withStore(async (blobs, store) => {
+    await writeWithShared(store, 1, ["shared/op/1-0"]);
+    await writeWithShared(store, 2, ["shared/op/2-0"]);
+    assert.deepEqual(await store.retain(1, new Set([1])), []);
+    assert.deepEqual(await store.listCompleted(), [1, 2]);
+    assert.deepEqual(await blobs.list("shared/"), ["shared/op/1-0", "shared/op/2-0"]);
+    assert.deepEqual(await store.retain(1), [1], "the next retention after unpinning removes it");
+    assert.deepEqual(await blobs.list("shared/"), ["shared/op/2-0"]);
+  });
+});
+
+test("blobs of checkpoints that never completed go once a later one completes; newer ones stay", async () => {
+  await withStore(async (blobs, store) => {
+    await writeWithShared(store, 1, ["shared/op-0/1-0"]);
+    // Checkpoint 2 expired or was declined after op-1 uploaded its part; 4 is still being taken.
+    await blobs.put("shared/op-1/2-0", text("orphan"));
+    await blobs.put("shared/op-1/2-1", text("orphan"));
+    await blobs.put("shared/op-0/4-0", text("pending"));
+    // A key not named as workers name blobs is not guessed about.
+    await blobs.put("shared/op-0/manual", text("unknown"));
+    await writeWithShared(store, 3, ["shared/op-0/1-0", "shared/op-0/3-0"]);
+    assert.deepEqual(await store.retain(1), [1]);
+    assert.deepEqual(await blobs.list("shared/"), [
+      "shared/op-0/1-0",
+      "shared/op-0/3-0",
+      "shared/op-0/4-0",
+      "shared/op-0/manual",
+    ]);
+  });
+});
+
+test("the sweep runs even when no checkpoint is deleted, and keeps every blob a pinned one lists", async () => {
+  await withStore(async (blobs, store) => {
+    await writeWithShared(store, 1, ["shared/op/1-0"]);
+    await blobs.put("shared/op/2-0", text("declined"));
+    await writeWithShared(store, 3, ["shared/op/3-0"]);
+    assert.deepEqual(await store.retain(2), []);
+    assert.deepEqual(await blobs.list("shared/"), ["shared/op/1-0", "shared/op/3-0"]);
+    assert.deepEqual(await store.retain(1, new Set([1])), []);
+    assert.deepEqual(await blobs.list("shared/"), ["shared/op/1-0", "shared/op/3-0"]);
+  });
+});

@@ -40,6 +40,7 @@ import type { KeyValue, StateDeclaration } from "@weir/api";
 import { type Database, open, type RootDatabase } from "lmdb";
 import type { BlobStore } from "../../checkpoint/storage/blob-store.ts";
 import { encodeCheckpointFile, storedChecksum } from "../../checkpoint/storage/checkpoint-format.ts";
+import { sharedBlobKey } from "../../checkpoint/storage/checkpoint-layout.ts";
 import { keyGroupForKey } from "../../keys/key-hash.ts";
 import type { KeyedStateHandle, StateBlobRef, StateStep } from "../keyed-state-handle.ts";
 import type {
@@ -305,7 +306,7 @@ export class LmdbStateBackend extends StateBackendBase {
     let builder = new StateBlobBuilder(this.#stateNames);
     const upload = async () => {
       const file = encodeCheckpointFile(builder.finish());
-      const key = `${prefix}/${checkpointId}-${this.#blobCounter++}`;
+      const key = sharedBlobKey(prefix, checkpointId, this.#blobCounter++);
       await blobs.put(key, file);
       refs.push({ key, bytes: file.byteLength, sha256: storedChecksum(file), entries: builder.entries });
       builder = new StateBlobBuilder(this.#stateNames);
