@@ -184,6 +184,8 @@ export function randomGenerator(type: LogicalType, options: FieldOptions): Field
     case "TIMESTAMP_LTZ": {
       const maxPast = readDuration(options, "max-past");
       const precision = type.precision;
+      // As Flink: a random past instant in whole milliseconds; TIMESTAMP(p > 6) holds it as epoch nanos.
+      if (precision > 6) return (_i, r) => BigInt(Date.now() - Math.floor(r.next() * maxPast)) * 1_000_000n;
       return (_i, r) => truncateToPrecision(Date.now() - Math.floor(r.next() * maxPast), precision);
     }
     case "INTERVAL_YEAR_MONTH":

@@ -60,3 +60,21 @@ test("instants, times, bytes and nested values print as their Java types do", ()
     "+U[2020-01-01T00:00:00Z, 08:05:09, [1, -1], [1, null], +I[7]]",
   );
 });
+
+test("TIMESTAMP(9) prints as LocalDateTime does: the fraction in groups of three digits", () => {
+  const type = T.row([
+    { name: "a", type: T.timestamp(9) },
+    { name: "b", type: T.timestamp(9) },
+    { name: "c", type: T.timestamp(9) },
+    { name: "d", type: T.timestampLtz(9) },
+  ]);
+  const base = BigInt(Date.UTC(2020, 3, 15, 8, 5)) * 1_000_000n;
+  assert.equal(
+    printRowText(
+      { kind: RowKind.INSERT, fields: [base + 1n, base + 120_456_000n, base, base - 1n] },
+      type,
+      "UTC",
+    ),
+    "+I[2020-04-15T08:05:00.000000001, 2020-04-15T08:05:00.120456, 2020-04-15T08:05, 2020-04-15T08:04:59.999999999Z]",
+  );
+});

@@ -10,6 +10,7 @@
 import { formatValue } from "../data/format-value.ts";
 import { ROW_KIND_SHORT, type RowData } from "../data/row.ts";
 import { formatDateText } from "../data/temporal-text.ts";
+import { floorDivBig } from "../data/timestamp-nanos.ts";
 import type { SqlValue } from "../data/values.ts";
 import type { LogicalType, RowType } from "../types/logical-type.ts";
 
@@ -36,6 +37,15 @@ function dateTimeText(epochMillis: number, alwaysSeconds: boolean): string {
   return `${formatDateText(days)}T${localTimeText(epochMillis - days * MS_PER_DAY, alwaysSeconds)}`;
 }
 
+/** `LocalDateTime.toString` of epoch nanos: the fraction in groups of three digits, as Java prints it. */
+function nanoDateTimeText(epochNanos: bigint, alwaysSeconds: boolean): string {
+  const nanosOfMilli = Number(epochNanos - floorDivBig(epochNanos, 1_000_000n) * 1_000_000n);
+  const text = dateTimeText(Number(floorDivBig(epochNanos, 1_000_000n)), alwaysSeconds || nanosOfMilli > 0);
+  if (nanosOfMilli === 0) return text;
+  const fraction = `${text.includes(".") ? "" : ".000"}${String(nanosOfMilli).padStart(6, "0")}`;
+  return `${text}${nanosOfMilli % 1000 === 0 ? fraction.slice(0, -3) : fraction}`;
+}
+
 function javaText(value: SqlValue, type: LogicalType, timeZone: string): string {
   if (value === null) return "null";
   switch (type.kind) {
@@ -44,8 +54,10 @@ function javaText(value: SqlValue, type: LogicalType, timeZone: string): string 
     case "TIME":
       return localTimeText(value as number, false);
     case "TIMESTAMP":
+      if (type.precision > 6) return nanoDateTimeText(value as bigint, false);
       return dateTimeText(value as number, false);
     case "TIMESTAMP_LTZ":
+      if (type.precision > 6) return `${nanoDateTimeText(value as bigint, true)}Z`;
       return `${dateTimeText(value as number, true)}Z`;
     case "BINARY":
     case "VARBINARY":

@@ -10,7 +10,9 @@
  * - strings that are not a value of the target type throw {@link SqlRuntimeError} (TRY_CAST turns
  *   that into NULL); `CAST(' 12 ' AS INT)` = 12 (blanks trimmed), `CAST('1.9' AS INT)` = 1;
  * - CAST to VARCHAR(n) truncates and to CHAR(n) pads with blanks; BINARY(n) pads with zero bytes;
- * - TIMESTAMP ↔ TIMESTAMP_LTZ goes through the session time zone of `context`.
+ * - TIMESTAMP ↔ TIMESTAMP_LTZ goes through the session time zone of `context`; a TIMESTAMP(p > 6)
+ *   (epoch nanos) casts to STRING and to TIMESTAMP(p > 6) exactly, to anything else through
+ *   TIMESTAMP(6) (truncation, as Flink).
  * Worked example: `castValue("12.345", STRING, DECIMAL(4, 2), ctx)` is `1235n` (12.35).
  * @module
  */
@@ -38,6 +40,15 @@ import {
   truncateTimeToPrecision,
   truncateToPrecision,
 } from "./temporal-text.ts";
+import {
+  isNanoTimestamp,
+  millisFromNanos,
+  nanosFromMillis,
+  nanosInstantToWallClock,
+  nanosWallClockToInstant,
+  parseTimestampNanosText,
+  truncateNanos,
+} from "./timestamp-nanos.ts";
 import type { SqlValue } from "./values.ts";
 
 const utf8Encoder = new TextEncoder();
@@ -50,6 +61,23 @@ export function castValue(
   context: FunctionContext,
 ): SqlValue {
   if (value === null) return null;
+  // TIMESTAMP(p > 6) is epoch nanos (values.ts): into it exactly; out of it through TIMESTAMP(6).
+  if (isNanoTimestamp(to)) return toNanoTimestamp(value, from, to, context);
+  if (isNanoTimestamp(from)) {
+    if (to.kind === "CHAR" || to.kind === "VARCHAR") {
+      return fitString(formatValue(value, from, context.timeZone), to.kind, to.length);
+    }
+    // Whole millis (exact for every year) unless the target keeps a fraction of the millisecond.
+    const fraction =
+      to.kind === "TIMESTAMP" || to.kind === "TIMESTAMP_LTZ" || to.kind === "DOUBLE" || to.kind === "FLOAT";
+    const precision = fraction ? 6 : 3;
+    return castValue(
+      millisFromNanos(value as bigint, precision),
+      { ...from, precision } as LogicalType,
+      to,
+      context,
+    );
+  }
   switch (to.kind) {
     case "BOOLEAN":
       return toBoolean(value, from);
@@ -453,6 +481,33 @@ function toTimestamp(value: SqlValue, from: LogicalType, timeZone: string): numb
         timeAttribute: null,
       });
   }
+}
+
+/** Any castable value → TIMESTAMP(p) / TIMESTAMP_LTZ(p) with p > 6: epoch nanos truncated to p. */
+function toNanoTimestamp(
+  value: SqlValue,
+  from: LogicalType,
+  to: LogicalType,
+  context: FunctionContext,
+): bigint {
+  const zone = context.timeZone;
+  const ltz = to.kind === "TIMESTAMP_LTZ";
+  let nanos: bigint;
+  if (isNanoTimestamp(from)) {
+    nanos = value as bigint;
+    if (from.kind !== to.kind) {
+      nanos = ltz ? nanosWallClockToInstant(nanos, zone) : nanosInstantToWallClock(nanos, zone);
+    }
+  } else if (from.kind === "CHAR" || from.kind === "VARCHAR") {
+    const wall = parseTimestampNanosText(value as string);
+    if (wall === undefined) throw invalid(value as string, "TIMESTAMP", "not a timestamp");
+    nanos = ltz ? nanosWallClockToInstant(wall, zone) : wall;
+  } else {
+    nanos = nanosFromMillis(
+      castValue(value, from, { ...to, precision: 6 } as LogicalType, context) as number,
+    );
+  }
+  return truncateNanos(nanos, (to as { precision: number }).precision);
 }
 
 function toTimestampLtz(value: SqlValue, from: LogicalType, timeZone: string): number {

@@ -94,6 +94,10 @@ export function comparatorFor(type: LogicalType): ValueComparator {
     case "BIGINT":
     case "DECIMAL":
       return compareBigints;
+    case "TIMESTAMP":
+    case "TIMESTAMP_LTZ":
+      // Epoch nanos as a bigint past microseconds (values.ts).
+      return type.precision > 6 ? compareBigints : compareNumbers;
     case "CHAR":
     case "VARCHAR":
       return compareStrings;

@@ -14,6 +14,7 @@ import { formatDecimal } from "./decimal.ts";
 import { formatJavaDouble, formatJavaFloat } from "./format-number.ts";
 import { instantToWallClock } from "./temporal.ts";
 import { formatDateText, formatTimestampText, formatTimeText } from "./temporal-text.ts";
+import { formatTimestampNanosText, nanosInstantToWallClock } from "./timestamp-nanos.ts";
 import type { SqlValue } from "./values.ts";
 
 export function formatValue(value: SqlValue, type: LogicalType, timeZone: string): string {
@@ -43,8 +44,12 @@ export function formatValue(value: SqlValue, type: LogicalType, timeZone: string
     case "TIME":
       return formatTimeText(value as number, type.precision);
     case "TIMESTAMP":
+      if (type.precision > 6) return formatTimestampNanosText(value as bigint, type.precision);
       return formatTimestampText(value as number, type.precision);
     case "TIMESTAMP_LTZ":
+      if (type.precision > 6) {
+        return formatTimestampNanosText(nanosInstantToWallClock(value as bigint, timeZone), type.precision);
+      }
       return formatTimestampText(instantToWallClock(value as number, timeZone), type.precision);
     case "INTERVAL_YEAR_MONTH":
       return formatYearMonthInterval(value as number);

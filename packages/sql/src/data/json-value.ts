@@ -20,6 +20,12 @@ import { formatDecimal } from "./decimal.ts";
 import { formatJavaDouble, formatJavaFloat } from "./format-number.ts";
 import { formatValue, hexOf } from "./format-value.ts";
 import { SqlRuntimeError } from "./sql-runtime-error.ts";
+import {
+  NANOS_PER_MILLI,
+  NANOS_PER_SECOND,
+  parseTimestampNanosText,
+  truncateNanos,
+} from "./timestamp-nanos.ts";
 import type { SqlValue } from "./values.ts";
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -90,6 +96,26 @@ function mismatch(json: unknown, type: LogicalType): SqlRuntimeError {
   );
 }
 
+/** `2020-01-01T00:00:00.123456789+02:00` → TIMESTAMP(p > 6) / TIMESTAMP_LTZ(p > 6), all nine digits kept. */
+function zonedNanos(
+  json: string,
+  zone: RegExpExecArray,
+  type: LogicalType,
+  context: { timeZone: string },
+): SqlValue {
+  const text = json.trim();
+  const wall = parseTimestampNanosText(text.slice(0, zone.index));
+  const offset = /^([+-])(\d{2}):?(\d{2})$/.exec(zone[1]!);
+  if (wall === undefined || (zone[1] !== "Z" && offset === null)) throw mismatch(json, type);
+  const minutes =
+    offset === null ? 0 : (offset[1] === "-" ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3]));
+  const instant = wall - BigInt(minutes) * 60n * NANOS_PER_SECOND;
+  const ltz = { ...type, kind: "TIMESTAMP_LTZ" } as LogicalType;
+  return type.kind === "TIMESTAMP_LTZ"
+    ? truncateNanos(instant, type.precision)
+    : castValue(instant, ltz, type, context);
+}
+
 /** The SQL value of a JSON value for `type`; throws {@link SqlRuntimeError} naming both when it does not fit. */
 export function fromJsonValue(json: unknown, type: LogicalType, timeZone: string): SqlValue {
   if (json === null || json === undefined) return null;
@@ -138,10 +164,15 @@ export function fromJsonValue(json: unknown, type: LogicalType, timeZone: string
       throw mismatch(json, type);
     case "TIMESTAMP":
     case "TIMESTAMP_LTZ":
-      if (typeof json === "number" && Number.isInteger(json)) return json;
+      if (typeof json === "number" && Number.isInteger(json)) {
+        // Epoch millis; TIMESTAMP(p > 6) holds epoch nanos (values.ts).
+        return type.precision > 6 ? BigInt(json) * NANOS_PER_MILLI : json;
+      }
       if (typeof json === "string") {
         const text = json.trim();
         const zoned = /(Z|[+-]\d{2}:?\d{2})$/.exec(text);
+        if (zoned !== null && /T|\s/.test(text) && type.precision > 6)
+          return zonedNanos(json, zoned, type, context);
         if (zoned !== null && /T|\s/.test(text)) {
           const instant = Date.parse(text);
           if (Number.isNaN(instant)) throw mismatch(json, type);

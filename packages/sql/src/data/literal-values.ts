@@ -15,6 +15,7 @@ import { LogicalTypeError } from "../types/logical-type-error.ts";
 import { LogicalTypes, MAX_DECIMAL_PRECISION } from "../types/type-factory.ts";
 import { MILLIS_PER_DAY, MILLIS_PER_HOUR, MILLIS_PER_MINUTE } from "./temporal.ts";
 import { parseDateText, parseTimestampText, parseTimeText } from "./temporal-text.ts";
+import { parseTimestampNanosText } from "./timestamp-nanos.ts";
 import type { SqlValue } from "./values.ts";
 
 export interface TypedValue {
@@ -78,8 +79,9 @@ export function parseTimeLiteral(text: string): number {
   return millis;
 }
 
-export function parseTimestampLiteral(text: string): number {
-  const millis = parseTimestampText(text);
+/** The literal's value for its TIMESTAMP(p) type, p = its fraction digits: epoch nanos when p > 6 (values.ts). */
+export function parseTimestampLiteral(text: string): number | bigint {
+  const millis = literalFractionDigits(text) > 6 ? parseTimestampNanosText(text) : parseTimestampText(text);
   if (millis === undefined) {
     throw new LogicalTypeError(
       `'${text}' is not a valid TIMESTAMP literal (expected 'YYYY-MM-DD HH:mm:ss[.fff]')`,

@@ -3,7 +3,8 @@
  * read and print.
  *
  * Invariants: printing follows Flink — `2020-04-15`, `08:05:00`, `2020-04-15 08:05:00.000` with
- * exactly `precision` fraction digits (digits past the microsecond print as 0, see values.ts);
+ * exactly `precision` fraction digits (a number has none past the microsecond, so they print as 0;
+ * TIMESTAMP(p > 6) values are bigint nanos with their own text in timestamp-nanos.ts);
  * parsing accepts what Flink's `DateTimeUtils` accepts (single-digit month/day/hour, `T` between
  * date and time, 0–9 fraction digits, optional seconds) and returns undefined for anything else,
  * so the caller chooses between an error and NULL. A parsed timestamp keeps its microseconds; a
@@ -44,14 +45,20 @@ export function parseTimeText(text: string): number | undefined {
 
 /** `HH:mm[:ss[.fffffffff]]` → microseconds of the day (fraction truncated to micros). */
 function parseClockMicros(text: string): number | undefined {
+  const nanos = parseClockNanos(text);
+  return nanos === undefined ? undefined : Math.floor(nanos / 1000);
+}
+
+/** `HH:mm[:ss[.fffffffff]]` → nanoseconds of the day (below 2^53, so exact as a number). */
+export function parseClockNanos(text: string): number | undefined {
   const match = TIME_TEXT.exec(text.trim());
   if (match === null) return undefined;
   const hour = Number(match[1]);
   const minute = Number(match[2]);
   const second = Number(match[3] ?? 0);
   if (hour > 23 || minute > 59 || second > 59) return undefined;
-  const micros = Number(`${match[4] ?? ""}000000`.slice(0, 6));
-  return ((hour * 60 + minute) * 60 + second) * 1_000_000 + micros;
+  const nanos = Number(`${match[4] ?? ""}000000000`.slice(0, 9));
+  return ((hour * 60 + minute) * 60 + second) * 1_000_000_000 + nanos;
 }
 
 /** `YYYY-MM-DD[( |T)HH:mm[:ss[.f…]]]` → wall-clock millis. */

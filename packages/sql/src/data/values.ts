@@ -17,8 +17,9 @@
  * | DATE                            | `number`: days since 1970-01-01                              |
  * | TIME(p)                         | `number`: milliseconds of the day (sub-millis dropped)       |
  * | TIMESTAMP(p), p ≤ 3             | `number`: epoch milliseconds of the wall-clock read as UTC   |
- * | TIMESTAMP(p), p > 3             | `number` as above; microseconds as the fraction (see below)  |
- * | TIMESTAMP_LTZ(p)                | `number`: epoch milliseconds of the instant, as TIMESTAMP    |
+ * | TIMESTAMP(p), p = 4..6          | `number` as above; microseconds as the fraction (see below)  |
+ * | TIMESTAMP(p), p = 7..9          | `bigint`: epoch nanoseconds of the wall clock, exact          |
+ * | TIMESTAMP_LTZ(p)                | as TIMESTAMP(p), of the instant (`bigint` nanos for p > 6)   |
  * | INTERVAL YEAR TO MONTH family   | `number`: months                                             |
  * | INTERVAL DAY TO SECOND family   | `number`: milliseconds                                       |
  * | ARRAY<T>                        | `SqlValue[]`                                                 |
@@ -35,10 +36,17 @@
  * For |ms| < 2^43 (the years 1692 to 2247) the double nearest to it is within 0.49 µs, so reading
  * the value as whole milliseconds plus the rounded fraction gives back exactly the microseconds written
  * (`timestampMicros` in temporal.ts, which every reader of the fraction uses); further out, the
- * spacing of doubles (about 2 µs before 1692) rounds the microseconds. Digits past the
- * microsecond (p = 7..9) are dropped. A value of p ≤ 3 is always a whole number of milliseconds:
+ * spacing of doubles (about 2 µs before 1692) rounds the microseconds. A value of p ≤ 3 is always a whole number of milliseconds:
  * casts and functions truncate to their result's precision, so time attributes (TIMESTAMP(3))
  * and windows keep working on integers. TIME(p) keeps milliseconds only, as Flink's runtime does.
+ *
+ * Nanosecond timestamps: TIMESTAMP(p) / TIMESTAMP_LTZ(p) with p = 7..9 are a `bigint` count of
+ * epoch nanoseconds (`2020-01-01 00:00:00.123456789` is `1577836800123456789n`), exact for every
+ * year 0001–9999, truncated to p digits (`timestamp-nanos.ts`). Only the static precision picks the
+ * form, so a TIMESTAMP(3) meeting a TIMESTAMP(9) (comparison, UNION, CASE, join key) is cast to the
+ * common TIMESTAMP(9) first, and that cast converts number → bigint; casts from p > 6 to anything
+ * but STRING and p > 6 go through whole milliseconds or TIMESTAMP(6). Time attributes are never
+ * p > 6 (Flink allows 0..3), so watermarks and windows stay on numbers.
  * @module
  */
 

@@ -144,6 +144,15 @@ export function inlineComparison(
   return null;
 }
 
+/**
+ * A TIMESTAMP precision change that keeps the value as is: a widening within one representation
+ * (values.ts: milliseconds with the microseconds as fraction up to p = 6, epoch nanos above).
+ * Narrowing truncates digits, and crossing between number and bigint converts: castValue's work.
+ */
+function sameTimestampRepresentation(from: number, to: number): boolean {
+  return to >= from && (from > 6) === (to > 6);
+}
+
 /** Casts that need no rounding or parsing decisions (numeric widening, no-op widenings); null for the others. */
 export function inlineCast(value: string, from: LogicalType, to: LogicalType): string | null {
   const small = SMALL_INTEGERS.has(from.kind);
@@ -154,12 +163,12 @@ export function inlineCast(value: string, from: LogicalType, to: LogicalType): s
     case "VARBINARY":
       return (from.kind === "BINARY" || from.kind === "VARBINARY") && to.length >= from.length ? value : null;
     case "TIMESTAMP":
-      if (from.kind === "DATE") return `${value} * 86400000`;
-      return from.kind === "TIMESTAMP" && (to.precision >= 3 || to.precision >= from.precision)
+      if (from.kind === "DATE") return to.precision > 6 ? null : `${value} * 86400000`;
+      return from.kind === "TIMESTAMP" && sameTimestampRepresentation(from.precision, to.precision)
         ? value
         : null;
     case "TIMESTAMP_LTZ":
-      return from.kind === "TIMESTAMP_LTZ" && (to.precision >= 3 || to.precision >= from.precision)
+      return from.kind === "TIMESTAMP_LTZ" && sameTimestampRepresentation(from.precision, to.precision)
         ? value
         : null;
     case "TIME":

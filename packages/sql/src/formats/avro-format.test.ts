@@ -144,3 +144,22 @@ test("avro writes TIMESTAMP(6) as timestamp-micros, every microsecond kept both 
   createRecordDecoder("avro", type, {}).decode(bytes, out);
   assert.deepEqual(out, [{ kind: 0, fields: [millis] }]);
 });
+
+test("avro writes TIMESTAMP(9) as timestamp-micros, the nanoseconds cut toward negative infinity", () => {
+  const type = T.row([{ name: "ts", type: T.timestamp(9, false) }]);
+  assert.deepEqual(avroSchemaFor(type), {
+    type: "record",
+    name: "record",
+    namespace: "org.apache.flink.avro.generated",
+    fields: [{ name: "ts", type: { type: "long", logicalType: "timestamp-micros" } }],
+  });
+  const encoder = createRecordEncoder("avro", type, {});
+  // 1 ns after the epoch is 0 µs (zig-zag 00); 1 ns before is -1 µs (zig-zag 01); 1001 ns is 1 µs.
+  assert.equal(hex(encoder.encode({ kind: 0, fields: [1n] })), "00");
+  assert.equal(hex(encoder.encode({ kind: 0, fields: [-1n] })), "01");
+  assert.equal(hex(encoder.encode({ kind: 0, fields: [1001n] })), "02");
+  const nanos = BigInt(Date.UTC(2020, 3, 15, 8, 5, 0)) * 1_000_000n + 123_456_789n;
+  const out: RowData[] = [];
+  createRecordDecoder("avro", type, {}).decode(encoder.encode({ kind: 0, fields: [nanos] }), out);
+  assert.deepEqual(out, [{ kind: 0, fields: [nanos - 789n] }]);
+});

@@ -8,7 +8,8 @@
  * BOOLEAN→boolean; TINYINT/SMALLINT/INT→int; BIGINT→long; FLOAT→float; DOUBLE→double;
  * CHAR/VARCHAR→string; BINARY/VARBINARY→bytes; DECIMAL(p,s)→bytes with logical type decimal
  * (big-endian two's-complement unscaled value); DATE→int date; TIME→int time-millis;
- * TIMESTAMP/TIMESTAMP_LTZ→long timestamp-millis (p ≤ 3) or timestamp-micros; ARRAY→array;
+ * TIMESTAMP/TIMESTAMP_LTZ→long timestamp-millis (p ≤ 3) or timestamp-micros (p > 6 truncated to
+ * micros, as Flink's converter offers nothing finer); ARRAY→array;
  * MAP (string keys)→map; ROW→record. Worked example: `(id INT NOT NULL, name STRING)` with
  * `[1, "a"]` encodes as `02 02 02 61` (zig-zag 1; union branch 1; length 1; "a").
  * @module
@@ -17,6 +18,7 @@
 import type { Row, RowData } from "../data/row.ts";
 import { RowKind } from "../data/row.ts";
 import { timestampMicros } from "../data/temporal.ts";
+import { floorDivBig, NANOS_PER_MICRO } from "../data/timestamp-nanos.ts";
 import type { SqlValue } from "../data/values.ts";
 import type { LogicalType, RowType } from "../types/logical-type.ts";
 import type { RecordFormatFactory } from "./record-format.ts";
@@ -325,6 +327,7 @@ function baseWriter(type: LogicalType, path: string): Write {
       return (w, v) => w.bytes(decimalBytes(v as bigint));
     case "TIMESTAMP":
     case "TIMESTAMP_LTZ":
+      if (type.precision > 6) return (w, v) => w.long(floorDivBig(v as bigint, NANOS_PER_MICRO));
       return type.precision <= 3
         ? (w, v) => w.long(v as number)
         : (w, v) => w.long(BigInt(timestampMicros(v as number)));
@@ -421,6 +424,8 @@ function baseReader(type: LogicalType, path: string): Read {
     case "TIMESTAMP":
     case "TIMESTAMP_LTZ":
       // timestamp-micros: the microseconds become the fraction of the millisecond (values.ts).
+      // TIMESTAMP(p > 6) holds epoch nanos: the micros times 1000, exactly.
+      if (type.precision > 6) return (r) => BigInt(r.long()) * NANOS_PER_MICRO;
       return type.precision <= 3 ? (r) => Number(r.long()) : (r) => Number(r.long()) / 1000;
     case "ARRAY": {
       const item = readerFor(type.element, `${path}[]`);

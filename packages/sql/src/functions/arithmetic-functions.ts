@@ -22,6 +22,13 @@ import {
   MILLIS_PER_DAY,
   wallClockToInstant,
 } from "../data/temporal.ts";
+import {
+  isNanoTimestamp,
+  NANOS_PER_MILLI,
+  nanosInstantToWallClock,
+  nanosWallClockToInstant,
+  wholeMillisOfNanos,
+} from "../data/timestamp-nanos.ts";
 import type { SqlValue } from "../data/values.ts";
 import {
   decimalAdditionType,
@@ -258,10 +265,35 @@ function temporalImplementation(op: ArithmeticOperator, a: LogicalType, b: Logic
   const temporalFirst = isTemporal(a);
   const temporal = temporalFirst ? a : b;
   const interval = temporalFirst ? b : a;
+  if (isNanoTimestamp(temporal)) {
+    const shiftNanos = shiftNanoTimestamp(temporal, interval);
+    return temporalFirst
+      ? (c, x, y) => shiftNanos(c, x as bigint, sign * (y as number))
+      : (c, x, y) => shiftNanos(c, y as bigint, x as number);
+  }
   const shift = shiftTemporal(temporal, interval);
   return temporalFirst
     ? (c, x, y) => shift(c, x as number, sign * (y as number))
     : (c, x, y) => shift(c, y as number, x as number);
+}
+
+/**
+ * Adds an interval amount (months or millis) to a TIMESTAMP(p > 6) / TIMESTAMP_LTZ(p > 6) value
+ * (epoch nanos): months move the whole milliseconds on the calendar and keep the rest.
+ */
+function shiftNanoTimestamp(
+  temporal: LogicalType,
+  interval: LogicalType,
+): (c: FunctionContext, value: bigint, amount: number) => bigint {
+  if (interval.kind !== "INTERVAL_YEAR_MONTH") return (_c, ts, ms) => ts + BigInt(ms) * NANOS_PER_MILLI;
+  const ltz = temporal.kind === "TIMESTAMP_LTZ";
+  return (c, ts, months) => {
+    const wall = ltz ? nanosInstantToWallClock(ts, c.timeZone) : ts;
+    const millis = wholeMillisOfNanos(wall);
+    const rest = wall - BigInt(millis) * NANOS_PER_MILLI;
+    const shifted = BigInt(addMonthsToTimestamp(millis, months)) * NANOS_PER_MILLI + rest;
+    return ltz ? nanosWallClockToInstant(shifted, c.timeZone) : shifted;
+  };
 }
 
 /** Adds an interval amount (months or millis) to a temporal value of the given type. */

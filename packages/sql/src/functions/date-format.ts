@@ -82,8 +82,11 @@ function pad(value: number, width: number): string {
   return String(value).padStart(width, "0");
 }
 
-/** Formats wall-clock millis (TIMESTAMP representation). */
-export function formatDateTime(millis: number, pattern: string): string {
+/**
+ * Formats wall-clock millis (TIMESTAMP representation); `nanosOfMicro` (0..999) are the digits a
+ * TIMESTAMP(p > 6) has past the microsecond, printed by the 7th to 9th `S`.
+ */
+export function formatDateTime(millis: number, pattern: string, nanosOfMicro = 0): string {
   const { days, millisOfDay: ofDay, microsOfMilli } = splitTimestamp(millis);
   const { year, month, day } = civilFromDays(days);
   const hour = Math.floor(ofDay / 3_600_000);
@@ -133,7 +136,7 @@ export function formatDateTime(millis: number, pattern: string): string {
         out += pad(second, count);
         break;
       case "S":
-        out += `${pad(milli, 3)}${pad(microsOfMilli, 3)}000`.slice(0, count);
+        out += `${pad(milli, 3)}${pad(microsOfMilli, 3)}${pad(nanosOfMicro, 3)}`.slice(0, count);
         break;
       case "a":
         out += hour < 12 ? "AM" : "PM";

@@ -24,6 +24,15 @@ import {
   wallClockToInstant,
 } from "../data/temporal.ts";
 import { parseTimestampText } from "../data/temporal-text.ts";
+import {
+  daysOfNanos,
+  isNanoTimestamp,
+  millisFromNanos,
+  NANOS_PER_DAY,
+  NANOS_PER_MILLI,
+  truncateNanos,
+  wholeMillisOfNanos,
+} from "../data/timestamp-nanos.ts";
 import type { SqlValue } from "../data/values.ts";
 import type { LogicalType, TimestampType } from "../types/logical-type.ts";
 import { commonType, isInterval, isNumeric, isTemporal } from "../types/type-coercion.ts";
@@ -51,10 +60,12 @@ import {
   FLOOR_UNITS,
   floorWallClock,
   fromWallClock,
+  fromWallNanos,
   INTERVAL_EXTRACT_UNITS,
   UNIT_MILLIS,
   UNIT_MONTHS,
   wallClockOf,
+  wallNanosOf,
 } from "./time-units.ts";
 
 type Impl = (context: FunctionContext, ...operands: SqlValue[]) => SqlValue;
@@ -63,7 +74,20 @@ const DEFAULT_FORMAT = "yyyy-MM-dd HH:mm:ss";
 /** FLOOR / CEIL: one operand numeric (math-functions.ts) or (temporal, unit) here. */
 function floorCeil(name: "FLOOR" | "CEIL", numeric: ScalarFunctionDefinition): ScalarFunctionDefinition {
   const ceil = name === "CEIL";
-  const build =
+  const build = (type: LogicalType): Impl =>
+    isNanoTimestamp(type)
+      ? (c, value, unit) => {
+          // Units are whole milliseconds or longer: round the whole millis, a remainder pushes CEIL up.
+          const wall = wallNanosOf(value as bigint, type, c.timeZone);
+          const millis = wholeMillisOfNanos(wall);
+          const exact = wall === BigInt(millis) * NANOS_PER_MILLI;
+          const rounded = ceil
+            ? ceilWallClock(exact ? millis : millis + 1, unit as string)
+            : floorWallClock(millis, unit as string);
+          return fromWallNanos(BigInt(rounded) * NANOS_PER_MILLI, type, c.timeZone);
+        }
+      : buildMillis(type);
+  const buildMillis =
     (type: LogicalType): Impl =>
     (c, value, unit) => {
       const wall = wallClockOf(value as number, type, c.timeZone);
@@ -93,6 +117,7 @@ function floorCeil(name: "FLOOR" | "CEIL", numeric: ScalarFunctionDefinition): S
 }
 
 function timestampAddImplementation(type: LogicalType, result: LogicalType): Impl {
+  if (isNanoTimestamp(type)) return timestampAddNanos(type);
   return (c, unit, amount, value) => {
     const n = typeof amount === "bigint" ? Number(amount) : (amount as number);
     const u = unit as string;
@@ -107,7 +132,57 @@ function timestampAddImplementation(type: LogicalType, result: LogicalType): Imp
   };
 }
 
+/** TIMESTAMPADD on TIMESTAMP(p > 6) (the result has the operand's type): the nanoseconds ride along. */
+function timestampAddNanos(type: LogicalType): Impl {
+  return (c, unit, amount, value) => {
+    const n = typeof amount === "bigint" ? Number(amount) : (amount as number);
+    const u = unit as string;
+    const months = UNIT_MONTHS[u];
+    if (months !== undefined) {
+      const wall = wallNanosOf(value as bigint, type, c.timeZone);
+      const millis = wholeMillisOfNanos(wall);
+      const shifted = BigInt(addMonthsToTimestamp(millis, n * months)) * NANOS_PER_MILLI;
+      return fromWallNanos(shifted + (wall - BigInt(millis) * NANOS_PER_MILLI), type, c.timeZone);
+    }
+    const millis = UNIT_MILLIS[u];
+    if (millis === undefined) throw new SqlRuntimeError(`TIMESTAMPADD does not support the unit ${u}`);
+    const delta = BigInt(n) * BigInt(millis) * NANOS_PER_MILLI;
+    if (type.kind === "TIMESTAMP_LTZ") return (value as bigint) + delta;
+    return fromWallNanos(wallNanosOf(value as bigint, type, c.timeZone) + delta, type, c.timeZone);
+  };
+}
+
+/** TIMESTAMPDIFF on TIMESTAMP(p > 6): exact in nanoseconds, truncated toward zero as Flink. */
+function timestampDiffNanos(type: LogicalType): Impl {
+  return (c, unit, a, b) => {
+    const u = unit as string;
+    const ltz = type.kind === "TIMESTAMP_LTZ";
+    const from =
+      ltz && UNIT_MONTHS[u] === undefined ? (a as bigint) : wallNanosOf(a as bigint, type, c.timeZone);
+    const to =
+      ltz && UNIT_MONTHS[u] === undefined ? (b as bigint) : wallNanosOf(b as bigint, type, c.timeZone);
+    const months = UNIT_MONTHS[u];
+    if (months !== undefined) {
+      const x = civilFromDays(daysOfNanos(from));
+      const y = civilFromDays(daysOfNanos(to));
+      let diff = (y.year - x.year) * 12 + (y.month - x.month);
+      // Only whole months count: compare the rest of the month (day and time of day).
+      const rest = (t: bigint, day: number) =>
+        BigInt(day - 1) * NANOS_PER_DAY + (t - BigInt(daysOfNanos(t)) * NANOS_PER_DAY);
+      const restFrom = rest(from, x.day);
+      const restTo = rest(to, y.day);
+      if (diff > 0 && restTo < restFrom) diff--;
+      if (diff < 0 && restTo > restFrom) diff++;
+      return Math.trunc(diff / months);
+    }
+    const millis = UNIT_MILLIS[u];
+    if (millis === undefined) throw new SqlRuntimeError(`TIMESTAMPDIFF does not support the unit ${u}`);
+    return Number((to - from) / (BigInt(millis) * NANOS_PER_MILLI));
+  };
+}
+
 function timestampDiffImplementation(type: LogicalType): Impl {
+  if (isNanoTimestamp(type)) return timestampDiffNanos(type);
   return (c, unit, a, b) => {
     const u = unit as string;
     const months = UNIT_MONTHS[u];
@@ -149,6 +224,16 @@ function datetimeText(value: SqlValue, type: LogicalType, c: FunctionContext): n
 }
 
 function dateFormatImplementation(type: LogicalType): Impl {
+  if (isNanoTimestamp(type)) {
+    return (c, value, format) => {
+      const wall = wallNanosOf(value as bigint, type, c.timeZone);
+      return formatDateTime(
+        millisFromNanos(wall, 6),
+        format as string,
+        Number(wall - truncateNanos(wall, 6)),
+      );
+    };
+  }
   return (c, value, format) => {
     const wall = datetimeText(value, type, c);
     return wall === null ? null : formatDateTime(wall, format as string);

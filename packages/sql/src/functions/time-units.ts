@@ -24,6 +24,13 @@ import {
   splitTimestamp,
   wallClockToInstant,
 } from "../data/temporal.ts";
+import {
+  isNanoTimestamp,
+  millisFromNanos,
+  nanosInstantToWallClock,
+  nanosWallClockToInstant,
+  splitTimestampNanos,
+} from "../data/timestamp-nanos.ts";
 import type { SqlValue } from "../data/values.ts";
 import type { LogicalType } from "../types/logical-type.ts";
 import { isInterval } from "../types/type-coercion.ts";
@@ -32,16 +39,30 @@ import { FunctionTypeError } from "./function-definition.ts";
 
 type Impl = (context: FunctionContext, ...operands: SqlValue[]) => SqlValue;
 
-/** Wall-clock millis of a DATE / TIME / TIMESTAMP / TIMESTAMP_LTZ value. */
-export function wallClockOf(value: number, type: LogicalType, timeZone: string): number {
+/**
+ * Wall-clock millis of a DATE / TIME / TIMESTAMP / TIMESTAMP_LTZ value; a TIMESTAMP(p > 6) comes
+ * back as its TIMESTAMP(6) number (digits past the microsecond are {@link wallNanosOf}'s).
+ */
+export function wallClockOf(value: SqlValue, type: LogicalType, timeZone: string): number {
+  if (isNanoTimestamp(type)) return millisFromNanos(wallNanosOf(value as bigint, type, timeZone), 6);
   switch (type.kind) {
     case "DATE":
-      return value * MILLIS_PER_DAY;
+      return (value as number) * MILLIS_PER_DAY;
     case "TIMESTAMP_LTZ":
-      return instantToWallClock(value, timeZone);
+      return instantToWallClock(value as number, timeZone);
     default:
-      return value;
+      return value as number;
   }
+}
+
+/** Wall-clock epoch nanos of a TIMESTAMP(p > 6) / TIMESTAMP_LTZ(p > 6) value. */
+export function wallNanosOf(value: bigint, type: LogicalType, timeZone: string): bigint {
+  return type.kind === "TIMESTAMP_LTZ" ? nanosInstantToWallClock(value, timeZone) : value;
+}
+
+/** Wall-clock epoch nanos → a TIMESTAMP(p > 6) / TIMESTAMP_LTZ(p > 6) value of `type`. */
+export function fromWallNanos(wall: bigint, type: LogicalType, timeZone: string): bigint {
+  return type.kind === "TIMESTAMP_LTZ" ? nanosWallClockToInstant(wall, timeZone) : wall;
 }
 
 export function fromWallClock(wall: number, type: LogicalType, timeZone: string): number {
@@ -139,6 +160,20 @@ export function extractFromInterval(unit: string, value: number, type: LogicalTy
 export function extractImplementation(type: LogicalType): Impl {
   if (isInterval(type))
     return (_c, unit, value) => BigInt(extractFromInterval(unit as string, value as number, type));
+  if (isNanoTimestamp(type)) {
+    return (c, unit, value) => {
+      if (unit !== "NANOSECOND") {
+        return BigInt(extractFromWallClock(unit as string, wallClockOf(value, type, c.timeZone)));
+      }
+      // The nanoseconds of the minute, exactly (below 2^53).
+      const { millisOfDay, nanosOfMilli } = splitTimestampNanos(
+        wallNanosOf(value as bigint, type, c.timeZone),
+      );
+      return BigInt(
+        ((Math.floor(millisOfDay / 1000) % 60) * 1000 + (millisOfDay % 1000)) * 1_000_000 + nanosOfMilli,
+      );
+    };
+  }
   return (c, unit, value) =>
     BigInt(extractFromWallClock(unit as string, wallClockOf(value as number, type, c.timeZone)));
 }

@@ -208,6 +208,8 @@ function converterFor(name: string, type: LogicalType, node: SchemaNode): (v: un
     case "TIMESTAMP_LTZ":
       if (physical !== "INT64" && physical !== "INT96") mismatch();
       // Annotated timestamps and INT96 arrive as millis (PARSERS); a bare INT64 is taken as millis.
+      // TIMESTAMP(p > 6) holds epoch nanos (values.ts), so those millis are scaled, not rounded.
+      if (type.precision > 6) return (v) => (typeof v === "bigint" ? v : BigInt(v as number)) * 1_000_000n;
       return (v) => (typeof v === "bigint" ? Number(v) : (v as number));
     default:
       throw new Error(`column '${name}' has type ${type.kind}, which the Parquet format does not read`);

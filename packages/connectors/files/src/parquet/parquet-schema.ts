@@ -180,6 +180,16 @@ export function columnWriter(type: LogicalType, unit: ParquetTimeUnit): (value: 
     case "TIMESTAMP":
     case "TIMESTAMP_LTZ": {
       const factor = UNIT_FACTOR[unit];
+      if (type.precision > 6) {
+        // Epoch nanos (values.ts) to the unit, toward negative infinity as a cast to lower precision.
+        const divisor = 1_000_000n / factor;
+        return (v) => {
+          if (v === null) return null;
+          const nanos = v as bigint;
+          const q = nanos / divisor;
+          return nanos % divisor < 0n ? q - 1n : q;
+        };
+      }
       return (v) => (v === null ? null : BigInt(Math.floor(v as number)) * factor);
     }
     case "ARRAY": {

@@ -35,6 +35,7 @@ import {
   RowKind,
   type RowSerializer,
   type SqlValue,
+  timestampValueFromMillis,
 } from "@weir/sql";
 import type { KafkaConsumerRecord } from "../kafka-consumer-record.ts";
 import type { KafkaRecordDeserializer } from "../kafka-record-deserializer.ts";
@@ -115,6 +116,8 @@ export function metadataReaders(
       throw new ConnectorOptionError(
         `Table '${table}': metadata '${key}' cannot be read as ${typeKind(type)} (expected ${spec.kinds.join(" or ")})`,
       );
+    // A record's timestamp is epoch millis; the declared TIMESTAMP_LTZ(p) decides its representation.
+    if (key === "timestamp") return (r) => timestampValueFromMillis(r.timestamp, type);
     return spec.read;
   });
 }

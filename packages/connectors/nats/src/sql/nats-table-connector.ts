@@ -32,6 +32,7 @@ import {
   recordFormatIdentifiers,
   recordFormatOptionKeys,
   sessionTimeZone,
+  timestampValueFromMillis,
 } from "@weir/sql";
 import type { NatsDeadLetter, NatsDeserializer } from "../nats-message.ts";
 import { NatsSink } from "../nats-sink.ts";
@@ -168,6 +169,7 @@ export const natsConnector: TableConnectorFactory = {
         ? createRecordDecoder(format, context.physicalType, strictOptions(table.options), formatContext)
         : undefined;
     const metadata = context.metadata.map((m) => m.key);
+    const timestampType = context.metadata.find((m) => m.key === "timestamp")?.type;
     const decoded: RowData[] = [];
     const deserializer: NatsDeserializer<RowData> = {
       deserialize(message, collect) {
@@ -189,7 +191,7 @@ export const natsConnector: TableConnectorFactory = {
                 ? message.subject
                 : key === "sequence"
                   ? BigInt(message.sequence)
-                  : message.timestamp,
+                  : timestampValueFromMillis(message.timestamp, timestampType!),
             );
           collect({ kind: row.kind, fields });
         }

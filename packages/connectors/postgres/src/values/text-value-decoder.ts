@@ -39,6 +39,15 @@ function fractionMillis(digits: string | undefined): number {
 }
 
 /**
+ * A TIMESTAMP(p > 6) holds epoch nanos as a bigint (values.ts): the database's microseconds (the
+ * fraction of the millisecond `parseDateTime` returns) times 1000, exactly.
+ */
+function epochNanos(millis: number): bigint {
+  const whole = Math.floor(millis);
+  return BigInt(whole) * 1_000_000n + BigInt(Math.round((millis - whole) * 1000)) * 1000n;
+}
+
+/**
  * Epoch milliseconds of a date-time text; with `zoned`, an offset (or none, meaning UTC) applies.
  * With `keepMicros` (TIMESTAMP(p > 3)) the microseconds become the fraction of the millisecond.
  */
@@ -162,8 +171,10 @@ export function textDecoderFor(type: LogicalType): TextDecoder {
         return ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + fractionMillis(m[4]);
       };
     case "TIMESTAMP":
+      if (type.precision > 6) return (text) => epochNanos(parseDateTime(text, "TIMESTAMP", false, true));
       return (text) => parseDateTime(text, "TIMESTAMP", false, type.precision > 3);
     case "TIMESTAMP_LTZ":
+      if (type.precision > 6) return (text) => epochNanos(parseDateTime(text, "TIMESTAMP_LTZ", true, true));
       return (text) => parseDateTime(text, "TIMESTAMP_LTZ", true, type.precision > 3);
     default:
       throw new BadValueError(`values of type ${type.kind} cannot be read from the database's text form`);

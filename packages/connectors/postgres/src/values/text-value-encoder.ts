@@ -39,7 +39,20 @@ function timePart(millisOfDay: number): string {
 /** A TIMESTAMP(p > 3) holds its microseconds as the fraction of the millisecond (values.ts). */
 function dateTime(value: number): string {
   const millis = Math.floor(value);
-  const micros = Math.round((value - millis) * 1000);
+  return dateTimeMicros(millis, Math.round((value - millis) * 1000), value);
+}
+
+/**
+ * A TIMESTAMP(p > 6) holds epoch nanos as a bigint (values.ts); Postgres keeps microseconds, so
+ * the digits past them are cut (toward negative infinity, as a cast to TIMESTAMP(6)).
+ */
+function dateTimeNanos(value: bigint): string {
+  const micros = value / 1000n - (value % 1000n < 0n ? 1n : 0n);
+  const millis = micros / 1000n - (micros % 1000n < 0n ? 1n : 0n);
+  return dateTimeMicros(Number(millis), Number(micros - millis * 1000n), value);
+}
+
+function dateTimeMicros(millis: number, micros: number, value: SqlValue): string {
   const date = new Date(millis);
   if (Number.isNaN(date.getTime())) throw new BadValueError(`${value} is not a valid timestamp`);
   const ofDay = ((millis % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY;
@@ -122,11 +135,23 @@ export function textEncoderFor(type: LogicalType): TextEncoder {
         return timePart(Math.floor(v as number));
       };
     case "TIMESTAMP":
+      if (type.precision > 6) {
+        return (v) => {
+          expect("epoch nanoseconds", v, typeof v === "bigint");
+          return dateTimeNanos(v as bigint);
+        };
+      }
       return (v) => {
         expect("epoch milliseconds", v, typeof v === "number");
         return dateTime(v as number);
       };
     case "TIMESTAMP_LTZ":
+      if (type.precision > 6) {
+        return (v) => {
+          expect("epoch nanoseconds", v, typeof v === "bigint");
+          return `${dateTimeNanos(v as bigint)}+00:00`;
+        };
+      }
       return (v) => {
         expect("epoch milliseconds", v, typeof v === "number");
         return `${dateTime(v as number)}+00:00`;

@@ -140,3 +140,17 @@ test("decimal text helpers", () => {
   assert.equal(parseDecimal("0.005", 5, 2), 1n);
   assert.equal(parseDecimal("-.5", 3, 0), -1n);
 });
+
+test("TIMESTAMP(9) (epoch nanos) is written to the microsecond and read back as nanos", () => {
+  const t9: LogicalType = { kind: "TIMESTAMP", precision: 9, nullable: true, timeAttribute: null };
+  const ltz9: LogicalType = { kind: "TIMESTAMP_LTZ", precision: 9, nullable: true, timeAttribute: null };
+  const nanos = BigInt(Date.UTC(2020, 0, 1, 0, 0, 0, 123)) * 1_000_000n + 456_789n;
+  // Postgres keeps microseconds: the 789 ns are cut, not rounded.
+  assert.equal(textEncoderFor(t9)(nanos), "2020-01-01 00:00:00.123456");
+  assert.equal(textEncoderFor(ltz9)(nanos), "2020-01-01 00:00:00.123456+00:00");
+  // 1 ns before the epoch is 1969-12-31 23:59:59.999999 once cut to microseconds.
+  assert.equal(textEncoderFor(t9)(-1n), "1969-12-31 23:59:59.999999");
+  assert.equal(textDecoderFor(t9)("2020-01-01 00:00:00.123456"), nanos - 789n);
+  assert.equal(textDecoderFor(ltz9)("2020-01-01 02:00:00.123456+02"), nanos - 789n);
+  assert.throws(() => textEncoderFor(t9)(1.5), /epoch nanoseconds/);
+});
