@@ -43,7 +43,11 @@ export type * from "./connectors/table-connector.ts";
 export { ConnectorOptionError } from "./connectors/table-connector.ts";
 // Types-functions part: SQL types and values, built-in and user-defined functions, the expression compiler.
 export { castValue, tryCastValue } from "./data/cast-value.ts";
-export { timestampValueFromMillis } from "./data/timestamp-nanos.ts";
+export {
+  timestampNanosOf,
+  timestampValueFromMillis,
+  timestampValueFromNanos,
+} from "./data/timestamp-nanos.ts";
 export { comparatorFor, groupKeyOf } from "./data/compare-values.ts";
 export { formatValue } from "./data/format-value.ts";
 export { fromJsonValue, toJsonValue } from "./data/json-value.ts";

@@ -80,6 +80,17 @@ export function timestampValueFromMillis(millis: number, type: LogicalType): num
   return millisFromNanos(nanosFromMillis(millis), precision);
 }
 
+/** Any TIMESTAMP / TIMESTAMP_LTZ value of `type` as exact epoch nanos (for formats that store a unit). */
+export function timestampNanosOf(value: number | bigint, type: LogicalType): bigint {
+  return isNanoTimestamp(type) ? (value as bigint) : nanosFromMillis(value as number);
+}
+
+/** Epoch nanos as a value of `type`, truncated to its precision (toward the past, as a cast). */
+export function timestampValueFromNanos(nanos: bigint, type: LogicalType): number | bigint {
+  const precision = (type as { precision?: number }).precision ?? 3;
+  return isNanoTimestamp(type) ? truncateNanos(nanos, precision) : millisFromNanos(nanos, precision);
+}
+
 /** A nanosecond timestamp split into its day and its time of day. */
 export interface SplitTimestampNanos {
   /** Days since 1970-01-01. */

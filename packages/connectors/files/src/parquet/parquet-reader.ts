@@ -13,7 +13,13 @@
  * @module
  */
 
-import type { LogicalRowType, LogicalType, SqlValue } from "@weir/sql";
+import {
+  type LogicalRowType,
+  type LogicalType,
+  type SqlValue,
+  timestampValueFromMillis,
+  timestampValueFromNanos,
+} from "@weir/sql";
 import type { FileMetaData, SchemaElement } from "hyparquet";
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from "hyparquet";
 import type { BulkBatch, BulkDecoder, BulkReadFormat } from "../source/file-format.ts";
@@ -26,13 +32,21 @@ function floorDiv(a: bigint, b: bigint): bigint {
   return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
-/** hyparquet's value parsers, returning Weir's representations (epoch millis, days) directly. */
+/**
+ * hyparquet's value parsers: annotated timestamps (and INT96) as exact epoch nanos, which the
+ * column's converter turns into the representation of its precision; days as they are.
+ */
 const PARSERS = {
-  timestampFromMilliseconds: (v: bigint) => Number(v),
-  timestampFromMicroseconds: (v: bigint) => Number(floorDiv(v, 1000n)),
-  timestampFromNanoseconds: (v: bigint) => Number(floorDiv(v, 1_000_000n)),
+  timestampFromMilliseconds: (v: bigint) => v * 1_000_000n,
+  timestampFromMicroseconds: (v: bigint) => v * 1000n,
+  timestampFromNanoseconds: (v: bigint) => v,
   dateFromDays: (days: number) => days,
 };
+
+/** A legacy converted type that makes hyparquet apply the timestamp parsers. */
+function isTimestampConverted(element: SchemaElement): boolean {
+  return element.converted_type === "TIMESTAMP_MILLIS" || element.converted_type === "TIMESTAMP_MICROS";
+}
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -207,10 +221,10 @@ function converterFor(name: string, type: LogicalType, node: SchemaNode): (v: un
     case "TIMESTAMP":
     case "TIMESTAMP_LTZ":
       if (physical !== "INT64" && physical !== "INT96") mismatch();
-      // Annotated timestamps and INT96 arrive as millis (PARSERS); a bare INT64 is taken as millis.
-      // TIMESTAMP(p > 6) holds epoch nanos (values.ts), so those millis are scaled, not rounded.
-      if (type.precision > 6) return (v) => (typeof v === "bigint" ? v : BigInt(v as number)) * 1_000_000n;
-      return (v) => (typeof v === "bigint" ? Number(v) : (v as number));
+      // Annotated timestamps and INT96 arrive as epoch nanos (PARSERS); a bare INT64 is millis.
+      if (physical === "INT96" || element.logical_type?.type === "TIMESTAMP" || isTimestampConverted(element))
+        return (v) => timestampValueFromNanos(v as bigint, type);
+      return (v) => timestampValueFromMillis(Number(v as bigint), type);
     default:
       throw new Error(`column '${name}' has type ${type.kind}, which the Parquet format does not read`);
   }

@@ -32,7 +32,7 @@
  * @module
  */
 
-import type { LogicalRowType, LogicalType, SqlValue } from "@weir/sql";
+import { type LogicalRowType, type LogicalType, type SqlValue, timestampNanosOf } from "@weir/sql";
 import type { SchemaElement } from "hyparquet";
 
 /** The unit INT64 timestamps are written in (`parquet.timestamp.time.unit`). @public */
@@ -179,18 +179,15 @@ export function columnWriter(type: LogicalType, unit: ParquetTimeUnit): (value: 
       return (v) => (v === null ? null : typeof v === "bigint" ? v : BigInt(v as number));
     case "TIMESTAMP":
     case "TIMESTAMP_LTZ": {
-      const factor = UNIT_FACTOR[unit];
-      if (type.precision > 6) {
-        // Epoch nanos (values.ts) to the unit, toward negative infinity as a cast to lower precision.
-        const divisor = 1_000_000n / factor;
-        return (v) => {
-          if (v === null) return null;
-          const nanos = v as bigint;
-          const q = nanos / divisor;
-          return nanos % divisor < 0n ? q - 1n : q;
-        };
-      }
-      return (v) => (v === null ? null : BigInt(Math.floor(v as number)) * factor);
+      // Exact epoch nanos of any precision (values.ts) to the unit, toward negative infinity as a
+      // cast to a lower precision: TIMESTAMP(6) keeps its microseconds in MICROS and NANOS files.
+      const divisor = 1_000_000n / UNIT_FACTOR[unit];
+      return (v) => {
+        if (v === null) return null;
+        const nanos = timestampNanosOf(v as number | bigint, type);
+        const q = nanos / divisor;
+        return nanos % divisor < 0n ? q - 1n : q;
+      };
     }
     case "ARRAY": {
       const element = columnWriter(type.element, unit);

@@ -196,11 +196,22 @@ SELECT id, ts, ltz FROM ts_json;
 -- {"id": 1, "ts": "2020-04-15 08:05:00.123456789", "ltz": "2020-04-15 08:05:00.000000001"}
 -- {"id": 2, "ts": "1969-12-31 23:59:59.999999999", "ltz": null}
 
--- Parquet writes INT64 micros (the default unit); its reader keeps whole milliseconds.
+-- Parquet writes INT64 micros (the default unit, as Flink): nanoseconds are cut toward the past.
 SELECT id, ts, ltz FROM ts_parquet;
 -- expect:
--- {"id": 1, "ts": "2020-04-15 08:05:00.123000000", "ltz": "2020-04-15 08:05:00.000000000"}
--- {"id": 2, "ts": "1969-12-31 23:59:59.999000000", "ltz": null}
+-- {"id": 1, "ts": "2020-04-15 08:05:00.123456000", "ltz": "2020-04-15 08:05:00.000000000"}
+-- {"id": 2, "ts": "1969-12-31 23:59:59.999999000", "ltz": null}
+
+CREATE TABLE ts6_parquet (id INT, ts TIMESTAMP(6)) WITH (
+  'connector' = 'filesystem', 'path' = '${sink}/ts6_parquet', 'format' = 'parquet');
+
+INSERT INTO ts6_parquet VALUES (1, TIMESTAMP '2020-04-15 08:05:00.123456'), (2, TIMESTAMP '1969-12-31 23:59:59.999999');
+-- expect ok
+
+SELECT id, ts FROM ts6_parquet;
+-- expect:
+-- {"id": 1, "ts": "2020-04-15 08:05:00.123456"}
+-- {"id": 2, "ts": "1969-12-31 23:59:59.999999"}
 
 SELECT COUNT(*) AS n FROM ts_gen WHERE EXTRACT(NANOSECOND FROM ts) % 1000000 = 0 AND ts <= CURRENT_TIMESTAMP;
 -- expect:
