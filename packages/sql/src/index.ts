@@ -27,6 +27,12 @@ export {
 export { rowToCells, rowToJsonObject } from "./client/result-values.ts";
 export { displayWidth, receivedSummary, renderTableau, rowsInSetSummary } from "./client/tableau.ts";
 export {
+  BAD_RECORDS_POLICY_OPTION,
+  type BadRecordOptionSpec,
+  type BadRecordOptions,
+  readBadRecordOptions,
+} from "./connectors/bad-record-options.ts";
+export {
   checkTableOptions,
   OptionReader,
   type OptionSpec,
@@ -43,11 +49,6 @@ export type * from "./connectors/table-connector.ts";
 export { ConnectorOptionError } from "./connectors/table-connector.ts";
 // Types-functions part: SQL types and values, built-in and user-defined functions, the expression compiler.
 export { castValue, tryCastValue } from "./data/cast-value.ts";
-export {
-  timestampNanosOf,
-  timestampValueFromMillis,
-  timestampValueFromNanos,
-} from "./data/timestamp-nanos.ts";
 export { comparatorFor, groupKeyOf } from "./data/compare-values.ts";
 export { formatValue } from "./data/format-value.ts";
 export { fromJsonValue, toJsonValue } from "./data/json-value.ts";
@@ -61,6 +62,11 @@ export {
   RowKind,
 } from "./data/row.ts";
 export { SqlRuntimeError } from "./data/sql-runtime-error.ts";
+export {
+  timestampNanosOf,
+  timestampValueFromMillis,
+  timestampValueFromNanos,
+} from "./data/timestamp-nanos.ts";
 export type { SqlValue } from "./data/values.ts";
 export { SqlSyntaxError } from "./errors.ts";
 // Operators part: SQL runtime operators over changelog rows (packages/sql/src/exec).

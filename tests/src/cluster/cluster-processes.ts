@@ -5,6 +5,7 @@
  * @module
  */
 
+import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -115,6 +116,25 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/** Submits a job (`POST /jobs` with `job` as the body), checks it was accepted, and returns its id. */
+export async function submitJob(url: string, job: Record<string, unknown>): Promise<string> {
+  const submitted = await rest(url, "POST", "/jobs", { json: job });
+  assert.equal(submitted.status, 202, submitted.text);
+  return submitted.body.jobid as string;
+}
+
+/** Waits (`timeoutMs` at most) until job `jobId` has completed; resolves to its execution result. */
+export async function completedResult(url: string, jobId: string, timeoutMs: number): Promise<Json> {
+  return waitFor(
+    async () => {
+      const r = await rest(url, "GET", `/jobs/${jobId}/execution-result`);
+      return r.body.status?.id === "COMPLETED" ? r.body : undefined;
+    },
+    timeoutMs,
+    50,
+  );
 }
 
 /** A parsed JSON body; tests check its shape with assertions. */

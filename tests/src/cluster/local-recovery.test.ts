@@ -18,49 +18,22 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { TaskManager } from "@weir/runtime/cluster";
 import type { RegionFailoverParams, Seen } from "../runtime/region-failover.job.ts";
-import { type Json, rest, waitFor } from "./cluster-processes.ts";
+import { assertExactlyOnce } from "../runtime/region-failover-checks.ts";
+import { completedResult, type Json, rest, submitJob, waitFor } from "./cluster-processes.ts";
 import { startInProcessCluster } from "./in-process-cluster.ts";
 
 const JOB = fileURLToPath(new URL("../runtime/region-failover.job.ts", import.meta.url));
 
-async function finished(url: string, jobId: string): Promise<Json> {
-  return waitFor(
-    async () => {
-      const r = await rest(url, "GET", `/jobs/${jobId}/execution-result`);
-      return r.body.status?.id === "COMPLETED" ? r.body : undefined;
-    },
-    90_000,
-    50,
-  );
-}
-
-function assertExactlyOnce(seen: readonly Seen[], count: number): void {
-  // Compact messages: a diff of thousands of records would take minutes to render.
-  const anomalies = seen.filter((s) => s.anomaly !== undefined);
-  assert.ok(
-    anomalies.length === 0,
-    `${anomalies.length} records lost or repeated, first: ${JSON.stringify(anomalies.slice(0, 3))}`,
-  );
-  const indexes = seen.map((s) => s.index).sort((a, b) => a - b);
-  assert.equal(indexes.length, count, "every index reached the sink exactly once");
-  const wrong = indexes.findIndex((index, i) => index !== i);
-  assert.equal(wrong, -1, `the sink holds 0..count-1 once each; first mismatch at position ${wrong}`);
-}
-
 async function submit(url: string, params: RegionFailoverParams, parallelism: number): Promise<string> {
-  const submitted = await rest(url, "POST", "/jobs", {
-    json: {
-      jobFile: JOB,
-      parallelism,
-      params,
-      checkpointIntervalMs: 50,
-      restartAttempts: 3,
-      restartDelayMs: 10,
-      localRecovery: true,
-    },
+  return submitJob(url, {
+    jobFile: JOB,
+    parallelism,
+    params,
+    checkpointIntervalMs: 50,
+    restartAttempts: 3,
+    restartDelayMs: 10,
+    localRecovery: true,
   });
-  assert.equal(submitted.status, 202, submitted.text);
-  return submitted.body.jobid as string;
 }
 
 for (const keyed of [false, true])
@@ -69,7 +42,7 @@ for (const keyed of [false, true])
     try {
       const params: RegionFailoverParams = { count: 9_000, recordsPerSecond: 4_000, failAt: 6_001, keyed };
       const jobId = await submit(cluster.url, params, 3);
-      const done = await finished(cluster.url, jobId);
+      const done = await completedResult(cluster.url, jobId, 90_000);
       assert.equal(done.state, "FINISHED");
       assert.equal(done["job-execution-result"].restarts, 1);
       assertExactlyOnce(done["job-execution-result"].collected.seen as Seen[], params.count);
@@ -118,7 +91,7 @@ test("a restarted TaskManager has no copy: its slot restores from the state the 
       localStateDir: join(dir, victim),
     });
     await replacement.start();
-    const done = await finished(cluster.url, jobId);
+    const done = await completedResult(cluster.url, jobId, 90_000);
     assert.equal(done.state, "FINISHED");
     assertExactlyOnce(done["job-execution-result"].collected.seen as Seen[], params.count);
     const recovery = (await details())["local-recovery"];
@@ -148,7 +121,7 @@ test("a copy that cannot be read falls back to the state the JobManager sends, w
       keyed: false,
     };
     const jobId = await submit(cluster.url, params, 3);
-    const done = await finished(cluster.url, jobId);
+    const done = await completedResult(cluster.url, jobId, 90_000);
     assert.equal(done.state, "FINISHED");
     assertExactlyOnce(done["job-execution-result"].collected.seen as Seen[], params.count);
     const recovery = (await rest(cluster.url, "GET", `/jobs/${jobId}`)).body["local-recovery"];

@@ -12,34 +12,18 @@ import type { ChildProcess } from "node:child_process";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { RegionFailoverParams, Seen } from "../runtime/region-failover.job.ts";
-import { ClusterProcesses, type Json, rest, waitFor } from "./cluster-processes.ts";
+import { assertExactlyOnce } from "../runtime/region-failover-checks.ts";
+import {
+  ClusterProcesses,
+  completedResult,
+  type Json,
+  rest,
+  submitJob,
+  waitFor,
+} from "./cluster-processes.ts";
 import { startInProcessCluster } from "./in-process-cluster.ts";
 
 const JOB = fileURLToPath(new URL("../runtime/region-failover.job.ts", import.meta.url));
-
-async function result(url: string, jobId: string): Promise<Json> {
-  return waitFor(
-    async () => {
-      const r = await rest(url, "GET", `/jobs/${jobId}/execution-result`);
-      return r.body.status?.id === "COMPLETED" ? r.body : undefined;
-    },
-    60_000,
-    50,
-  );
-}
-
-function assertExactlyOnce(seen: readonly Seen[], count: number): void {
-  // Compact messages: a diff of thousands of records would take minutes to render.
-  const anomalies = seen.filter((s) => s.anomaly !== undefined);
-  assert.ok(
-    anomalies.length === 0,
-    `${anomalies.length} records lost or repeated, first: ${JSON.stringify(anomalies.slice(0, 3))}`,
-  );
-  const indexes = seen.map((s) => s.index).sort((a, b) => a - b);
-  assert.equal(indexes.length, count, "every index reached the sink exactly once");
-  const wrong = indexes.findIndex((index, i) => index !== i);
-  assert.equal(wrong, -1, `the sink holds 0..count-1 once each; first mismatch at position ${wrong}`);
-}
 
 function attemptsBySubtask(seen: readonly Seen[]): Map<number, number[]> {
   const attempts = new Map<number, Set<number>>();
@@ -56,19 +40,15 @@ test("cluster: a failing task restarts its own pipeline's slot only, exactly onc
       failAt: 6_001,
       keyed: false,
     };
-    const submitted = await rest(cluster.url, "POST", "/jobs", {
-      json: {
-        jobFile: JOB,
-        parallelism: 3,
-        params,
-        checkpointIntervalMs: 50,
-        restartAttempts: 3,
-        restartDelayMs: 10,
-      },
+    const jobId = await submitJob(cluster.url, {
+      jobFile: JOB,
+      parallelism: 3,
+      params,
+      checkpointIntervalMs: 50,
+      restartAttempts: 3,
+      restartDelayMs: 10,
     });
-    assert.equal(submitted.status, 202, submitted.text);
-    const jobId = submitted.body.jobid as string;
-    const done = await result(cluster.url, jobId);
+    const done = await completedResult(cluster.url, jobId, 60_000);
     assert.equal(done.state, "FINISHED");
     assert.equal(done["job-execution-result"].restarts, 1);
     const seen = done["job-execution-result"].collected.seen as Seen[];
@@ -138,19 +118,15 @@ async function killAndMeasure(
       keyed: false,
       printEvery: 20,
     };
-    const submitted = await rest(jm.restUrl, "POST", "/jobs", {
-      json: {
-        jobFile: JOB,
-        parallelism: 3,
-        params,
-        checkpointIntervalMs: 100,
-        restartAttempts: 3,
-        restartDelayMs: 0,
-        failoverStrategy,
-      },
+    const jobId = await submitJob(jm.restUrl, {
+      jobFile: JOB,
+      parallelism: 3,
+      params,
+      checkpointIntervalMs: 100,
+      restartAttempts: 3,
+      restartDelayMs: 0,
+      failoverStrategy,
     });
-    assert.equal(submitted.status, 202, submitted.text);
-    const jobId = submitted.body.jobid as string;
     const logs = () => [...taskManagers.values()].map((tm) => tm.logs);
     // Running, every pipeline printing, and a checkpoint behind it.
     const before = await waitFor(async () => {
@@ -178,7 +154,7 @@ async function killAndMeasure(
       5,
     );
     const ms = Date.now() - killedAt;
-    const done = await result(jm.restUrl, jobId);
+    const done = await completedResult(jm.restUrl, jobId, 60_000);
     assert.equal(done.state, "FINISHED");
     const seen = done["job-execution-result"].collected.seen as Seen[];
     assertExactlyOnce(seen, params.count);

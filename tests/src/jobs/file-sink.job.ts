@@ -6,58 +6,20 @@
  * become visible (the restored job writes their records again).
  */
 
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
-import { defineJob, Sinks, Sources } from "@weir/api";
+import { defineJob, Sources } from "@weir/api";
 import { FileSink } from "@weir/connector-files";
+import { failWhileCheckpointPending, type PendingCheckpointFailure } from "./pending-checkpoint-failure.ts";
 
-export interface FileSinkJobParams {
-  readonly dir: string;
+export interface FileSinkJobParams extends PendingCheckpointFailure {
   readonly count: number;
   readonly format: "jsonl" | "csv";
-  /** The first record at which attempt 0 may fail (once a checkpoint is pending); -1 for none. */
-  readonly failAt: number;
   readonly recordsPerSecond: number;
-  /** Busy time per record in the failing branch, in ms: its barriers lag behind the sink's. */
-  readonly slowMs: number;
   readonly maxRecordsPerPart: number;
 }
 
 export interface Row {
   readonly n: number;
   readonly label: string;
-}
-
-const IN_PROGRESS = /^\.part-(\d+-\d+)-\d+\.inprogress$/;
-
-/**
- * Whether some writer has two hidden parts in a bucket: without rolling, one of them was
- * pre-committed at a checkpoint barrier and awaits the checkpoint's completion, the other is open.
- */
-function checkpointPending(dir: string): boolean {
-  let buckets: string[];
-  try {
-    buckets = readdirSync(dir);
-  } catch {
-    return false;
-  }
-  for (const bucket of buckets) {
-    const perWriter = new Map<string, number>();
-    let files: string[];
-    try {
-      files = readdirSync(join(dir, bucket));
-    } catch {
-      continue;
-    }
-    for (const file of files) {
-      const writer = IN_PROGRESS.exec(file)?.[1];
-      if (writer === undefined) continue;
-      const parts = (perWriter.get(writer) ?? 0) + 1;
-      if (parts >= 2) return true;
-      perWriter.set(writer, parts);
-    }
-  }
-  return false;
 }
 
 export default defineJob((env, params: FileSinkJobParams) => {
@@ -77,20 +39,5 @@ export default defineJob((env, params: FileSinkJobParams) => {
       }),
     )
     .withName("File sink");
-  if (params.failAt < 0) return;
-  numbers
-    .shuffle()
-    .process<number>({
-      processRecord(n, out, ctx) {
-        const until = performance.now() + params.slowMs;
-        while (performance.now() < until) {
-          // Busy work: keeps this branch, and its barriers, behind the sink branch.
-        }
-        if (n >= params.failAt && ctx.taskInfo.attemptNumber === 0 && checkpointPending(params.dir))
-          throw new Error(`injected failure at ${n}, with a checkpoint pre-committed but not complete`);
-        out.collect(n);
-      },
-    })
-    .withName("Slow failing branch")
-    .toSink(Sinks.discard());
+  failWhileCheckpointPending(numbers, params);
 });

@@ -3,7 +3,8 @@
  * records into a transaction per checkpoint (pre-commit at the barrier) and whose committer
  * publishes each transaction as one file, idempotently (a file that exists is left alone). A
  * failure is injected once, in a slow parallel branch; the published files must hold every record
- * exactly once.
+ * exactly once. With `layout: 'pipelines'` the same sink ends three forward pipelines, one failover
+ * region each (region-failover.test.ts), and each file is named `<subtask>-<attempt>-<n>.json`.
  */
 
 import { writeFileSync } from "node:fs";
@@ -51,29 +52,56 @@ function transactionalFileSink(dir: string): Sink<number, Transaction> {
   };
 }
 
-export default defineJob(
-  (env, params: { dir: string; count: number; failAt: number; recordsPerSecond: number }) => {
-    const numbers = env.fromSource(
-      Sources.generator((i) => i, { count: params.count, recordsPerSecond: params.recordsPerSecond }),
-      "Numbers",
-    );
-    numbers.shuffle().toSink(transactionalFileSink(params.dir)).withName("Transactional file sink");
-    // A slow branch: barriers reach it late, so checkpoints stay pending (pre-committed by the sink,
-    // not yet complete) for a while, and the failure strikes during such a window.
+export interface TwoPhaseSinkJobParams {
+  readonly dir: string;
+  readonly count: number;
+  /** The record at which attempt 0 fails. */
+  readonly failAt: number;
+  readonly recordsPerSecond: number;
+  /**
+   * `slow-branch` (the default): the sink behind a shuffle and the failure in a slow parallel
+   * branch, so it strikes while checkpoints are pre-committed but not complete. `pipelines`:
+   * generator → failure injector → sink, all forward, so each subtask's pipeline is its own
+   * failover region and the failure restarts only the pipeline that emitted `failAt`.
+   */
+  readonly layout?: "slow-branch" | "pipelines";
+}
+
+export default defineJob((env, params: TwoPhaseSinkJobParams) => {
+  const numbers = env.fromSource(
+    Sources.generator((i) => i, { count: params.count, recordsPerSecond: params.recordsPerSecond }),
+    "Numbers",
+  );
+  if (params.layout === "pipelines") {
     numbers
-      .shuffle()
       .process<number>({
         processRecord(n, out, ctx) {
-          const until = performance.now() + 0.1;
-          while (performance.now() < until) {
-            // Busy work: keeps this branch behind the sink branch.
-          }
           if (n === params.failAt && ctx.taskInfo.attemptNumber === 0)
             throw new Error(`injected failure at ${n}`);
           out.collect(n);
         },
       })
-      .withName("Slow failing branch")
-      .toSink(Sinks.discard());
-  },
-);
+      .withName("Failure injector")
+      .toSink(transactionalFileSink(params.dir))
+      .withName("Transactional file sink");
+    return;
+  }
+  numbers.shuffle().toSink(transactionalFileSink(params.dir)).withName("Transactional file sink");
+  // A slow branch: barriers reach it late, so checkpoints stay pending (pre-committed by the sink,
+  // not yet complete) for a while, and the failure strikes during such a window.
+  numbers
+    .shuffle()
+    .process<number>({
+      processRecord(n, out, ctx) {
+        const until = performance.now() + 0.1;
+        while (performance.now() < until) {
+          // Busy work: keeps this branch behind the sink branch.
+        }
+        if (n === params.failAt && ctx.taskInfo.attemptNumber === 0)
+          throw new Error(`injected failure at ${n}`);
+        out.collect(n);
+      },
+    })
+    .withName("Slow failing branch")
+    .toSink(Sinks.discard());
+});

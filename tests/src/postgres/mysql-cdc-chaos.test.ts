@@ -7,27 +7,15 @@
  */
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { type MariadbTestServer, startMariadb } from "@weir/connector-postgres/testing/mariadb";
+import { test } from "node:test";
+import { useMariadbDatabase } from "@weir/connector-postgres/testing/mariadb";
 import { runJob } from "@weir/runtime";
-import mysql from "mysql2/promise";
+import type mysql from "mysql2/promise";
 import type { CdcUpsertParams } from "./cdc-upsert.job.ts";
 
 const JOB = new URL("./cdc-upsert.job.ts", import.meta.url);
 
-let server: MariadbTestServer;
-let db: mysql.Connection;
-
-before(async () => {
-  server = await startMariadb();
-  db = await mysql.createConnection({ host: server.host, port: server.port, user: "root" });
-  await db.query("CREATE DATABASE shop");
-  await db.query("USE shop");
-});
-after(async () => {
-  await db?.end();
-  await server?.stop();
-});
+const shop = useMariadbDatabase("shop");
 
 function random(seed: number): () => number {
   let state = seed >>> 0;
@@ -41,7 +29,7 @@ function random(seed: number): () => number {
 }
 
 async function differences(): Promise<number> {
-  const [rows] = await db.query<mysql.RowDataPacket[]>(
+  const [rows] = await shop.db.query<mysql.RowDataPacket[]>(
     `SELECT (SELECT COUNT(*) FROM (SELECT * FROM src EXCEPT SELECT * FROM dst) a) +
             (SELECT COUNT(*) FROM (SELECT * FROM dst EXCEPT SELECT * FROM src) b) AS n`,
   );
@@ -50,16 +38,16 @@ async function differences(): Promise<number> {
 
 test("MariaDB CDC into an upsert sink: after random changes and repeated worker kills, the target equals the source", async () => {
   const schema = "(id INT PRIMARY KEY, v TEXT, n DECIMAL(12,2), ts TIMESTAMP(3) NULL, b VARBINARY(16))";
-  await db.query(`CREATE TABLE src ${schema}`);
-  await db.query(`CREATE TABLE dst ${schema}`);
-  await db.query("SET SESSION max_recursive_iterations = 10000");
-  await db.query(
+  await shop.db.query(`CREATE TABLE src ${schema}`);
+  await shop.db.query(`CREATE TABLE dst ${schema}`);
+  await shop.db.query("SET SESSION max_recursive_iterations = 10000");
+  await shop.db.query(
     `INSERT INTO src WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < 3000)
      SELECT i, CONCAT('initial ', i), i * 1.25, TIMESTAMP'2026-01-01 00:00:00' + INTERVAL i SECOND, UNHEX(LPAD(HEX(i), 8, '0')) FROM g`,
   );
   const params: CdcUpsertParams = {
     system: "mysql",
-    connection: { host: server.host, port: server.port, user: "root", database: "shop" },
+    connection: { host: shop.server.host, port: shop.server.port, user: "root", database: "shop" },
     sourceTable: "src",
     targetTable: "dst",
     slotName: "unused",
@@ -89,27 +77,27 @@ test("MariaDB CDC into an upsert sink: after random changes and repeated worker 
     const deadline = Date.now() + 120_000;
     for (let round = 0; restarts() < params.kills || round < 150; round++) {
       assert.ok(Date.now() < deadline, `workload timed out after ${restarts()} restarts`);
-      await db.query("START TRANSACTION");
+      await shop.db.query("START TRANSACTION");
       const statements = 1 + Math.floor(next() * 4);
       for (let s = 0; s < statements; s++) {
         const id = 1 + Math.floor(next() * (nextId - 1));
         const dice = next();
         if (dice < 0.35)
-          await db.query("INSERT INTO src VALUES (?, ?, ?, NOW(3), ?)", [
+          await shop.db.query("INSERT INTO src VALUES (?, ?, ?, NOW(3), ?)", [
             nextId++,
             `inserted ${round}`,
             (next() * 1e6).toFixed(2),
             Buffer.from([round & 255, s]),
           ]);
         else if (dice < 0.75)
-          await db.query("UPDATE src SET v = ?, n = n + 1, ts = ts + INTERVAL 1 HOUR WHERE id = ?", [
+          await shop.db.query("UPDATE src SET v = ?, n = n + 1, ts = ts + INTERVAL 1 HOUR WHERE id = ?", [
             `updated ${round}`,
             id,
           ]);
-        else if (dice < 0.9) await db.query("DELETE FROM src WHERE id = ?", [id]);
-        else await db.query("UPDATE src SET n = n * 2 WHERE id BETWEEN ? AND ? + 20", [id, id]);
+        else if (dice < 0.9) await shop.db.query("DELETE FROM src WHERE id = ?", [id]);
+        else await shop.db.query("UPDATE src SET n = n * 2 WHERE id BETWEEN ? AND ? + 20", [id, id]);
       }
-      await db.query("COMMIT");
+      await shop.db.query("COMMIT");
       await new Promise((r) => setTimeout(r, 5));
     }
     let ended: Error | undefined;
@@ -118,10 +106,10 @@ test("MariaDB CDC into an upsert sink: after random changes and repeated worker 
     });
     while ((await differences()) !== 0) {
       if (Date.now() > deadline || ended !== undefined) {
-        const [missing] = await db.query(
+        const [missing] = await shop.db.query(
           "SELECT id, v FROM (SELECT * FROM src EXCEPT SELECT * FROM dst) a ORDER BY id LIMIT 3",
         );
-        const [extra] = await db.query(
+        const [extra] = await shop.db.query(
           "SELECT id, v FROM (SELECT * FROM dst EXCEPT SELECT * FROM src) a ORDER BY id LIMIT 3",
         );
         assert.fail(
@@ -136,7 +124,7 @@ test("MariaDB CDC into an upsert sink: after random changes and repeated worker 
   }
   assert.match((await running).message, /cancel/i);
   assert.ok(restarts() >= params.kills, `${restarts()} restarts`);
-  const [counts] = await db.query<mysql.RowDataPacket[]>(
+  const [counts] = await shop.db.query<mysql.RowDataPacket[]>(
     "SELECT (SELECT COUNT(*) FROM src) AS src, (SELECT COUNT(*) FROM dst) AS dst",
   );
   assert.equal(Number(counts[0]!.src), Number(counts[0]!.dst));

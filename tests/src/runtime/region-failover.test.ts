@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { type FailoverStrategy, runJob } from "@weir/runtime";
 import { type RegionFailoverParams, SEEN, type Seen } from "./region-failover.job.ts";
+import { assertExactlyOnce } from "./region-failover-checks.ts";
 
 const JOB = new URL("./region-failover.job.ts", import.meta.url);
 
@@ -28,19 +29,6 @@ async function run(params: RegionFailoverParams, failoverStrategy?: FailoverStra
   });
   const seen = result.collected(SEEN);
   return { result, seen, log };
-}
-
-function assertExactlyOnce(seen: readonly Seen[], count: number): void {
-  // Compact messages: a diff of thousands of records would take minutes to render.
-  const anomalies = seen.filter((s) => s.anomaly !== undefined);
-  assert.ok(
-    anomalies.length === 0,
-    `${anomalies.length} records lost or repeated, first: ${JSON.stringify(anomalies.slice(0, 3))}`,
-  );
-  const indexes = seen.map((s) => s.index).sort((a, b) => a - b);
-  assert.equal(indexes.length, count, "every index reached the sink exactly once");
-  const wrong = indexes.findIndex((index, i) => index !== i);
-  assert.equal(wrong, -1, `the sink holds 0..count-1 once each; first mismatch at position ${wrong}`);
 }
 
 /** Attempt numbers seen per subtask. */
@@ -121,11 +109,11 @@ test("a two-phase-commit sink in a restarted region publishes every record exact
   try {
     const count = 9_000;
     const log: string[] = [];
-    const result = await runJob(new URL("./region-2pc.job.ts", import.meta.url), {
+    const result = await runJob(new URL("../jobs/two-phase-sink.job.ts", import.meta.url), {
       parallelism: 3,
       batchSize: 32,
       // 4501 is emitted by pipeline 1 (4501 mod 3), 0.75 s in: after several checkpoints.
-      params: { dir, count, failAt: 4_501, recordsPerSecond: 6_000 },
+      params: { dir, count, failAt: 4_501, recordsPerSecond: 6_000, layout: "pipelines" },
       checkpointing: { intervalMs: 40, storage: { kind: "memory" } },
       restartStrategy: { kind: "fixed-delay", attempts: 2, delayMs: 10 },
       log: (line) => log.push(line),

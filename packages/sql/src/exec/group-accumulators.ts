@@ -34,7 +34,7 @@ import { type Row, type RowData, RowKind } from "../data/row.ts";
 import type { SqlValue } from "../data/values.ts";
 import type { AggregateImplementation } from "../functions/function-definition.ts";
 import type { AggregateCallSpec } from "./operator-specs.ts";
-import { keyOfRow, keyOfValue, mapKeyOf } from "./row-key.ts";
+import { operandsMapKey } from "./row-key.ts";
 import { sqlValuesEqual } from "./value-equality.ts";
 
 /** What keyed state holds per group: plain data, so snapshots and restores keep it whole. */
@@ -130,7 +130,7 @@ export class GroupAggregates {
       for (let a = 0; a < args.length; a++) operands[a] = fields[args[a]!] ?? null;
       if (call.distinct) {
         const seen = group.distinct[c]!;
-        const key = distinctKey(operands);
+        const key = operandsMapKey(operands);
         const count = seen.get(key) ?? 0;
         if (accumulate) {
           seen.set(key, count + 1);
@@ -233,14 +233,4 @@ export function emitEmptyGlobalResult(
 function resultsEqual(previous: Row, next: Row, from: number): boolean {
   for (let i = from; i < next.length; i++) if (!sqlValuesEqual(previous[i]!, next[i]!)) return false;
   return true;
-}
-
-/** One Map key per distinct operand tuple (single primitive operands are their own key). */
-function distinctKey(operands: readonly SqlValue[]): unknown {
-  if (operands.length === 1) {
-    const value = operands[0]!;
-    if (value === null || typeof value !== "object") return value;
-    return mapKeyOf(keyOfValue(value));
-  }
-  return mapKeyOf(keyOfRow(operands as Row));
 }

@@ -73,3 +73,16 @@ function compareText(a: string, b: string): number {
 export function mapKeyOf(key: KeyValue): string | number | bigint | boolean | null {
   return key === null || typeof key !== "object" ? key : canonicalText(key);
 }
+
+/**
+ * The `Map` key of an aggregate call's operand tuple, for the sets of DISTINCT calls: one operand
+ * of a primitive value is its own key, anything else the {@link mapKeyOf} of its plain key.
+ */
+export function operandsMapKey(operands: readonly SqlValue[]): unknown {
+  if (operands.length === 1) {
+    const value = operands[0]!;
+    if (value === null || typeof value !== "object") return value;
+    return mapKeyOf(keyOfValue(value));
+  }
+  return mapKeyOf(keyOfRow(operands as Row));
+}

@@ -11,6 +11,7 @@
 
 import type { CallExpression, Expression } from "../ast/expressions.ts";
 import type { Select } from "../ast/queries.ts";
+import type { Span } from "../ast/span.ts";
 import type { AggregateFunctionDefinition } from "../functions/function-definition.ts";
 import type { AggregateCall } from "../plan/logical-aggregate.ts";
 import type { LogicalNode } from "../plan/logical-node.ts";
@@ -33,6 +34,32 @@ export type Substitute = (expr: Expression) => RexNode | undefined;
 
 export function callName(call: CallExpression): string {
   return call.name.parts.map((p) => p.value).join(".");
+}
+
+/**
+ * An aggregate call's result type and its operands cast to the types the function asks for; a
+ * call the function does not accept is refused as Calcite words it (`Cannot apply 'SUM' to
+ * arguments of type 'SUM(<VARCHAR>)'. …`), at `span`.
+ */
+export function typeAggregateCall(
+  definition: AggregateFunctionDefinition,
+  args: readonly RexNode[],
+  span: Span,
+): {
+  readonly inferred: ReturnType<AggregateFunctionDefinition["inferType"]>;
+  readonly casted: readonly RexNode[];
+} {
+  let inferred: ReturnType<AggregateFunctionDefinition["inferType"]>;
+  try {
+    inferred = definition.inferType(args.map((a) => a.type));
+  } catch (error) {
+    const types = args.map((a) => `<${calciteTypeName(a.type)}>`).join(", ");
+    throw new SqlValidationError(
+      span,
+      `Cannot apply '${definition.name}' to arguments of type '${definition.name}(${types})'. ${(error as Error).message}`,
+    );
+  }
+  return { inferred, casted: inferred.operands === undefined ? args : castOperands(args, inferred.operands) };
 }
 
 export interface PlannedAggregate {
@@ -98,17 +125,7 @@ export function planAggregate(
           return convertExpression(a, argContext);
         });
     const args = [...written, ...jsonAggregateOperands(ast)];
-    let inferred: ReturnType<AggregateFunctionDefinition["inferType"]>;
-    try {
-      inferred = definition.inferType(args.map((a) => a.type));
-    } catch (error) {
-      const types = args.map((a) => `<${calciteTypeName(a.type)}>`).join(", ");
-      throw new SqlValidationError(
-        ast.span,
-        `Cannot apply '${definition.name}' to arguments of type '${definition.name}(${types})'. ${(error as Error).message}`,
-      );
-    }
-    const casted = inferred.operands === undefined ? args : castOperands(args, inferred.operands);
+    const { inferred, casted } = typeAggregateCall(definition, args, ast.span);
     const filter =
       ast.filter === null ? null : convertExpression(ast.filter, exprContext("FILTER", scalarSubstitute));
     if (filter !== null && filter.type.kind !== "BOOLEAN") {

@@ -31,13 +31,8 @@ import { inputRef } from "../plan/rex-factory.ts";
 import { printExpression } from "../printer/expressions.ts";
 import { printRowPattern } from "../printer/match-recognize.ts";
 import type { LogicalType, RowField } from "../types/logical-type.ts";
-import { callName } from "./convert-aggregate.ts";
-import {
-  calciteTypeName,
-  castOperands,
-  convertExpression,
-  type ExpressionContext,
-} from "./convert-expression.ts";
+import { callName, typeAggregateCall } from "./convert-aggregate.ts";
+import { convertExpression, type ExpressionContext } from "./convert-expression.ts";
 import type { FromResult } from "./convert-from.ts";
 import { convertLiteral } from "./convert-literal.ts";
 import type { QueryEnv } from "./convert-query.ts";
@@ -407,17 +402,7 @@ class MatchExpressionConverter {
       );
     }
     const args = operands.map((o) => o.rex);
-    let inferred: ReturnType<AggregateFunctionDefinition["inferType"]>;
-    try {
-      inferred = definition.inferType(args.map((a) => a.type));
-    } catch (error) {
-      const types = args.map((a) => `<${calciteTypeName(a.type)}>`).join(", ");
-      throw new SqlValidationError(
-        e.span,
-        `Cannot apply '${definition.name}' to arguments of type '${definition.name}(${types})'. ${(error as Error).message}`,
-      );
-    }
-    const casted = inferred.operands === undefined ? args : castOperands(args, inferred.operands);
+    const { inferred, casted } = typeAggregateCall(definition, args, e.span);
     const [variable] = variables;
     return this.#slot(
       {

@@ -28,13 +28,8 @@ import type { RexNode } from "../plan/rex.ts";
 import { inputRef } from "../plan/rex-factory.ts";
 import { rexEquals } from "../plan/rex-visit.ts";
 import type { RowField } from "../types/logical-type.ts";
-import { callName } from "./convert-aggregate.ts";
-import {
-  calciteTypeName,
-  castOperands,
-  convertExpression,
-  type ExpressionContext,
-} from "./convert-expression.ts";
+import { callName, typeAggregateCall } from "./convert-aggregate.ts";
+import { convertExpression, type ExpressionContext } from "./convert-expression.ts";
 import { SqlValidationError } from "./sql-validation-error.ts";
 
 /** True for a call that is an aggregate function applied OVER a window (not a ranking function). */
@@ -161,17 +156,7 @@ function aggregateCall(
         }
         return convertExpression(a, argContext);
       });
-  let inferred: ReturnType<AggregateFunctionDefinition["inferType"]>;
-  try {
-    inferred = definition.inferType(args.map((a) => a.type));
-  } catch (error) {
-    const types = args.map((a) => `<${calciteTypeName(a.type)}>`).join(", ");
-    throw new SqlValidationError(
-      ast.span,
-      `Cannot apply '${definition.name}' to arguments of type '${definition.name}(${types})'. ${(error as Error).message}`,
-    );
-  }
-  const casted = inferred.operands === undefined ? args : castOperands(args, inferred.operands);
+  const { inferred, casted } = typeAggregateCall(definition, args, ast.span);
   return {
     name: definition.name,
     definition,

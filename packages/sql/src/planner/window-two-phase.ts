@@ -44,30 +44,50 @@ export function twoPhaseWindowAggregate(
  * The local row: group key fields, `$rows`, one accumulator per call, `$slice_end`.
  */
 export function splitWindowAggregate(node: PhysicalAssigningWindowAggregate): PhysicalNode {
-  const source = node.input.kind === "Exchange" ? node.input.input : node.input;
-  const k = node.groupKey.length;
-  const partialFields = partialRowFields(node, source);
-  const local: PhysicalAssigningWindowAggregate = {
-    ...node,
-    input: source,
-    phase: "local",
-    fields: partialFields,
-    traits: null,
-  };
-  const globalKey = node.groupKey.map((_, i) => i);
+  const { exchange, globalKey } = localPhaseExchange(node);
+  return { ...node, input: exchange, groupKey: globalKey, phase: "global", traits: null };
+}
+
+/**
+ * An attached-window aggregation (its input is the hash exchange on its group key, window columns
+ * included) as Global(Exchange(Local(input))): the local phase folds rows per group and window, its
+ * partial's `$slice_end` is the row's window_end; the global phase is keyed by the whole group key.
+ */
+export function splitAttachedWindowAggregate(node: PhysicalWindowAggregate): PhysicalNode {
+  const { exchange, globalKey } = localPhaseExchange(node);
   return {
     ...node,
-    input: {
-      kind: "Exchange",
-      input: local,
-      distribution: k === 0 ? { kind: "single" } : { kind: "hash", keys: globalKey },
-      fields: partialFields,
-      traits: null,
-    },
+    input: exchange,
     groupKey: globalKey,
+    windowStartIndex: node.groupKey.indexOf(node.windowStartIndex),
+    windowEndIndex: node.groupKey.indexOf(node.windowEndIndex),
+    inputNames: exchange.fields.map((f) => f.name),
     phase: "global",
     traits: null,
   };
+}
+
+/**
+ * The local phase of `node` over its input below the exchange, and the exchange that sends its
+ * partial rows to the global phase: hashed on the group key (now the partial row's first fields),
+ * or to one subtask when there is no key.
+ */
+function localPhaseExchange(node: PhysicalAssigningWindowAggregate | PhysicalWindowAggregate): {
+  readonly exchange: PhysicalNode;
+  readonly globalKey: number[];
+} {
+  const source = node.input.kind === "Exchange" ? node.input.input : node.input;
+  const partialFields = partialRowFields(node, source);
+  const local = { ...node, input: source, phase: "local" as const, fields: partialFields, traits: null };
+  const globalKey = node.groupKey.map((_, i) => i);
+  const exchange: PhysicalNode = {
+    kind: "Exchange",
+    input: local,
+    distribution: globalKey.length === 0 ? { kind: "single" } : { kind: "hash", keys: globalKey },
+    fields: partialFields,
+    traits: null,
+  };
+  return { exchange, globalKey };
 }
 
 /** The partial row: group key fields, `$rows`, one accumulator per call, `$slice_end`. */
@@ -84,40 +104,6 @@ function partialRowFields(
 }
 
 /**
- * An attached-window aggregation (its input is the hash exchange on its group key, window columns
- * included) as Global(Exchange(Local(input))): the local phase folds rows per group and window, its
- * partial's `$slice_end` is the row's window_end; the global phase is keyed by the whole group key.
- */
-export function splitAttachedWindowAggregate(node: PhysicalWindowAggregate): PhysicalNode {
-  const source = node.input.kind === "Exchange" ? node.input.input : node.input;
-  const partialFields = partialRowFields(node, source);
-  const local: PhysicalWindowAggregate = {
-    ...node,
-    input: source,
-    phase: "local",
-    fields: partialFields,
-    traits: null,
-  };
-  const globalKey = node.groupKey.map((_, i) => i);
-  return {
-    ...node,
-    input: {
-      kind: "Exchange",
-      input: local,
-      distribution: { kind: "hash", keys: globalKey },
-      fields: partialFields,
-      traits: null,
-    },
-    groupKey: globalKey,
-    windowStartIndex: node.groupKey.indexOf(node.windowStartIndex),
-    windowEndIndex: node.groupKey.indexOf(node.windowEndIndex),
-    inputNames: partialFields.map((f) => f.name),
-    phase: "global",
-    traits: null,
-  };
-}
-
-/**
  * EXPLAIN text of the two phases over attached windows: `LocalWindowAggregate(groupBy=[k],
  * window=[TUMBLE(win_start=[window_start], win_end=[window_end])], select=[k, window_start,
  * window_end, COUNT(*) AS count$0, slice_end('w$) AS $slice_end])` and
@@ -130,11 +116,11 @@ export function twoPhaseAttachedWindowText(
   mode: readonly [string, string] | null,
   aggregateText: (call: AggregateCall, names: readonly string[]) => string,
 ): string {
-  const k = node.groupKey.length;
   const keys = node.groupKey.map((i) => inputNames[i]!);
   const others = node.groupKey
     .filter((i) => i !== node.windowStartIndex && i !== node.windowEndIndex)
     .map((i) => inputNames[i]!);
+  const calls = phaseCallTexts(node, inputNames, aggregateText);
   const parts: [string, string][] = [];
   if (others.length > 0) parts.push(["groupBy", others.join(", ")]);
   const kind = node.strategy.kind;
@@ -142,20 +128,12 @@ export function twoPhaseAttachedWindowText(
     const start = inputNames[node.windowStartIndex];
     const end = inputNames[node.windowEndIndex];
     parts.push(["window", `${kind}(win_start=[${start}], win_end=[${end}])`]);
-    const calls = node.calls.map(
-      (c, i) => `${aggregateText(c, inputNames)} AS ${node.fields[k + 1 + i]!.name}`,
-    );
     parts.push(["select", [...keys, ...calls, "slice_end('w$) AS $slice_end"].join(", ")]);
   } else {
     parts.push(["window", `${kind}(slice_end=[$slice_end])`]);
-    const calls = node.calls.map(
-      (c, i) => `${c.name}(${inputNames[k + 1 + i]}) AS ${node.fields[k + i]!.name}`,
-    );
     parts.push(["select", [...keys, ...calls].join(", ")]);
   }
-  if (mode !== null) parts.push([mode[0], mode[1]]);
-  const name = node.phase === "local" ? "LocalWindowAggregate" : "GlobalWindowAggregate";
-  return `${name}(${parts.map(([key, value]) => `${key}=[${value}]`).join(", ")})`;
+  return phaseText(node.phase, parts, mode);
 }
 
 /**
@@ -173,26 +151,45 @@ export function twoPhaseWindowText(
 ): string {
   const k = node.groupKey.length;
   const keys = node.groupKey.map((i) => inputNames[i]!);
+  const calls = phaseCallTexts(node, inputNames, aggregateText);
   const parts: [string, string][] = [];
   if (k > 0) parts.push(["groupBy", keys.join(", ")]);
   if (node.phase === "local") {
     parts.push(["window", windowText(node.strategy, inputNames[node.timeIndex]!)]);
-    const calls = node.calls.map(
-      (c, i) => `${aggregateText(c, inputNames)} AS ${node.fields[k + 1 + i]!.name}`,
-    );
     parts.push(["select", [...keys, ...calls, "slice_end('w$) AS $slice_end"].join(", ")]);
   } else {
     const params = windowParameters(node.strategy, false);
     parts.push(["window", `${node.strategy.kind}(${["slice_end=[$slice_end]", ...params].join(", ")})`]);
-    const calls = node.calls.map(
-      (c, i) => `${c.name}(${inputNames[k + 1 + i]}) AS ${node.fields[k + i]!.name}`,
-    );
     parts.push([
       "select",
       [...keys, ...calls, "start('w$) AS window_start", "end('w$) AS window_end"].join(", "),
     ]);
   }
+  return phaseText(node.phase, parts, mode);
+}
+
+/**
+ * The select items of the phase's calls: the local phase's accumulators named by its partial row,
+ * the global phase's merge of each accumulator under the call's own name.
+ */
+function phaseCallTexts(
+  node: PhysicalAssigningWindowAggregate | PhysicalWindowAggregate,
+  inputNames: readonly string[],
+  aggregateText: (call: AggregateCall, names: readonly string[]) => string,
+): string[] {
+  const k = node.groupKey.length;
+  return node.phase === "local"
+    ? node.calls.map((c, i) => `${aggregateText(c, inputNames)} AS ${node.fields[k + 1 + i]!.name}`)
+    : node.calls.map((c, i) => `${c.name}(${inputNames[k + 1 + i]}) AS ${node.fields[k + i]!.name}`);
+}
+
+/** `LocalWindowAggregate(key=[value], …)` or `GlobalWindowAggregate(…)`, the mode last. */
+function phaseText(
+  phase: PhysicalWindowAggregate["phase"],
+  parts: [string, string][],
+  mode: readonly [string, string] | null,
+): string {
   if (mode !== null) parts.push([mode[0], mode[1]]);
-  const name = node.phase === "local" ? "LocalWindowAggregate" : "GlobalWindowAggregate";
+  const name = phase === "local" ? "LocalWindowAggregate" : "GlobalWindowAggregate";
   return `${name}(${parts.map(([key, value]) => `${key}=[${value}]`).join(", ")})`;
 }

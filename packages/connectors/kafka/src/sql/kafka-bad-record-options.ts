@@ -9,21 +9,26 @@
  *
  * Invariant: contradictory settings (a dead-letter topic without the policy, `ignore-parse-errors`
  * with a policy other than drop, a dead-letter topic that is the table's own) are refused when the
- * table is planned, naming the options.
+ * table is planned, naming the options (the checks shared by every connector are `@weir/sql`'s
+ * `readBadRecordOptions`; the topic's own checks are here).
  * @module
  */
 
-import { ConnectorOptionError, OptionReader, type ResolvedTable } from "@weir/sql";
+import {
+  BAD_RECORDS_POLICY_OPTION,
+  type BadRecordOptions,
+  ConnectorOptionError,
+  type ResolvedTable,
+  readBadRecordOptions as readSharedBadRecordOptions,
+} from "@weir/sql";
 
-export const BAD_RECORD_OPTIONS = ["bad-records.policy", "bad-records.dead-letter.topic"];
+const DEAD_LETTER_TOPIC = "bad-records.dead-letter.topic";
 
+export const BAD_RECORD_OPTIONS = [BAD_RECORDS_POLICY_OPTION, DEAD_LETTER_TOPIC];
+
+/** The shared policy, a dead letter naming its topic (trimmed and checked) rather than the raw option. */
 export type KafkaTableBadRecords =
-  | { readonly kind: "fail" }
-  | {
-      readonly kind: "drop";
-      /** The `ignore-parse-errors` options that chose drop (format-relative, e.g. `json.ignore-parse-errors`). */
-      readonly lenient: readonly string[];
-    }
+  | Exclude<BadRecordOptions, { readonly kind: "dead-letter" }>
   | { readonly kind: "dead-letter"; readonly topic: string };
 
 /**
@@ -35,37 +40,16 @@ export function readBadRecordOptions(
   ignoreKeys: readonly string[],
   topics: readonly string[],
 ): KafkaTableBadRecords {
-  const reader = new OptionReader(table);
-  const lenient = ignoreKeys.filter((key) => table.options[key] !== undefined && reader.boolean(key, false));
-  const explicit = table.options["bad-records.policy"];
-  const kind = reader.choice(
-    "bad-records.policy",
-    ["fail", "drop", "dead-letter"] as const,
-    lenient.length > 0 ? "drop" : "fail",
-  );
-  if (lenient.length > 0 && explicit !== undefined && kind !== "drop")
+  const options = readSharedBadRecordOptions(table, { deadLetterKey: DEAD_LETTER_TOPIC, ignoreKeys });
+  if (options.kind !== "dead-letter") return options;
+  const topic = options.target.trim();
+  if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic))
     throw new ConnectorOptionError(
-      `Table '${table.name}': '${lenient[0]}' = 'true' means the drop policy; it contradicts 'bad-records.policy' = '${explicit}'`,
+      `Invalid value for option '${DEAD_LETTER_TOPIC}' of table '${table.name}': '${options.target}' is not a topic name`,
     );
-  const topic = reader.string("bad-records.dead-letter.topic");
-  if (kind !== "dead-letter") {
-    if (topic !== undefined)
-      throw new ConnectorOptionError(
-        `Table '${table.name}': option 'bad-records.dead-letter.topic' needs 'bad-records.policy' = 'dead-letter'`,
-      );
-    return kind === "drop" ? { kind: "drop", lenient } : { kind: "fail" };
-  }
-  if (topic === undefined || topic.trim() === "")
+  if (topics.includes(topic))
     throw new ConnectorOptionError(
-      `Table '${table.name}': 'bad-records.policy' = 'dead-letter' needs option 'bad-records.dead-letter.topic'`,
+      `Table '${table.name}': '${DEAD_LETTER_TOPIC}' must differ from the table's topic '${topic}'`,
     );
-  if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic.trim()))
-    throw new ConnectorOptionError(
-      `Invalid value for option 'bad-records.dead-letter.topic' of table '${table.name}': '${topic}' is not a topic name`,
-    );
-  if (topics.includes(topic.trim()))
-    throw new ConnectorOptionError(
-      `Table '${table.name}': 'bad-records.dead-letter.topic' must differ from the table's topic '${topic.trim()}'`,
-    );
-  return { kind: "dead-letter", topic: topic.trim() };
+  return { kind: "dead-letter", topic };
 }

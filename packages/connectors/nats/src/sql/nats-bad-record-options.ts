@@ -10,7 +10,8 @@
  *
  * Invariant: contradictory settings (a dead-letter subject without the policy, `ignore-parse-errors`
  * with a policy other than drop, a dead-letter subject the table itself reads) are refused when the
- * table is planned, naming the options.
+ * table is planned, naming the options (the checks shared by every connector are `@weir/sql`'s
+ * `readBadRecordOptions`; the subject's own checks are here).
  *
  * Worked sequence: `'subject' = 'orders.>'` with `'bad-records.dead-letter.subject' = 'orders.dlq'`
  * is refused (the table would read its own dead letters); with `'dlq.orders'` it is accepted, and
@@ -19,10 +20,17 @@
  * @module
  */
 
-import { ConnectorOptionError, OptionReader, type ResolvedTable } from "@weir/sql";
+import {
+  BAD_RECORDS_POLICY_OPTION,
+  ConnectorOptionError,
+  type ResolvedTable,
+  readBadRecordOptions as readSharedBadRecordOptions,
+} from "@weir/sql";
 import type { NatsDeadLetter } from "../nats-message.ts";
 
-export const BAD_RECORD_OPTIONS = ["bad-records.policy", "bad-records.dead-letter.subject"];
+const DEAD_LETTER_SUBJECT = "bad-records.dead-letter.subject";
+
+export const BAD_RECORD_OPTIONS = [BAD_RECORDS_POLICY_OPTION, DEAD_LETTER_SUBJECT];
 
 export type NatsTableBadRecords =
   | { readonly kind: "fail" }
@@ -53,39 +61,21 @@ export function readBadRecordOptions(
   format: string,
   filters: readonly string[],
 ): NatsTableBadRecords {
-  const reader = new OptionReader(table);
-  const ignoreKey = `${format}.ignore-parse-errors`;
-  const lenient = table.options[ignoreKey] !== undefined && reader.boolean(ignoreKey, false);
-  const explicit = table.options["bad-records.policy"];
-  const kind = reader.choice(
-    "bad-records.policy",
-    ["fail", "drop", "dead-letter"] as const,
-    lenient ? "drop" : "fail",
-  );
-  if (lenient && explicit !== undefined && kind !== "drop")
-    throw new ConnectorOptionError(
-      `Table '${table.name}': '${ignoreKey}' = 'true' means the drop policy; it contradicts 'bad-records.policy' = '${explicit}'`,
-    );
-  const subject = reader.string("bad-records.dead-letter.subject")?.trim();
-  if (kind !== "dead-letter") {
-    if (subject !== undefined)
-      throw new ConnectorOptionError(
-        `Table '${table.name}': option 'bad-records.dead-letter.subject' needs 'bad-records.policy' = 'dead-letter'`,
-      );
-    return kind === "drop" ? { kind: "drop", lenient: lenient ? ignoreKey : null } : { kind: "fail" };
-  }
-  if (subject === undefined || subject === "")
-    throw new ConnectorOptionError(
-      `Table '${table.name}': 'bad-records.policy' = 'dead-letter' needs option 'bad-records.dead-letter.subject'`,
-    );
+  const options = readSharedBadRecordOptions(table, {
+    deadLetterKey: DEAD_LETTER_SUBJECT,
+    ignoreKeys: [`${format}.ignore-parse-errors`],
+  });
+  if (options.kind === "fail") return options;
+  if (options.kind === "drop") return { kind: "drop", lenient: options.lenient[0] ?? null };
+  const subject = options.target.trim();
   if (/[\s*>]/.test(subject) || subject.split(".").some((token) => token === ""))
     throw new ConnectorOptionError(
-      `Invalid value for option 'bad-records.dead-letter.subject' of table '${table.name}': '${subject}' is not a literal NATS subject (dot-separated non-empty tokens, no wildcards or whitespace)`,
+      `Invalid value for option '${DEAD_LETTER_SUBJECT}' of table '${table.name}': '${subject}' is not a literal NATS subject (dot-separated non-empty tokens, no wildcards or whitespace)`,
     );
   const own = filters.find((filter) => subjectMatches(filter, subject));
   if (own !== undefined)
     throw new ConnectorOptionError(
-      `Table '${table.name}': 'bad-records.dead-letter.subject' '${subject}' is read by the table itself (subject '${own}'); choose a subject outside it`,
+      `Table '${table.name}': '${DEAD_LETTER_SUBJECT}' '${subject}' is read by the table itself (subject '${own}'); choose a subject outside it`,
     );
   return { kind: "dead-letter", subject };
 }

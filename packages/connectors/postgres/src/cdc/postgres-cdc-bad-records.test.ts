@@ -5,8 +5,8 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Sink } from "@weir/api";
 import { CdcTestDatabase, pollUntil } from "../testing/cdc-reader-harness.ts";
+import { recordingSink } from "../testing/recording-sink.ts";
 import { type DeadLetter, postgresCdcSourceMetrics } from "./bad-records.ts";
 import type { ChangeEvent } from "./postgres-cdc-source.ts";
 
@@ -156,29 +156,7 @@ describe("the shared policy of @weir/api", () => {
     await t.db.query("CREATE TABLE shared_letter (id int PRIMARY KEY, v text)");
     const written: DeadLetter[] = [];
     const committed: DeadLetter[] = [];
-    const sink: Sink<DeadLetter, DeadLetter[]> = {
-      createWriter() {
-        let pending: DeadLetter[] = [];
-        return {
-          write(letters) {
-            pending.push(...letters);
-            written.push(...letters);
-          },
-          flush() {},
-          prepareCommit() {
-            const out = [pending];
-            pending = [];
-            return out;
-          },
-          close() {},
-        };
-      },
-      createCommitter: () => ({
-        commit(batches) {
-          for (const batch of batches) committed.push(...batch);
-        },
-      }),
-    };
+    const sink = recordingSink(written, committed);
     const r = t.reader(
       t.options("shared_letter_slot", [{ table: "shared_letter", columns: declared }], {
         startupMode: "latest-offset",

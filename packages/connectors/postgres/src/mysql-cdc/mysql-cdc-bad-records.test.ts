@@ -6,71 +6,33 @@
  */
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Sink } from "@weir/api";
-import mysql from "mysql2/promise";
+import { test } from "node:test";
+import type mysql from "mysql2/promise";
 import type { DeadLetter } from "../cdc/bad-records.ts";
 import type { ChangeEvent } from "../cdc/postgres-cdc-source.ts";
 import { pollUntil } from "../testing/cdc-reader-harness.ts";
-import { type MariadbTestServer, startMariadb } from "../testing/mariadb-server.ts";
+import { useMariadbDatabase } from "../testing/mariadb-server.ts";
+import { mysqlCdcReaderHarness } from "../testing/mysql-cdc-reader-harness.ts";
+import { recordingSink } from "../testing/recording-sink.ts";
 import { mysqlCdcSourceMetrics } from "./mysql-bad-records.ts";
-import {
-  initialMysqlSplit,
-  type MysqlCdcOptions,
-  MysqlCdcSource,
-  type MysqlCdcSplit,
-} from "./mysql-cdc-source.ts";
+import { MysqlCdcSource } from "./mysql-cdc-source.ts";
 
-let server: MariadbTestServer;
-let db: mysql.Connection;
-
-before(async () => {
-  server = await startMariadb();
-  db = await mysql.createConnection({ host: server.host, port: server.port, user: "root" });
-  await db.query("CREATE DATABASE shop");
-  await db.query("USE shop");
-});
-after(async () => {
-  await db?.end();
-  await server?.stop();
-});
+const shop = useMariadbDatabase("shop");
 
 const declared = [{ name: "id" }, { name: "v", type: { kind: "INT", nullable: true } as const }];
-let serverIds = 300;
 
-function options(tables: MysqlCdcOptions["tables"], extra: Partial<MysqlCdcOptions> = {}): MysqlCdcOptions {
-  return {
-    connection: { host: server.host, port: server.port, user: "root", database: "shop" },
-    tables,
-    serverId: serverIds++,
-    log: () => {},
-    ...extra,
-  };
-}
-
-function reader(opts: MysqlCdcOptions, split?: MysqlCdcSplit) {
-  const r = MysqlCdcSource.create(opts).createReader({
-    indexOfSubtask: 0,
-    parallelism: 1,
-    batchSizeHint: 1000,
-    sendSplitRequest: () => {},
-    currentTime: () => Date.now(),
-  });
-  r.start();
-  r.addSplits([split ?? initialMysqlSplit(opts.serverId)]);
-  return r;
-}
+const { options, reader } = mysqlCdcReaderHarness(shop, 300);
 
 /** A table `name (id INT PRIMARY KEY, v VARCHAR(10))` holding the good row (0, '0'). */
 async function table(name: string): Promise<void> {
-  await db.query(`CREATE TABLE ${name} (id INT PRIMARY KEY, v VARCHAR(10))`);
-  await db.query(`INSERT INTO ${name} VALUES (0, '0')`);
+  await shop.db.query(`CREATE TABLE ${name} (id INT PRIMARY KEY, v VARCHAR(10))`);
+  await shop.db.query(`INSERT INTO ${name} VALUES (0, '0')`);
 }
 
 /** A table with a POINT column (binlog type GEOMETRY, which the decoder does not read). */
 async function geometryTable(name: string): Promise<void> {
-  await db.query(`CREATE TABLE ${name} (id INT PRIMARY KEY, v VARCHAR(10), g POINT)`);
-  await db.query(`INSERT INTO ${name} VALUES (0, '0', NULL)`);
+  await shop.db.query(`CREATE TABLE ${name} (id INT PRIMARY KEY, v VARCHAR(10), g POINT)`);
+  await shop.db.query(`INSERT INTO ${name} VALUES (0, '0', NULL)`);
 }
 
 const fields = (events: readonly ChangeEvent[]) => events.map((e) => [e.kind, ...e.fields]);
@@ -80,7 +42,7 @@ test("fail (default): the error names the table, the binlog position and the col
   const r = reader(options([{ table: "bad_fail", columns: declared }]));
   const events: ChangeEvent[] = [];
   await pollUntil(r, events, (e) => e.length >= 1);
-  await db.query("INSERT INTO bad_fail VALUES (1, '5'), (2, 'five'), (3, '3')");
+  await shop.db.query("INSERT INTO bad_fail VALUES (1, '5'), (2, 'five'), (3, '3')");
   await assert.rejects(
     pollUntil(r, events, () => false),
     /^Error: MySQL CDC: cannot read a change of table "shop.bad_fail" at binlog position binlog\.\d+:\d+: column "v": cannot read "five" as INT; values \["2", "five"\]$/,
@@ -97,7 +59,7 @@ test("fail: a rows event the decoder cannot read fails naming the column and its
   const r = reader(options([{ table: "geo_fail", columns: declared }]));
   const events: ChangeEvent[] = [];
   await pollUntil(r, events, (e) => e.length >= 1);
-  await db.query("INSERT INTO geo_fail VALUES (1, '1', POINT(1, 2))");
+  await shop.db.query("INSERT INTO geo_fail VALUES (1, '1', POINT(1, 2))");
   await assert.rejects(
     pollUntil(r, events, () => false),
     /MySQL CDC: cannot read a change of table "shop.geo_fail" at binlog position binlog\.\d+:\d+: undecodable insert event: column "g" of shop.geo_fail has binlog type 255, which the MySQL CDC source cannot decode/,
@@ -111,8 +73,8 @@ test("an undecodable rows event of a table that is not captured is ignored", asy
   const r = reader(options([{ table: "captured_only", columns: declared }]));
   const events: ChangeEvent[] = [];
   await pollUntil(r, events, (e) => e.length >= 1);
-  await db.query("INSERT INTO not_captured VALUES (1, '1', POINT(1, 2))");
-  await db.query("INSERT INTO captured_only VALUES (1, '1')");
+  await shop.db.query("INSERT INTO not_captured VALUES (1, '1', POINT(1, 2))");
+  await shop.db.query("INSERT INTO captured_only VALUES (1, '1')");
   await pollUntil(r, events, (e) => e.length >= 2);
   assert.deepEqual(fields(events), [
     [0, 0, 0],
@@ -137,10 +99,10 @@ test("drop: bad changes are skipped, counted, and logged at most once per interv
   );
   const events: ChangeEvent[] = [];
   await pollUntil(r, events, (e) => e.length >= 2);
-  await db.query("INSERT INTO bad_drop VALUES (1, 'x'), (2, '2'), (3, 'y')");
-  await db.query("UPDATE bad_drop SET v = 'z' WHERE id = 2");
-  await db.query("INSERT INTO geo_drop VALUES (1, '1', POINT(1, 2))");
-  await db.query("INSERT INTO bad_drop VALUES (4, '4')");
+  await shop.db.query("INSERT INTO bad_drop VALUES (1, 'x'), (2, '2'), (3, 'y')");
+  await shop.db.query("UPDATE bad_drop SET v = 'z' WHERE id = 2");
+  await shop.db.query("INSERT INTO geo_drop VALUES (1, '1', POINT(1, 2))");
+  await shop.db.query("INSERT INTO bad_drop VALUES (4, '4')");
   await pollUntil(r, events, (e) => e.length >= 4);
   assert.deepEqual(fields(events), [
     [0, 0, 0],
@@ -160,8 +122,8 @@ test("drop: bad changes are skipped, counted, and logged at most once per interv
 });
 
 test("dead-letter table: bad snapshot rows, bad row images and undecodable events are stored; the rest flows on", async () => {
-  await db.query("CREATE TABLE bad_letter (id INT PRIMARY KEY, v VARCHAR(10))");
-  await db.query("INSERT INTO bad_letter VALUES (1, 'snap-bad'), (2, '2')");
+  await shop.db.query("CREATE TABLE bad_letter (id INT PRIMARY KEY, v VARCHAR(10))");
+  await shop.db.query("INSERT INTO bad_letter VALUES (1, 'snap-bad'), (2, '2')");
   await geometryTable("geo_letter");
   const metricsBefore = mysqlCdcSourceMetrics().deadLetters;
   const r = reader(
@@ -176,10 +138,10 @@ test("dead-letter table: bad snapshot rows, bad row images and undecodable event
   const events: ChangeEvent[] = [];
   await pollUntil(r, events, (e) => e.length >= 2);
   // One rows event with a bad row between two good ones: polling stops inside it and goes on after.
-  await db.query("INSERT INTO bad_letter VALUES (3, '3'), (4, 'stream-bad'), (5, '5')");
-  await db.query("UPDATE bad_letter SET v = 'upd-bad' WHERE id = 2");
-  await db.query("INSERT INTO geo_letter VALUES (1, '1', POINT(1, 2))");
-  await db.query("INSERT INTO bad_letter VALUES (6, '6')");
+  await shop.db.query("INSERT INTO bad_letter VALUES (3, '3'), (4, 'stream-bad'), (5, '5')");
+  await shop.db.query("UPDATE bad_letter SET v = 'upd-bad' WHERE id = 2");
+  await shop.db.query("INSERT INTO geo_letter VALUES (1, '1', POINT(1, 2))");
+  await shop.db.query("INSERT INTO bad_letter VALUES (6, '6')");
   await pollUntil(r, events, (e) => e.length >= 5);
   assert.equal((r as unknown as { deadLetters: number }).deadLetters, 4);
   await r.close();
@@ -191,7 +153,7 @@ test("dead-letter table: bad snapshot rows, bad row images and undecodable event
     [0, 6, 6],
   ]);
   assert.equal(mysqlCdcSourceMetrics().deadLetters - metricsBefore, 4);
-  const [letters] = await db.query<mysql.RowDataPacket[]>(
+  const [letters] = await shop.db.query<mysql.RowDataPacket[]>(
     "SELECT source_table, position, error, raw_values FROM cdc_dead_letters ORDER BY stored_at",
   );
   assert.deepEqual(
@@ -238,41 +200,13 @@ test("dead-letter sink (shared form): each bad change is written and committed b
   const commitGate = new Promise<void>((resolve) => {
     releaseCommit = resolve;
   });
-  const sink = (
-    writes: DeadLetter[],
-    commits: DeadLetter[],
-    gate: Promise<void>,
-  ): Sink<DeadLetter, DeadLetter[]> => ({
-    createWriter() {
-      let pending: DeadLetter[] = [];
-      return {
-        write(letters) {
-          pending.push(...letters);
-          writes.push(...letters);
-        },
-        flush() {},
-        prepareCommit() {
-          const out = [pending];
-          pending = [];
-          return out;
-        },
-        close() {},
-      };
-    },
-    createCommitter: () => ({
-      async commit(batches) {
-        await gate;
-        for (const batch of batches) commits.push(...batch);
-      },
-    }),
-  });
   const opts = options([{ table: "shared_letter", columns: declared }], {
-    badRecords: { kind: "dead-letter", sink: sink(written, committed, commitGate) },
+    badRecords: { kind: "dead-letter", sink: recordingSink(written, committed, commitGate) },
   });
   const r = reader(opts);
   const events: ChangeEvent[] = [];
   await pollUntil(r, events, (e) => e.length >= 1);
-  await db.query("INSERT INTO shared_letter VALUES (1, 'bad'), (2, '2')");
+  await shop.db.query("INSERT INTO shared_letter VALUES (1, 'bad'), (2, '2')");
   // While the letter's commit is held back, the good row after it is not emitted.
   await pollUntil(r, events, () => written.length >= 1);
   await pollUntil(r, events, () => false, { polls: 20 });
@@ -295,7 +229,7 @@ test("dead-letter sink (shared form): each bad change is written and committed b
 
   const again: DeadLetter[] = [];
   const restored = reader(
-    { ...opts, badRecords: { kind: "dead-letter", sink: sink([], again, Promise.resolve()) } },
+    { ...opts, badRecords: { kind: "dead-letter", sink: recordingSink([], again) } },
     held,
   );
   const replayed: ChangeEvent[] = [];

@@ -6,75 +6,36 @@
  */
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { isDeepStrictEqual } from "node:util";
 import type { SqlValue } from "@weir/sql";
-import mysql from "mysql2/promise";
+import type mysql from "mysql2/promise";
 import type { ChangeEvent } from "../cdc/postgres-cdc-source.ts";
 import { applyStrict, applyUpsert, pollUntil } from "../testing/cdc-reader-harness.ts";
-import { type MariadbTestServer, startMariadb } from "../testing/mariadb-server.ts";
-import {
-  initialMysqlSplit,
-  type MysqlCdcOptions,
-  MysqlCdcSource,
-  type MysqlCdcSplit,
-} from "./mysql-cdc-source.ts";
+import { useMariadbDatabase } from "../testing/mariadb-server.ts";
+import { mysqlCdcReaderHarness } from "../testing/mysql-cdc-reader-harness.ts";
 
-let server: MariadbTestServer;
-let db: mysql.Connection;
+const shop = useMariadbDatabase("shop");
 
-before(async () => {
-  server = await startMariadb();
-  db = await mysql.createConnection({ host: server.host, port: server.port, user: "root" });
-  await db.query("CREATE DATABASE shop");
-  await db.query("USE shop");
-});
-after(async () => {
-  await db?.end();
-  await server?.stop();
-});
-
-let serverIds = 100;
-function options(tables: MysqlCdcOptions["tables"], extra: Partial<MysqlCdcOptions> = {}): MysqlCdcOptions {
-  return {
-    connection: { host: server.host, port: server.port, user: "root", database: "shop" },
-    tables,
-    serverId: serverIds++,
-    log: () => {},
-    ...extra,
-  };
-}
-
-function reader(opts: MysqlCdcOptions, split?: MysqlCdcSplit, batchSizeHint = 1000) {
-  const r = MysqlCdcSource.create(opts).createReader({
-    indexOfSubtask: 0,
-    parallelism: 1,
-    batchSizeHint,
-    sendSplitRequest: () => {},
-    currentTime: () => Date.now(),
-  });
-  r.start();
-  r.addSplits([split ?? initialMysqlSplit(opts.serverId)]);
-  return r;
-}
+const { options, reader } = mysqlCdcReaderHarness(shop, 100);
 
 async function rows(table: string): Promise<Map<string, SqlValue[]>> {
-  const [result] = await db.query<mysql.RowDataPacket[]>(`SELECT id, v FROM ${table} ORDER BY id`);
+  const [result] = await shop.db.query<mysql.RowDataPacket[]>(`SELECT id, v FROM ${table} ORDER BY id`);
   return new Map(result.map((r) => [String(r.id), [r.id as number, r.v as string | null]]));
 }
 
 test("snapshot then binlog: exact values, +I, -U/+U, -D", async () => {
-  await db.query(`CREATE TABLE typed (id BIGINT PRIMARY KEY, name VARCHAR(20), amount DECIMAL(12,3), d DATE,
+  await shop.db.query(`CREATE TABLE typed (id BIGINT PRIMARY KEY, name VARCHAR(20), amount DECIMAL(12,3), d DATE,
     dt DATETIME(3), ts TIMESTAMP(6) NULL, b VARBINARY(10), t TEXT, f DOUBLE, small TINYINT, u INT UNSIGNED)`);
   const values =
     "(1, 'Ada', -12345.678, '2024-02-29', '2024-02-29 12:34:56.789', '2024-02-29 12:34:56.123456', x'00ff', 'text', 1.5, -3, 4294967295)";
-  await db.query(`INSERT INTO typed VALUES ${values}`);
+  await shop.db.query(`INSERT INTO typed VALUES ${values}`);
   const r = reader(options([{ table: "typed" }]));
   const events: ChangeEvent[] = [];
   await pollUntil(r, events, (e) => e.length >= 1);
-  await db.query(`INSERT INTO typed VALUES ${values.replace("(1,", "(2,")}`);
-  await db.query("UPDATE typed SET name = 'Grace', amount = 0.001 WHERE id = 2");
-  await db.query("DELETE FROM typed WHERE id = 1");
+  await shop.db.query(`INSERT INTO typed VALUES ${values.replace("(1,", "(2,")}`);
+  await shop.db.query("UPDATE typed SET name = 'Grace', amount = 0.001 WHERE id = 2");
+  await shop.db.query("DELETE FROM typed WHERE id = 1");
   await pollUntil(r, events, (e) => e.length >= 5);
   await r.close();
   const row = (id: bigint, name: string, amount: bigint) => [
@@ -104,16 +65,16 @@ test("snapshot then binlog: exact values, +I, -U/+U, -D", async () => {
 });
 
 test("a restore mid-transaction resumes after the last emitted row change", async () => {
-  await db.query("CREATE TABLE moves (id INT PRIMARY KEY, v VARCHAR(10))");
+  await shop.db.query("CREATE TABLE moves (id INT PRIMARY KEY, v VARCHAR(10))");
   const opts = options([{ table: "moves" }], { startupMode: "latest-offset" });
   const first = reader(opts, undefined, 3);
   const events: ChangeEvent[] = [];
   await pollUntil(first, events, () => false, { polls: 5 });
   await new Promise((r) => setTimeout(r, 300));
-  await db.query(
+  await shop.db.query(
     "INSERT INTO moves VALUES (1,'a'),(2,'a'),(3,'a'),(4,'a'),(5,'a'),(6,'a'),(7,'a'),(8,'a'),(9,'a'),(10,'a')",
   );
-  await db.query("UPDATE moves SET v = 'b'");
+  await shop.db.query("UPDATE moves SET v = 'b'");
   await pollUntil(first, events, (e) => e.length >= 12);
   const [split] = first.snapshotState(1);
   assert.equal(split!.phase, "stream");
@@ -133,9 +94,9 @@ test("a restore mid-transaction resumes after the last emitted row change", asyn
 });
 
 test("a restore mid-snapshot re-reads the rest and replays the binlog: an upsert sink converges", async () => {
-  await db.query("CREATE TABLE replayed (id INT PRIMARY KEY, v VARCHAR(10))");
+  await shop.db.query("CREATE TABLE replayed (id INT PRIMARY KEY, v VARCHAR(10))");
   const values = Array.from({ length: 60 }, (_, i) => `(${i + 1}, 'r${i + 1}')`).join(", ");
-  await db.query(`INSERT INTO replayed VALUES ${values}`);
+  await shop.db.query(`INSERT INTO replayed VALUES ${values}`);
   const opts = options([{ table: "replayed" }], { snapshotFetchSize: 10 });
   const first = reader(opts, undefined, 5);
   const firstEvents: ChangeEvent[] = [];
@@ -145,9 +106,9 @@ test("a restore mid-snapshot re-reads the rest and replays the binlog: an upsert
   await pollUntil(first, firstEvents, (e) => e.length >= 45);
   await first.close();
   const sink = applyUpsert(firstEvents, new Map());
-  await db.query("DELETE FROM replayed WHERE id IN (5, 30, 40)");
-  await db.query("UPDATE replayed SET v = 'changed' WHERE id IN (6, 31)");
-  await db.query("INSERT INTO replayed VALUES (100, 'new')");
+  await shop.db.query("DELETE FROM replayed WHERE id IN (5, 30, 40)");
+  await shop.db.query("UPDATE replayed SET v = 'changed' WHERE id IN (6, 31)");
+  await shop.db.query("INSERT INTO replayed VALUES (100, 'new')");
   const second = reader(opts, checkpointed, 7);
   const secondEvents: ChangeEvent[] = [];
   const expected = await rows("replayed");

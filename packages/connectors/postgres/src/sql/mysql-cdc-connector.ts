@@ -18,16 +18,20 @@
 
 import type { ConfigurableNonKeyedStream } from "@weir/api";
 import {
+  BAD_RECORDS_POLICY_OPTION,
   type ChangelogMode,
   ConnectorOptionError,
   checkTableOptions,
   OptionReader,
   type RowData,
+  readBadRecordOptions,
   type SourceContext,
   type TableConnectorFactory,
   type TableSource,
 } from "@weir/sql";
 import { MysqlCdcSource } from "../mysql-cdc/mysql-cdc-source.ts";
+
+const DEAD_LETTER_TABLE = "bad-records.dead-letter.table";
 
 const REQUIRED = ["hostname", "username", "database-name", "table-name"];
 const OPTIONAL = [
@@ -37,8 +41,8 @@ const OPTIONAL = [
   "scan.startup.mode",
   "changelog-mode",
   "scan.snapshot.fetch.size",
-  "bad-records.policy",
-  "bad-records.dead-letter.table",
+  BAD_RECORDS_POLICY_OPTION,
+  DEAD_LETTER_TABLE,
 ];
 
 const METADATA = ["database_name", "table_name"] as const;
@@ -68,12 +72,10 @@ function createSource(context: SourceContext): TableSource {
   const serverId = Number(/^\s*(\d+)(?:\s*-\s*\d+)?\s*$/.exec(serverIdText)?.[1]);
   if (!Number.isSafeInteger(serverId))
     throw bad(`'server-id' = '${serverIdText}' is not an id or a range of ids such as '5400-5404'`);
-  const policy = options.choice("bad-records.policy", ["fail", "drop", "dead-letter"] as const, "fail");
-  const deadLetterTable = options.string("bad-records.dead-letter.table");
-  if (policy === "dead-letter" && deadLetterTable === undefined)
-    throw bad("'bad-records.policy' = 'dead-letter' needs 'bad-records.dead-letter.table'");
-  if (policy !== "dead-letter" && deadLetterTable !== undefined)
-    throw bad("'bad-records.dead-letter.table' is only used with 'bad-records.policy' = 'dead-letter'");
+  const badRecords = readBadRecordOptions(table, {
+    deadLetterKey: DEAD_LETTER_TABLE,
+    connector: "mysql-cdc",
+  });
   const database = options.string("database-name")!;
   const tableName = options.string("table-name")!;
   const password = options.string("password");
@@ -94,7 +96,10 @@ function createSource(context: SourceContext): TableSource {
       startupMode: options.choice("scan.startup.mode", ["initial", "latest-offset"] as const, "initial"),
       changelogMode: changelog,
       snapshotFetchSize: options.integer("scan.snapshot.fetch.size", 8192, 1),
-      badRecords: policy === "dead-letter" ? { policy, table: deadLetterTable! } : policy,
+      badRecords:
+        badRecords.kind === "dead-letter"
+          ? { policy: "dead-letter", table: badRecords.target }
+          : badRecords.kind,
     });
   } catch (error) {
     throw bad((error as Error).message);

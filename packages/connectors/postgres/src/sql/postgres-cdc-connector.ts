@@ -18,16 +18,20 @@
 
 import type { ConfigurableNonKeyedStream } from "@weir/api";
 import {
+  BAD_RECORDS_POLICY_OPTION,
   type ChangelogMode,
   ConnectorOptionError,
   checkTableOptions,
   OptionReader,
   type RowData,
+  readBadRecordOptions,
   type SourceContext,
   type TableConnectorFactory,
   type TableSource,
 } from "@weir/sql";
 import { PostgresCdcSource } from "../cdc/postgres-cdc-source.ts";
+
+const DEAD_LETTER_TABLE = "bad-records.dead-letter.table";
 
 const REQUIRED = ["hostname", "username", "database-name", "table-name", "slot.name"];
 const OPTIONAL = [
@@ -40,8 +44,8 @@ const OPTIONAL = [
   "changelog-mode",
   "scan.snapshot.fetch.size",
   "scan.re-read.mode",
-  "bad-records.policy",
-  "bad-records.dead-letter.table",
+  BAD_RECORDS_POLICY_OPTION,
+  DEAD_LETTER_TABLE,
 ];
 
 const METADATA = ["database_name", "schema_name", "table_name"] as const;
@@ -66,12 +70,10 @@ function createSource(context: SourceContext): TableSource {
   for (const m of context.metadata)
     if (!(METADATA as readonly string[]).includes(m.key))
       throw bad(`unknown metadata key '${m.key}'; supported: ${METADATA.join(", ")}`);
-  const policy = options.choice("bad-records.policy", ["fail", "drop", "dead-letter"] as const, "fail");
-  const deadLetterTable = options.string("bad-records.dead-letter.table");
-  if (policy === "dead-letter" && deadLetterTable === undefined)
-    throw bad("'bad-records.policy' = 'dead-letter' needs 'bad-records.dead-letter.table'");
-  if (policy !== "dead-letter" && deadLetterTable !== undefined)
-    throw bad("'bad-records.dead-letter.table' is only used with 'bad-records.policy' = 'dead-letter'");
+  const badRecords = readBadRecordOptions(table, {
+    deadLetterKey: DEAD_LETTER_TABLE,
+    connector: "postgres-cdc",
+  });
   const startupMode = options.choice(
     "scan.startup.mode",
     ["initial", "latest-offset", "snapshot"] as const,
@@ -106,11 +108,9 @@ function createSource(context: SourceContext): TableSource {
       reReadMode: options.choice("scan.re-read.mode", ["replay", "exact"] as const, "replay"),
       snapshotFetchSize: options.integer("scan.snapshot.fetch.size", 8192, 1),
       badRecords:
-        policy === "dead-letter"
-          ? { policy, table: deadLetterTable! }
-          : policy === "drop"
-            ? { policy }
-            : { policy },
+        badRecords.kind === "dead-letter"
+          ? { policy: "dead-letter", table: badRecords.target }
+          : { policy: badRecords.kind },
     });
   } catch (error) {
     throw bad((error as Error).message);

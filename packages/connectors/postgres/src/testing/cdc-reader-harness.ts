@@ -8,7 +8,7 @@
  */
 
 import assert from "node:assert/strict";
-import { InputStatus, type ReaderOutput, type SourceReader } from "@weir/api";
+import { InputStatus, type ReaderOutput, type SourceReader, type SourceReaderContext } from "@weir/api";
 import type { SqlValue } from "@weir/sql";
 import pg from "pg";
 import {
@@ -21,6 +21,17 @@ import {
 import { type PostgresTestServer, startPostgres } from "./postgres-server.ts";
 
 export type Reader = SourceReader<ChangeEvent, PostgresCdcSplit>;
+
+/** A reader's context as subtask 0 of 1 (split requests go nowhere: the test assigns splits). */
+export function singleSubtaskContext(batchSizeHint: number): SourceReaderContext {
+  return {
+    indexOfSubtask: 0,
+    parallelism: 1,
+    batchSizeHint,
+    sendSplitRequest: () => {},
+    currentTime: () => Date.now(),
+  };
+}
 
 export function collector(events: ChangeEvent[]): ReaderOutput<ChangeEvent> {
   return {
@@ -127,13 +138,7 @@ export class CdcTestDatabase {
 
   /** A started reader holding `split` (default: the initial split). */
   reader(opts: PostgresCdcOptions, split: PostgresCdcSplit | undefined, batchSizeHint = 1000): Reader {
-    const r = PostgresCdcSource.create(opts).createReader({
-      indexOfSubtask: 0,
-      parallelism: 1,
-      batchSizeHint,
-      sendSplitRequest: () => {},
-      currentTime: () => Date.now(),
-    });
+    const r = PostgresCdcSource.create(opts).createReader(singleSubtaskContext(batchSizeHint));
     r.start();
     r.addSplits([
       split ?? initialSplit({ ...opts, publicationName: `${opts.slotName}_publication` } as never),

@@ -3,7 +3,8 @@
  * with the binary log the MySQL CDC source reads: `log_bin`, `binlog_format=ROW`,
  * `binlog_row_metadata=FULL`, its own server id, port and socket. Root has no password.
  *
- * Invariant: everything the server writes lives in one temporary directory, removed by `stop()`.
+ * Invariant: everything the server writes lives in one temporary directory, removed by `stop()`;
+ * `useMariadbDatabase` stops the server it starts after the test file's tests.
  * @module
  */
 
@@ -11,6 +12,8 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after, before } from "node:test";
+import mysql from "mysql2/promise";
 import { freePort } from "./postgres-server.ts";
 
 export interface MariadbTestServer {
@@ -89,6 +92,50 @@ export async function startMariadb(): Promise<MariadbTestServer> {
       child.kill("SIGKILL");
       await exited;
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A test file's MariaDB server and a connection to its database; set once the file's `before` ran. */
+export interface MariadbTestDatabase {
+  readonly server: MariadbTestServer;
+  /** The database's name. */
+  readonly name: string;
+  /** Connected as root, with `database` created and current. */
+  readonly db: mysql.Connection;
+}
+
+/**
+ * Registers the test file's `before` (start a server, create `database`, connect to it) and
+ * `after` (disconnect, stop the server); the returned handle is filled in by `before`.
+ */
+export function useMariadbDatabase(database: string): MariadbTestDatabase {
+  const handle: { server?: MariadbTestServer; db?: mysql.Connection } = {};
+  before(async () => {
+    handle.server = await startMariadb();
+    handle.db = await mysql.createConnection({
+      host: handle.server.host,
+      port: handle.server.port,
+      user: "root",
+    });
+    await handle.db.query(`CREATE DATABASE ${database}`);
+    await handle.db.query(`USE ${database}`);
+  });
+  after(async () => {
+    await handle.db?.end();
+    await handle.server?.stop();
+  });
+  return {
+    name: database,
+    get server() {
+      if (handle.server === undefined)
+        throw new Error("the MariaDB server is started by the test file's before hook");
+      return handle.server;
+    },
+    get db() {
+      if (handle.db === undefined)
+        throw new Error("the MariaDB connection is made by the test file's before hook");
+      return handle.db;
     },
   };
 }

@@ -38,18 +38,14 @@ export class GlobalAttachedWindowAggregateFunction
   implements OneInputEventTimeStreamProcessFunction<RowData, RowData>
 {
   readonly #keyCount: number;
-  readonly #callCount: number;
   readonly #aggregates: WindowPartialAggregates;
   readonly #state: ValueStateDeclaration<WindowGroup>;
-  readonly #partialAccs: unknown[];
   #eventTime: EventTimeManager | undefined;
 
   constructor(spec: GlobalAttachedWindowAggregateSpec) {
     this.#keyCount = spec.keyCount;
-    this.#callCount = spec.calls.length;
     this.#aggregates = new WindowPartialAggregates(spec.calls);
     this.#state = StateDeclarations.value<WindowGroup>("global-window-group");
-    this.#partialAccs = new Array<unknown>(spec.calls.length);
   }
 
   usesStates() {
@@ -63,8 +59,7 @@ export class GlobalAttachedWindowAggregateFunction
   processRecord(record: RowData, _output: Collector<RowData>, ctx: PartitionedContext<RowData>): void {
     const fields = record.fields as unknown[];
     const k = this.#keyCount;
-    const calls = this.#callCount;
-    const end = fields[k + 1 + calls] as number;
+    const end = this.#aggregates.sliceEndOf(fields, k);
     if (end - 1 <= (this.#eventTime?.currentTime() ?? Number.NEGATIVE_INFINITY)) return; // late
     const state = ctx.stateManager.getState(this.#state);
     let window = state.value();
@@ -72,9 +67,7 @@ export class GlobalAttachedWindowAggregateFunction
       window = { keys: fields.slice(0, k) as Row, group: this.#aggregates.create() };
       this.#eventTime?.registerTimer(end - 1);
     }
-    const accs = this.#partialAccs;
-    for (let c = 0; c < calls; c++) accs[c] = fields[k + 1 + c];
-    this.#aggregates.mergeWire(window.group, fields[k] as number, accs);
+    this.#aggregates.mergeWire(window.group, fields, k);
     state.update(window);
   }
 

@@ -55,10 +55,8 @@ export class GlobalWindowAggregateFunction
 {
   readonly #strategy: Exclude<WindowingStrategy, { kind: "SESSION" }>;
   readonly #keyCount: number;
-  readonly #callCount: number;
   readonly #aggregates: WindowPartialAggregates;
   readonly #slices: MapStateDeclaration<number, Slice>;
-  readonly #partialAccs: unknown[];
   #eventTime: EventTimeManager | undefined;
 
   constructor(spec: GlobalWindowAggregateSpec) {
@@ -67,10 +65,8 @@ export class GlobalWindowAggregateFunction
     validateStrategy(spec.strategy);
     this.#strategy = spec.strategy;
     this.#keyCount = spec.keyCount;
-    this.#callCount = spec.calls.length;
     this.#aggregates = new WindowPartialAggregates(spec.calls);
     this.#slices = StateDeclarations.map<number, Slice>("global-window-slices");
-    this.#partialAccs = new Array<unknown>(spec.calls.length);
   }
 
   usesStates() {
@@ -84,8 +80,7 @@ export class GlobalWindowAggregateFunction
   processRecord(record: RowData, _output: Collector<RowData>, ctx: PartitionedContext<RowData>): void {
     const fields = record.fields as unknown[];
     const k = this.#keyCount;
-    const calls = this.#callCount;
-    const sliceEnd = fields[k + 1 + calls] as number;
+    const sliceEnd = this.#aggregates.sliceEndOf(fields, k);
     const watermark = this.#eventTime?.currentTime() ?? Number.NEGATIVE_INFINITY;
     const strategy = this.#strategy;
     if (lastWindowEnd(strategy, sliceEnd) - 1 <= watermark) return; // late for all its windows
@@ -98,9 +93,7 @@ export class GlobalWindowAggregateFunction
       while (end !== null && end - 1 <= watermark) end = nextWindowEnd(strategy, end);
       if (end !== null) this.#eventTime?.registerTimer(end - 1);
     }
-    const accs = this.#partialAccs;
-    for (let c = 0; c < calls; c++) accs[c] = fields[k + 1 + c];
-    this.#aggregates.mergeWire(slice.group, fields[k] as number, accs);
+    this.#aggregates.mergeWire(slice.group, fields, k);
     slices.put(sliceEnd, slice);
   }
 

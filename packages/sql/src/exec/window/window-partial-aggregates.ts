@@ -20,7 +20,7 @@ import type { Row } from "../../data/row.ts";
 import type { SqlValue } from "../../data/values.ts";
 import { AggregateSetupError } from "../group-accumulators.ts";
 import type { AggregateCallSpec } from "../operator-specs.ts";
-import { keyOfRow, keyOfValue, mapKeyOf } from "../row-key.ts";
+import { operandsMapKey } from "../row-key.ts";
 
 /** A DISTINCT call's accumulator: distinct key → operand tuple. */
 type DistinctSet = Map<unknown, SqlValue[]>;
@@ -34,15 +34,6 @@ export interface PartialAccumulators {
 interface Call {
   readonly spec: AggregateCallSpec;
   readonly operands: SqlValue[];
-}
-
-function distinctKey(operands: readonly SqlValue[]): unknown {
-  if (operands.length === 1) {
-    const value = operands[0]!;
-    if (value === null || typeof value !== "object") return value;
-    return mapKeyOf(keyOfValue(value));
-  }
-  return mapKeyOf(keyOfRow(operands as Row));
 }
 
 export class WindowPartialAggregates {
@@ -82,7 +73,7 @@ export class WindowPartialAggregates {
       for (let a = 0; a < args.length; a++) operands[a] = fields[args[a]!] ?? null;
       if (spec.distinct) {
         const set = partial.accs[c] as DistinctSet;
-        const key = distinctKey(operands);
+        const key = operandsMapKey(operands);
         if (!set.has(key)) set.set(key, [...operands]);
       } else {
         partial.accs[c] = spec.implementation.accumulate(partial.accs[c], operands);
@@ -97,22 +88,31 @@ export class WindowPartialAggregates {
     return this.#calls[call]!.spec.distinct ? [...(acc as DistinctSet).values()] : acc;
   }
 
-  /** Merges a partial row's accumulators (as {@link wire} made them) into `into`. */
-  mergeWire(into: PartialAccumulators, rows: number, accs: readonly unknown[]): void {
+  /** The slice end a partial row carries after its row count (`fields[at]`) and accumulators. */
+  sliceEndOf(fields: readonly unknown[], at: number): number {
+    return fields[at + 1 + this.#calls.length] as number;
+  }
+
+  /**
+   * Merges a partial row into `into`: `fields[at]` is its row count and the fields after it are the
+   * calls' accumulators, as {@link wire} made them (the local phase's `[keys…, rows, accs…, slice_end]`).
+   */
+  mergeWire(into: PartialAccumulators, fields: readonly unknown[], at: number): void {
     const calls = this.#calls;
     for (let c = 0; c < calls.length; c++) {
       const { spec } = calls[c]!;
+      const acc = fields[at + 1 + c];
       if (spec.distinct) {
         const set = into.accs[c] as DistinctSet;
-        for (const operands of accs[c] as SqlValue[][]) {
-          const key = distinctKey(operands);
+        for (const operands of acc as SqlValue[][]) {
+          const key = operandsMapKey(operands);
           if (!set.has(key)) set.set(key, operands);
         }
       } else {
-        into.accs[c] = spec.implementation.merge!(into.accs[c], accs[c]);
+        into.accs[c] = spec.implementation.merge!(into.accs[c], acc);
       }
     }
-    into.rows += rows;
+    into.rows += fields[at] as number;
   }
 
   /** Merges `from` into `into` (both held here: distinct sets stay sets). */
