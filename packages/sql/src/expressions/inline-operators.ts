@@ -150,7 +150,7 @@ export function inlineComparison(
  * Narrowing truncates digits, and crossing between number and bigint converts: castValue's work.
  */
 function sameTimestampRepresentation(from: number, to: number): boolean {
-  return to >= from && (from > 6) === (to > 6);
+  return to >= from && from > 6 === to > 6;
 }
 
 /** Casts that need no rounding or parsing decisions (numeric widening, no-op widenings); null for the others. */
