@@ -1,7 +1,7 @@
 /**
  * OVER aggregation under the operator harness: event-time rows wait for the watermark and come out
  * in timestamp order; ROWS frames count rows, RANGE frames span time and treat equal times as peers;
- * late rows are dropped; state of a RANGE frame is freed once the watermark passes it. Expected rows
+ * late rows (not after the key's last emitted time, as Flink) are dropped; a RANGE frame keeps only the rows a later row could need. Expected rows
  * are worked out by hand from Flink's OVER semantics.
  */
 
@@ -51,6 +51,20 @@ describe("event-time OVER aggregation", () => {
     assert.deepEqual(show(h.output()), ["+I[a, 10, 3, 2, 110]"], "the row at 1 left the frame");
   });
 
+  test("a row behind the watermark but after its key's last emitted time is kept, as Flink does", async () => {
+    await using h = await harness({ kind: "ROWS", preceding: 1 });
+    h.processRecord(insert("b", 5n, 2), 2);
+    h.processWatermark(EVENT_TIME.newWatermark(10));
+    assert.deepEqual(show(h.output()), ["+I[b, 5, 2, 1, 5]"]);
+    h.clearOutput();
+    // Flink's lastTriggeringTs for b is 2: 4 is behind the watermark (10) but not late; 2 is late.
+    h.processRecord(insert("b", 6n, 4), 4);
+    h.processRecord(insert("b", 8n, 2), 2);
+    assert.deepEqual(show(h.output()), [], "it waits for the next watermark, like any row");
+    h.processWatermark(EVENT_TIME.newWatermark(11));
+    assert.deepEqual(show(h.output()), ["+I[b, 6, 4, 2, 11]"]);
+  });
+
   test("ROWS UNBOUNDED: rows of the same time are folded one by one", async () => {
     await using h = await harness({ kind: "ROWS", preceding: null });
     for (const [v, t] of [
@@ -75,7 +89,7 @@ describe("event-time OVER aggregation", () => {
     assert.deepEqual(show(h.output()), ["+I[a, 1, 5, 2, 3]", "+I[a, 2, 5, 2, 3]", "+I[a, 4, 9, 3, 7]"]);
   });
 
-  test("RANGE 10 PRECEDING: the frame is [t - 10, t]; the partition's state is gone once the watermark passes it", async () => {
+  test("RANGE 10 PRECEDING: the frame is [t - 10, t]; a key keeps only the rows a later row could need", async () => {
     await using h = await harness({ kind: "RANGE", precedingMs: 10 });
     for (const [v, t] of [
       [1n, 0],
@@ -97,8 +111,13 @@ describe("event-time OVER aggregation", () => {
       "the row at 30 may still be in a frame",
     );
     h.processWatermark(EVENT_TIME.newWatermark(41));
-    assert.deepEqual(Object.values(h.snapshot().keyed).flat(), [], "no partition state is left");
-    assert.deepEqual(h.snapshot().eventTimers ?? [], [], "nor timers");
+    // A row at 31..40 may still arrive (behind the watermark, after the last emitted time: not
+    // late, as Flink's lastTriggeringTs) and its frame holds the row at 30: that row stays.
+    h.clearOutput();
+    h.processRecord(insert("a", 16n, 35), 35);
+    h.processWatermark(EVENT_TIME.newWatermark(42));
+    assert.deepEqual(show(h.output()), ["+I[a, 16, 35, 2, 24]"]);
+    assert.deepEqual(h.snapshot().eventTimers ?? [], [], "no timers are left");
   });
 
   test("a bounded frame refuses an aggregate that cannot take rows back", () => {

@@ -4,11 +4,16 @@
  *
  * Invariants, per partition key:
  * - Event time: a row waits in `pending` (by timestamp) until the watermark passes its timestamp,
- *   then rows come out in timestamp order; a row not later than the watermark on arrival is dropped.
+ *   then rows come out in timestamp order. A row is late, and dropped, when its time is not after
+ *   the last time this partition already emitted (Flink's `lastTriggeringTs`) — not when it is
+ *   behind the watermark: such a row still comes out, at the next watermark, in time order.
  * - `retained` holds exactly the rows of the current frame that a later row could still have to
  *   take back (bounded frames only), oldest first; the accumulators equal those rows folded in.
- *   ROWS n keeps the last n + 1 rows; RANGE x keeps the rows whose time is ≥ (newest time − x) and
- *   frees them, and the whole partition, by a timer once the clock passes time + x.
+ *   ROWS n keeps the last n + 1 rows; RANGE x keeps the rows whose time is ≥ (last emitted time − x):
+ *   in event time a later row can be behind the watermark yet still not late, so rows leave when
+ *   a later row comes out (as Flink), not when the watermark passes; in processing time a timer
+ *   frees them, and the whole partition, once the clock passes time + x. (An idle event-time
+ *   key keeps the rows within x of its last row, as Flink without state TTL does.)
  * - RANGE frames treat rows of equal time as peers: all are folded in before any comes out, so
  *   they share one result; ROWS frames fold and emit row by row.
  *
@@ -42,6 +47,8 @@ interface OverPartition {
   readonly retained: Row[];
   readonly retainedTimes: number[];
   readonly group: GroupAccumulators;
+  /** Event time: the last timestamp whose rows came out; absent before the first. */
+  lastEmitted?: number;
 }
 
 export class OverAggregateFunction implements OneInputEventTimeStreamProcessFunction<RowData, RowData> {
@@ -100,8 +107,8 @@ export class OverAggregateFunction implements OneInputEventTimeStreamProcessFunc
     }
     const time = record.fields[this.#spec.timeIndex];
     if (typeof time !== "number") return; // a rowtime is never NULL; nothing to order by
-    if (time <= (this.#eventTime?.currentTime() ?? Number.NEGATIVE_INFINITY)) return; // late
     const partition = state.value() ?? this.#newPartition();
+    if (time <= (partition.lastEmitted ?? Number.NEGATIVE_INFINITY)) return; // late
     const waiting = partition.pending.get(time);
     if (waiting === undefined) {
       partition.pending.set(time, [record.fields]);
@@ -114,13 +121,12 @@ export class OverAggregateFunction implements OneInputEventTimeStreamProcessFunc
     const state = ctx.stateManager.getState(this.#state);
     const partition = state.value();
     if (partition === undefined) return;
-    this.#evictOlderThan(partition, timestamp);
     const rows = partition.pending.get(timestamp);
     if (rows !== undefined) {
+      this.#evictOlderThan(partition, timestamp);
       partition.pending.delete(timestamp);
       this.#emit(partition, timestamp, rows, output);
-      // RANGE: the rows at `timestamp` leave the frame once time passes timestamp + range.
-      if (this.#rangeMs >= 0 && this.#bounded) this.#eventTime?.registerTimer(timestamp + this.#rangeMs + 1);
+      partition.lastEmitted = timestamp;
     }
     this.#store(state, partition);
   }
