@@ -86,6 +86,14 @@ export const RUN_COMMAND: CommandSpec = {
         "from the start; Flink's execution.checkpointing.aligned-checkpoint-timeout).",
     },
     {
+      name: "max-concurrent-checkpoints",
+      type: "string",
+      value: "N",
+      description:
+        "Checkpoints in flight at once (default 1): a new one starts while earlier ones wait for slow uploads or\n" +
+        "pre-commits; must be 1 with --unaligned-checkpoints (Flink's execution.checkpointing.max-concurrent-checkpoints).",
+    },
+    {
       name: "state-backend",
       type: "string",
       value: "KIND",

@@ -1,4 +1,4 @@
-/** `weir run` flags for unaligned checkpoints: parsed into the invocation, refused when they make no sense. */
+/** `weir run` checkpoint flags (unaligned, alignment timeout, max concurrent): parsed into the invocation, refused when they make no sense. */
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -48,5 +48,26 @@ test("the unaligned flags need checkpoints, and the timeout needs unaligned chec
     () =>
       parse("--checkpoint-interval", "100", "--unaligned-checkpoints", "--aligned-checkpoint-timeout", "1.5"),
     /--aligned-checkpoint-timeout must be an integer of at least 0, got "1.5"/,
+  );
+});
+
+test("--max-concurrent-checkpoints is parsed, needs checkpoints, and must be 1 with unaligned ones", () => {
+  assert.equal(parse("--checkpoint-interval", "100").maxConcurrentCheckpoints, undefined);
+  assert.equal(
+    parse("--checkpoint-interval", "100", "--max-concurrent-checkpoints", "3").maxConcurrentCheckpoints,
+    3,
+  );
+  assert.throws(
+    () => parse("--checkpoint-interval", "100", "--max-concurrent-checkpoints", "0"),
+    /--max-concurrent-checkpoints/,
+  );
+  assert.throws(
+    () => parse("--max-concurrent-checkpoints", "2"),
+    /--max-concurrent-checkpoints needs --checkpoint-interval/,
+  );
+  assert.throws(
+    () =>
+      parse("--checkpoint-interval", "100", "--unaligned-checkpoints", "--max-concurrent-checkpoints", "2"),
+    /--max-concurrent-checkpoints must be 1 with --unaligned-checkpoints/,
   );
 });

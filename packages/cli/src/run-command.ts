@@ -24,6 +24,7 @@ export interface RunInvocation {
   readonly checkpointDir: string | undefined;
   readonly unalignedCheckpoints: boolean;
   readonly alignedCheckpointTimeoutMs: number | undefined;
+  readonly maxConcurrentCheckpoints: number | undefined;
   readonly fromSavepoint: string | undefined;
   readonly allowNonRestoredState: boolean;
   readonly restartAttempts: number | undefined;
@@ -159,6 +160,21 @@ export function parseRunArgs(args: readonly string[]): RunInvocation | "help" {
     );
   if (alignedCheckpointTimeoutMs !== undefined && !unalignedCheckpoints)
     throw new UsageError("--aligned-checkpoint-timeout needs --unaligned-checkpoints", "run");
+  const maxConcurrentCheckpoints = positiveInteger(
+    values["max-concurrent-checkpoints"],
+    "--max-concurrent-checkpoints",
+    1,
+  );
+  if (maxConcurrentCheckpoints !== undefined && checkpointIntervalMs === undefined)
+    throw new UsageError(
+      "--max-concurrent-checkpoints needs --checkpoint-interval (checkpoints are off without it)",
+      "run",
+    );
+  if (maxConcurrentCheckpoints !== undefined && maxConcurrentCheckpoints > 1 && unalignedCheckpoints)
+    throw new UsageError(
+      "--max-concurrent-checkpoints must be 1 with --unaligned-checkpoints (unaligned checkpoints run one at a time, as in Flink)",
+      "run",
+    );
   const fromSavepoint =
     values["from-savepoint"] === undefined ? undefined : resolve(String(values["from-savepoint"]));
   if (fromSavepoint !== undefined && (!existsSync(fromSavepoint) || !statSync(fromSavepoint).isDirectory())) {
@@ -205,6 +221,7 @@ export function parseRunArgs(args: readonly string[]): RunInvocation | "help" {
     checkpointDir,
     unalignedCheckpoints,
     alignedCheckpointTimeoutMs,
+    maxConcurrentCheckpoints,
     fromSavepoint,
     allowNonRestoredState,
     restartAttempts,
@@ -275,6 +292,9 @@ export async function runCommand(args: readonly string[]): Promise<number> {
               ...(invocation.unalignedCheckpoints ? { unaligned: true } : {}),
               ...(invocation.alignedCheckpointTimeoutMs !== undefined
                 ? { alignedCheckpointTimeoutMs: invocation.alignedCheckpointTimeoutMs }
+                : {}),
+              ...(invocation.maxConcurrentCheckpoints !== undefined
+                ? { maxConcurrent: invocation.maxConcurrentCheckpoints }
                 : {}),
               ...(invocation.checkpointDir !== undefined
                 ? { storage: { kind: "directory" as const, path: invocation.checkpointDir } }

@@ -128,6 +128,7 @@ export { createFunctionCatalog } from "./functions/builtin-catalog.ts";
 export type * from "./functions/function-definition.ts";
 export { FunctionTypeError } from "./functions/function-definition.ts";
 export { aggregateFunction, scalarFunction, tableFunction } from "./functions/user-functions.ts";
+export { type ClusterScriptJob, planClusterScript } from "./job/cluster-script.ts";
 export {
   changesSession,
   connectorIdentifiersOf,

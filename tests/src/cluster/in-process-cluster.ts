@@ -15,6 +15,7 @@ import {
   TaskManager,
   type TaskManagerOptions,
 } from "@weir/runtime/cluster";
+import { planClusterScript } from "@weir/sql";
 
 export interface InProcessCluster {
   readonly jobManager: JobManager;
@@ -32,7 +33,13 @@ export async function startInProcessCluster(options: {
   /** Extra options of TaskManager `index` (0-based). */
   taskManager?: (index: number) => Partial<TaskManagerOptions>;
 }): Promise<InProcessCluster> {
-  const jobManager = await JobManager.start({ rpcPort: 0, metricsIntervalMs: 50, ...options.jobManager });
+  // As `weir jobmanager`, which plans SQL scripts submitted as `{ "sql": … }`.
+  const jobManager = await JobManager.start({
+    rpcPort: 0,
+    metricsIntervalMs: 50,
+    sqlPlanner: planClusterScript,
+    ...options.jobManager,
+  });
   const rest = await RestServer.start(jobManager, { port: 0, ...options.rest });
   const taskManagers: TaskManager[] = [];
   // Shipped modules import "@weir/api", resolved from where they are written: inside the repository.

@@ -191,12 +191,14 @@ export const CLUSTER_COMMAND: CommandSpec = {
 
 export const JOBS_COMMAND: CommandSpec = {
   name: "jobs",
-  usage: "weir jobs list | submit <job-file> | cancel <job-id> [flags]",
+  usage: "weir jobs list | submit <job-file> | submit --sql <script.sql> | cancel <job-id> [flags]",
   summary: "List, submit and cancel jobs on a running cluster through its REST API",
   description:
     "A REST client of the JobManager. It reads the server's OpenAPI description (GET /openapi.json) and calls\n" +
     "the operations it names (listJobs, submitJob, cancelJob), so it follows the server's routes. submit sends\n" +
-    "the absolute path of the job file: the file must exist on the JobManager's machine.",
+    "the absolute path of the job file: the file must exist on the JobManager's machine. submit --sql sends the\n" +
+    "script's text instead: its DDL, SET and INSERT statements run as one job (a statement set), planned by the\n" +
+    "JobManager before it accepts it; a refused script prints [ERROR] <file>: line L, column C: … and exits 1.",
   flags: [
     {
       name: "url",
@@ -218,6 +220,12 @@ export const JOBS_COMMAND: CommandSpec = {
       description: "submit: default parallelism.",
     },
     { name: "params", type: "string", value: "JSON", description: "submit: job parameters as a JSON value." },
+    {
+      name: "sql",
+      type: "string",
+      value: "FILE",
+      description: "submit: a SQL script (DDL, SET, INSERT) to run as one job, instead of a job file.",
+    },
     {
       name: "checkpoint-interval",
       type: "string",

@@ -55,6 +55,8 @@ export async function jobManagerCommand(args: readonly string[]): Promise<number
     metricsIntervalMs: settings.integer("jobmanager.metrics-interval", 1, 3_600_000),
     checkpointStorage: checkpointStorage(settings),
     jobDefaults: settings.jobDefaults(),
+    // Loaded on the first SQL submission: a JobManager that only runs job modules never loads the planner.
+    sqlPlanner: async (script) => (await import("@weir/sql")).planClusterScript(script),
     log,
   });
   let rest: RestServer;

@@ -1,10 +1,13 @@
 /**
  * `weir jobs`: a client of the JobManager's REST API that finds each operation in the server's own
  * OpenAPI document by its operationId ({@link RestClient}), so the CLI and the server cannot disagree
- * about paths and methods. Errors from the server are printed as they come (`{"errors": [...]}`).
+ * about paths and methods. Errors from the server are printed as they come (`{"errors": [...]}`),
+ * except a refused SQL script's, printed as `weir sql` prints them: `[ERROR] <file>: line L, column
+ * C: …` with the offending line under it, exit code 1.
  * @module
  */
 
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseStateBackendKind } from "@weir/runtime";
 import { commandHelp } from "../commands.ts";
@@ -12,7 +15,7 @@ import { parseCommandArgs } from "../run-command.ts";
 import { UsageError } from "../usage-error.ts";
 import { JOBS_COMMAND } from "./cluster-command-specs.ts";
 import { positiveFlag } from "./cluster-flags.ts";
-import { RestClient } from "./rest-client.ts";
+import { RestClient, RestError } from "./rest-client.ts";
 
 export async function jobsCommand(args: readonly string[]): Promise<number> {
   const command = "jobs";
@@ -36,8 +39,24 @@ export async function jobsCommand(args: readonly string[]): Promise<number> {
       return 0;
     }
     case "submit": {
-      if (argument === undefined)
-        throw new UsageError("missing the job file: weir jobs submit <job-file>", command);
+      const sqlFile = values.sql as string | undefined;
+      if (sqlFile !== undefined && argument !== undefined)
+        throw new UsageError("give either a job file or --sql <script.sql>, not both", command);
+      if (sqlFile !== undefined && values.params !== undefined)
+        throw new UsageError("--params is for job modules; a SQL script configures itself with SET", command);
+      if (argument === undefined && sqlFile === undefined)
+        throw new UsageError(
+          "missing the job file: weir jobs submit <job-file> or weir jobs submit --sql <script.sql>",
+          command,
+        );
+      let sql: string | undefined;
+      if (sqlFile !== undefined) {
+        try {
+          sql = readFileSync(sqlFile, "utf8");
+        } catch (error) {
+          throw new UsageError(`cannot read --sql ${sqlFile}: ${(error as Error).message}`, command);
+        }
+      }
       let params: unknown;
       if (values.params !== undefined) {
         try {
@@ -62,21 +81,26 @@ export async function jobsCommand(args: readonly string[]): Promise<number> {
           throw new UsageError((error as Error).message, command);
         }
       }
-      const { jobid } = (await client.call(
-        "submitJob",
-        {},
-        {
-          jobFile: resolve(argument),
-          parallelism: positiveFlag(values.parallelism, "parallelism", 1, command),
-          ...(params === undefined ? {} : { params }),
-          ...(interval === undefined
-            ? {}
-            : { checkpointIntervalMs: positiveFlag(interval, "checkpoint-interval", 1, command) }),
-          ...(failover === undefined ? {} : { failoverStrategy: failover }),
-          ...(values["local-recovery"] === true ? { localRecovery: true } : {}),
-          ...(stateBackend === undefined ? {} : { stateBackend }),
-        },
-      )) as { jobid: string };
+      const body = {
+        ...(sql === undefined ? { jobFile: resolve(argument!) } : { sql }),
+        parallelism: positiveFlag(values.parallelism, "parallelism", 1, command),
+        ...(params === undefined ? {} : { params }),
+        ...(interval === undefined
+          ? {}
+          : { checkpointIntervalMs: positiveFlag(interval, "checkpoint-interval", 1, command) }),
+        ...(failover === undefined ? {} : { failoverStrategy: failover }),
+        ...(values["local-recovery"] === true ? { localRecovery: true } : {}),
+        ...(stateBackend === undefined ? {} : { stateBackend }),
+      };
+      let jobid: string;
+      try {
+        ({ jobid } = (await client.call("submitJob", {}, body)) as { jobid: string });
+      } catch (error) {
+        if (sqlFile === undefined || !(error instanceof RestError) || error.status !== 400) throw error;
+        if (!/^line \d+, column \d+: /.test(error.detail)) throw error;
+        process.stderr.write(`[ERROR] ${sqlFile}: ${error.detail}\n`);
+        return 1;
+      }
       process.stdout.write(`${jobid}\n`);
       return 0;
     }
@@ -87,6 +111,9 @@ export async function jobsCommand(args: readonly string[]): Promise<number> {
       process.stdout.write(`cancelling ${argument}\n`);
       return 0;
     default:
-      throw new UsageError('expected "list", "submit <job-file>" or "cancel <job-id>"', command);
+      throw new UsageError(
+        'expected "list", "submit <job-file>", "submit --sql <script.sql>" or "cancel <job-id>"',
+        command,
+      );
   }
 }

@@ -9,6 +9,7 @@ export type { RestBackend } from "../rest/rest-backend.ts";
 export { RestConfigurationError, RestServer, type RestServerOptions } from "../rest/rest-server.ts";
 export type { ClusterJob } from "./cluster-job.ts";
 export { JobManager, type JobManagerOptions } from "./job-manager.ts";
+export type { SqlScriptPlanner } from "./job-submission.ts";
 export { isLoopback } from "./loopback.ts";
 export { jsonLogger, type Logger, type LogLevel } from "./structured-log.ts";
 export { TaskManager, type TaskManagerOptions } from "./task-manager.ts";

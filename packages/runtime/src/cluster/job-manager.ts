@@ -32,7 +32,7 @@ import type { ToJobManager, ToTaskManager } from "./cluster-messages.ts";
 import { type ClusterTls, tlsServerOptions } from "./cluster-tls.ts";
 import { ControlConnection } from "./control-connection.ts";
 import { tokensEqual } from "./data-handshake.ts";
-import { type JobSubmission, SubmissionError } from "./job-submission.ts";
+import { type JobSubmission, type SqlScriptPlanner, SubmissionError } from "./job-submission.ts";
 import { LocalRecovery } from "./local-recovery.ts";
 import { isLoopback } from "./loopback.ts";
 import { type RemoteSlotGroup, remoteSlotLauncher } from "./remote-slot-group.ts";
@@ -65,6 +65,8 @@ export interface JobManagerOptions {
   /** Savepoints (default `.weir/savepoints`). */
   readonly savepointsDir?: string;
   readonly log?: Logger;
+  /** Plans SQL scripts submitted as `sql` (absent: such submissions are refused). */
+  readonly sqlPlanner?: SqlScriptPlanner;
   /**
    * What a submission that does not say otherwise runs with (weir.yaml's Flink keys, read with
    * `executionSettingsFromConfig`): a submission's `checkpointIntervalMs`, `unalignedCheckpoints`,
@@ -235,21 +237,31 @@ export class JobManager {
 
   /** Loads the job module, builds its graph and starts it; resolves once it is running. */
   async submit(submission: JobSubmission): Promise<ClusterJob> {
-    let path: string;
     let module: { artifactId: string; source: string } | undefined;
-    if (submission.artifactId !== undefined) {
-      path = this.#artifactPath(submission.artifactId);
-      if (!existsSync(path)) throw new SubmissionError(`no uploaded artifact ${submission.artifactId}`);
-      module = { artifactId: submission.artifactId, source: readFileSync(path, "utf8") };
+    let moduleUrl: string;
+    let params = submission.params;
+    let defaultName: string;
+    if (submission.sql !== undefined) {
+      const planned = await this.#planSql(submission.sql);
+      moduleUrl = planned.moduleUrl;
+      params = planned.params;
+      defaultName = submission.jobName ?? planned.jobName;
     } else {
-      path = submission.jobFile!;
-      if (!existsSync(path) || !statSync(path).isFile())
-        throw new SubmissionError("jobFile does not name a job module file on the jobmanager's machine");
+      let path: string;
+      if (submission.artifactId !== undefined) {
+        path = this.#artifactPath(submission.artifactId);
+        if (!existsSync(path)) throw new SubmissionError(`no uploaded artifact ${submission.artifactId}`);
+        module = { artifactId: submission.artifactId, source: readFileSync(path, "utf8") };
+      } else {
+        path = submission.jobFile!;
+        if (!existsSync(path) || !statSync(path).isFile())
+          throw new SubmissionError("jobFile does not name a job module file on the jobmanager's machine");
+      }
+      moduleUrl = pathToFileURL(path).href;
+      defaultName = submission.jobName ?? basename(path).replace(/\.(job\.)?[cm]?[jt]s$/, "");
     }
-    const moduleUrl = pathToFileURL(path).href;
     const definition = await loadJobDefinition(moduleUrl);
-    const defaultName = submission.jobName ?? basename(path).replace(/\.(job\.)?[cm]?[jt]s$/, "");
-    const request = await captureGraph(definition, submission.params, {
+    const request = await captureGraph(definition, params, {
       parallelism: submission.parallelism,
       jobName: defaultName,
     });
@@ -282,6 +294,9 @@ export class JobManager {
             ...(submission.alignedCheckpointTimeoutMs === undefined
               ? {}
               : { alignedCheckpointTimeoutMs: submission.alignedCheckpointTimeoutMs }),
+            ...(submission.maxConcurrentCheckpoints === undefined
+              ? {}
+              : { maxConcurrent: submission.maxConcurrentCheckpoints }),
           };
     const job = new ClusterJob(named.jobName, checkpointing !== undefined, this.savepointsDir);
     const log = this.#log;
@@ -291,7 +306,7 @@ export class JobManager {
     try {
       run = startJobRun(
         moduleUrl,
-        submission.params,
+        params,
         named,
         {
           ...(checkpointing === undefined ? {} : { checkpointing }),
@@ -358,6 +373,20 @@ export class JobManager {
           for (const tm of this.registry.all) tm.send({ type: "discard-local-state", jobId: job.id });
         });
     return job;
+  }
+
+  /** A SQL script's job module and params; its errors (positioned `line L, column C: …`) are the client's. */
+  async #planSql(script: string): Promise<{ moduleUrl: string; params: unknown; jobName: string }> {
+    const planner = this.#options.sqlPlanner;
+    if (planner === undefined)
+      throw new SubmissionError(
+        "this jobmanager was started without the SQL planner: submit a job module instead",
+      );
+    try {
+      return await planner(script);
+    } catch (error) {
+      throw new SubmissionError(error instanceof Error ? error.message : String(error));
+    }
   }
 
   async close(): Promise<void> {

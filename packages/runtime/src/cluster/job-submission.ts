@@ -4,8 +4,12 @@
  * (a job module already on the JobManager's machine, a privileged act like Flink's submission),
  * and savepoints are named, not located: `fromSavepoint` is the name the JobManager gave one.
  *
- * Example: `{ "jobFile": "/jobs/word-count.job.ts", "parallelism": 4, "checkpointIntervalMs": 1000 }`
- * or `{ "artifactId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427", "params": { "count": 100 } }`.
+ * A job is one of: a `jobFile`, an uploaded `artifactId`, or a `sql` script (DDL, SET and INSERT
+ * statements, run as one statement set), which the JobManager plans before accepting it.
+ *
+ * Example: `{ "jobFile": "/jobs/word-count.job.ts", "parallelism": 4, "checkpointIntervalMs": 1000 }`,
+ * `{ "artifactId": "1b4e28ba-2fa1-11d2-883f-0016d3cca427", "params": { "count": 100 } }` or
+ * `{ "sql": "CREATE TABLE src …; CREATE TABLE out …; INSERT INTO out SELECT * FROM src" }`.
  * @module
  */
 
@@ -16,6 +20,8 @@ import { parseStateBackendKind, type StateBackendOptions } from "../state/state-
 export interface JobSubmission {
   readonly jobFile: string | undefined;
   readonly artifactId: string | undefined;
+  /** A SQL script's text; its SET statements configure the job under the fields below. */
+  readonly sql: string | undefined;
   readonly params: unknown;
   readonly parallelism: number;
   readonly jobName: string | undefined;
@@ -24,6 +30,8 @@ export interface JobSubmission {
   readonly unalignedCheckpoints: boolean;
   /** With unaligned checkpoints: start aligned, switch after this long (0 or absent: unaligned at once). */
   readonly alignedCheckpointTimeoutMs: number | undefined;
+  /** Checkpoints in flight at once (Flink's `execution.checkpointing.max-concurrent-checkpoints`). */
+  readonly maxConcurrentCheckpoints: number | undefined;
   readonly restartStrategy: RestartStrategy | undefined;
   /** What a task failure restarts: its pipelined region (default) or every task. */
   readonly failoverStrategy: "region" | "full" | undefined;
@@ -46,18 +54,32 @@ export class SubmissionError extends Error {
   override name = "SubmissionError";
 }
 
+/**
+ * Turns a SQL script into the job module and params that run it, or throws an error whose message
+ * starts with `line L, column C: ` (syntax, validation, planning). The runtime does not depend on
+ * the SQL engine: `weir jobmanager` passes `@weir/sql`'s `planClusterScript`.
+ */
+export type SqlScriptPlanner = (
+  script: string,
+) => Promise<{ readonly moduleUrl: string; readonly params: unknown; readonly jobName: string }>;
+
+/** Longest SQL script accepted (characters); the body limit of the REST server applies too. */
+export const MAX_SQL_SCRIPT = 1_000_000;
+
 export const ARTIFACT_ID = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
 export const SAVEPOINT_NAME = /^savepoint-[a-f0-9]{32}-[0-9]{1,15}$/;
 const JOB_FILE = /\.(job\.)?[cm]?[jt]s$/;
 const FIELDS = new Set([
   "jobFile",
   "artifactId",
+  "sql",
   "params",
   "parallelism",
   "jobName",
   "checkpointIntervalMs",
   "unalignedCheckpoints",
   "alignedCheckpointTimeoutMs",
+  "maxConcurrentCheckpoints",
   "restartAttempts",
   "failoverStrategy",
   "localRecovery",
@@ -84,11 +106,17 @@ export function parseSubmission(body: unknown): JobSubmission {
       throw new SubmissionError(
         `unknown field ${JSON.stringify(key)}; expected one of ${[...FIELDS].join(", ")}`,
       );
-  const { jobFile, artifactId, jobName, fromSavepoint } = record;
-  if ((jobFile === undefined) === (artifactId === undefined))
+  const { jobFile, artifactId, sql, jobName, fromSavepoint } = record;
+  if ([jobFile, artifactId, sql].filter((v) => v !== undefined).length !== 1)
     throw new SubmissionError(
-      "give exactly one of jobFile (a path on the jobmanager's machine) and artifactId (an upload)",
+      "give exactly one of jobFile (a path on the jobmanager's machine), artifactId (an upload) and sql (a SQL script)",
     );
+  if (sql !== undefined) {
+    if (typeof sql !== "string" || sql.trim().length === 0 || sql.length > MAX_SQL_SCRIPT)
+      throw new SubmissionError(`sql must be a SQL script of 1 to ${MAX_SQL_SCRIPT} characters`);
+    if (record.params !== undefined)
+      throw new SubmissionError("a sql submission takes no params: the script's SET statements configure it");
+  }
   if (jobFile !== undefined) {
     if (
       typeof jobFile !== "string" ||
@@ -133,6 +161,17 @@ export function parseSubmission(body: unknown): JobSubmission {
     );
   if (alignedTimeout !== undefined && record.unalignedCheckpoints !== true)
     throw new SubmissionError("alignedCheckpointTimeoutMs needs unalignedCheckpoints: true");
+  const maxConcurrentCheckpoints = positiveInteger(record, "maxConcurrentCheckpoints", 1_000);
+  if (maxConcurrentCheckpoints !== undefined && record.checkpointIntervalMs === undefined)
+    throw new SubmissionError("maxConcurrentCheckpoints needs checkpointIntervalMs");
+  if (
+    maxConcurrentCheckpoints !== undefined &&
+    maxConcurrentCheckpoints > 1 &&
+    record.unalignedCheckpoints === true
+  )
+    throw new SubmissionError(
+      "maxConcurrentCheckpoints must be 1 with unalignedCheckpoints (unaligned checkpoints run one at a time, as in Flink)",
+    );
   const failover = record.failoverStrategy;
   if (failover !== undefined && failover !== "region" && failover !== "full")
     throw new SubmissionError(`failoverStrategy must be "region" or "full", got ${JSON.stringify(failover)}`);
@@ -166,12 +205,14 @@ export function parseSubmission(body: unknown): JobSubmission {
   return {
     jobFile: jobFile as string | undefined,
     artifactId: artifactId as string | undefined,
+    sql: sql as string | undefined,
     params: record.params,
     parallelism: positiveInteger(record, "parallelism", 1024) ?? 1,
     jobName: jobName as string | undefined,
     checkpointIntervalMs: positiveInteger(record, "checkpointIntervalMs", 86_400_000),
     unalignedCheckpoints: record.unalignedCheckpoints === true,
     alignedCheckpointTimeoutMs: alignedTimeout as number | undefined,
+    maxConcurrentCheckpoints,
     failoverStrategy: failover as "region" | "full" | undefined,
     localRecovery: record.localRecovery === true,
     stateBackend,

@@ -44,6 +44,7 @@ test("checkpointing keys map to checkpointing options", () => {
         timeoutMs: 120_000,
         retained: 3,
         unaligned: true,
+        maxConcurrent: 1,
         alignedCheckpointTimeoutMs: 300,
         storage: { kind: "directory", path: "/var/weir/checkpoints" },
       },
@@ -51,7 +52,7 @@ test("checkpointing keys map to checkpointing options", () => {
   );
 });
 
-test("Flink 1.x names are accepted, and a min-pause longer than the interval wins", () => {
+test("Flink 1.x names are accepted, and min-pause is kept apart from the interval (as Flink)", () => {
   assert.deepEqual(
     settings(
       new Map([
@@ -64,12 +65,40 @@ test("Flink 1.x names are accepted, and a min-pause longer than the interval win
     ),
     {
       checkpointing: {
-        intervalMs: 5_000,
+        intervalMs: 1_000,
+        minPauseMs: 5_000,
         retained: 2,
         unaligned: false,
         storage: { kind: "directory", path: "/tmp/cp" },
       },
     },
+  );
+});
+
+test("max-concurrent-checkpoints above 1 maps through, and is refused with unaligned checkpoints", () => {
+  assert.deepEqual(
+    settings({
+      "execution.checkpointing.interval": "1 s",
+      "execution.checkpointing.max-concurrent-checkpoints": "3",
+    }),
+    { checkpointing: { intervalMs: 1_000, maxConcurrent: 3 } },
+  );
+  assert.throws(
+    () =>
+      settings({
+        "execution.checkpointing.interval": "1 s",
+        "execution.checkpointing.max-concurrent-checkpoints": "2",
+        "execution.checkpointing.unaligned.enabled": "true",
+      }),
+    /'execution.checkpointing.max-concurrent-checkpoints' = '2': unaligned checkpoints run one at a time/,
+  );
+  assert.throws(
+    () =>
+      settings({
+        "execution.checkpointing.interval": "1 s",
+        "execution.checkpointing.max-concurrent-checkpoints": "0",
+      }),
+    /'execution.checkpointing.max-concurrent-checkpoints' = '0': expected an integer >= 1/,
   );
 });
 

@@ -195,7 +195,7 @@ function checkpointingOf(reader: Reader): CheckpointingOptions | undefined {
   const interval = reader.duration("execution.checkpointing.interval");
   const timeoutMs = reader.duration("execution.checkpointing.timeout");
   const minPause = reader.duration("execution.checkpointing.min-pause");
-  reader.integer(1, "execution.checkpointing.max-concurrent-checkpoints");
+  const maxConcurrent = reader.integer(1, "execution.checkpointing.max-concurrent-checkpoints");
   const mode = reader.get("execution.checkpointing.mode");
   if (mode !== undefined) {
     const upper = mode.value.toUpperCase().replace("-", "_");
@@ -235,11 +235,17 @@ function checkpointingOf(reader: Reader): CheckpointingOptions | undefined {
     );
   if (timeoutMs === 0)
     throw new ConfigValueError("execution.checkpointing.timeout", "0", "expected a positive duration");
+  if (maxConcurrent !== undefined && maxConcurrent > 1 && unaligned === true)
+    throw new ConfigValueError(
+      "execution.checkpointing.max-concurrent-checkpoints",
+      String(maxConcurrent),
+      "unaligned checkpoints run one at a time (as in Flink): set it to 1 or turn " +
+        "'execution.checkpointing.unaligned.enabled' off",
+    );
   return {
-    // Weir waits `intervalMs` from the end of one checkpoint to the next trigger, so a minimum
-    // pause longer than the interval is the interval; one checkpoint runs at a time, which every
-    // `max-concurrent-checkpoints` allows.
-    intervalMs: Math.max(interval, minPause ?? 0),
+    intervalMs: interval,
+    ...(minPause !== undefined ? { minPauseMs: minPause } : {}),
+    ...(maxConcurrent !== undefined ? { maxConcurrent } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(retained !== undefined ? { retained } : {}),
     ...(unaligned !== undefined ? { unaligned } : {}),

@@ -116,3 +116,175 @@ test("a declined checkpoint is abandoned at once, not at the timeout, and the ne
   assert.equal(failures.length, 1);
   assert.ok(Date.now() - started < 5_000, "no wait for the 60 s timeout");
 });
+
+const noStats = { alignmentMs: 0, snapshotMs: 0 };
+const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test("max concurrent checkpoints: a new one starts while earlier ones wait, never more than the limit", async () => {
+  const triggered: number[] = [];
+  const completed: number[] = [];
+  let maxInFlight = 0;
+  const coordinator = new CheckpointCoordinator(
+    { intervalMs: 5, maxConcurrent: 2 },
+    {
+      trigger: (id) => triggered.push(id),
+      snapshotEnumerators: () => new Map(),
+      persist: async () => {},
+      completed: (checkpoint) => completed.push(checkpoint.checkpointId),
+      log: () => {},
+    },
+  );
+  coordinator.start(["0/0"]);
+  while (triggered.length < 2) {
+    maxInFlight = Math.max(maxInFlight, coordinator.inFlight);
+    await tick(2);
+  }
+  // Nobody acknowledges: two are in flight and a third waits however many intervals pass.
+  await tick(40);
+  assert.deepEqual(triggered, [1, 2]);
+  assert.equal(coordinator.inFlight, 2);
+  coordinator.ack(1, "0/0", [], noStats);
+  await coordinator.settled();
+  assert.deepEqual(completed, [1]);
+  // Checkpoint 1's end frees a slot: 3 is triggered (its interval has long passed) while 2 still waits.
+  while (triggered.length < 3) await tick(2);
+  assert.equal(coordinator.inFlight, 2);
+  coordinator.ack(3, "0/0", [], noStats);
+  coordinator.ack(2, "0/0", [], noStats); // stale: 3 subsumed it
+  await coordinator.settled();
+  coordinator.stop();
+  assert.deepEqual(completed, [1, 3]);
+  assert.ok(maxInFlight <= 2);
+});
+
+test("a later checkpoint fully acknowledged first subsumes the earlier pending one; stores run in id order", async () => {
+  const failures: CheckpointFailure[] = [];
+  const completed: number[] = [];
+  const stores: string[] = [];
+  const triggered: number[] = [];
+  let releaseFirstStore: () => void = () => {};
+  const coordinator = new CheckpointCoordinator(
+    { intervalMs: 3, maxConcurrent: 3 },
+    {
+      trigger: (id) => triggered.push(id),
+      snapshotEnumerators: () => new Map(),
+      persist: async (checkpoint) => {
+        stores.push(`start ${checkpoint.checkpointId}`);
+        if (checkpoint.checkpointId === 10)
+          await new Promise<void>((resolve) => (releaseFirstStore = resolve));
+        stores.push(`end ${checkpoint.checkpointId}`);
+      },
+      completed: (checkpoint) => completed.push(checkpoint.checkpointId),
+      log: () => {},
+      failed: (failure) => failures.push(failure),
+    },
+    10,
+  );
+  coordinator.start(["0/0", "1/0"]);
+  while (triggered.length < 3) await tick(2);
+  assert.deepEqual(triggered, [10, 11, 12]);
+  // 10 fully acknowledged: its store hangs. 12 fully acknowledged meanwhile: 11 is subsumed, and
+  // 12's store waits for 10's.
+  coordinator.ack(10, "0/0", [], noStats);
+  coordinator.ack(10, "1/0", [], noStats);
+  coordinator.ack(11, "0/0", [], noStats);
+  coordinator.ack(12, "0/0", [], noStats);
+  coordinator.ack(12, "1/0", [], noStats);
+  coordinator.ack(11, "1/0", [], noStats); // stale
+  await tick(5);
+  assert.deepEqual(stores, ["start 10"]);
+  assert.deepEqual(
+    failures.map((f) => [f.checkpointId, f.reason]),
+    [[11, "subsumed"]],
+  );
+  releaseFirstStore();
+  await coordinator.settled();
+  coordinator.stop();
+  assert.deepEqual(stores, ["start 10", "end 10", "start 12", "end 12"]);
+  assert.deepEqual(completed, [10, 12]);
+  assert.equal(coordinator.latest?.checkpointId, 12);
+});
+
+test("min-pause holds the next trigger after a completion even when the interval has passed", async () => {
+  const triggeredAt: number[] = [];
+  let completedAt = 0;
+  const coordinator = new CheckpointCoordinator(
+    { intervalMs: 5, minPauseMs: 80 },
+    {
+      trigger: () => triggeredAt.push(Date.now()),
+      snapshotEnumerators: () => new Map(),
+      persist: async () => {},
+      completed: () => {
+        completedAt = Date.now();
+      },
+      log: () => {},
+    },
+  );
+  coordinator.start(["0/0"]);
+  while (triggeredAt.length < 1) await tick(2);
+  await tick(20); // the interval passes while checkpoint 1 is pending
+  coordinator.ack(1, "0/0", [], noStats);
+  await coordinator.settled();
+  while (triggeredAt.length < 2) await tick(2);
+  coordinator.stop();
+  assert.ok(
+    triggeredAt[1]! - completedAt >= 78,
+    `next trigger ${triggeredAt[1]! - completedAt} ms after the completion`,
+  );
+});
+
+test("max concurrent and min-pause options are checked; unaligned checkpoints refuse concurrency", () => {
+  const defaults = checkCheckpointingOptions({ intervalMs: 100 });
+  assert.equal(defaults.maxConcurrent, 1);
+  assert.equal(defaults.minPauseMs, 0);
+  assert.throws(
+    () => checkCheckpointingOptions({ intervalMs: 100, maxConcurrent: 0 }),
+    /checkpointing\.maxConcurrent must be an integer >= 1, got 0/,
+  );
+  assert.throws(
+    () => checkCheckpointingOptions({ intervalMs: 100, maxConcurrent: 1.5 }),
+    /checkpointing\.maxConcurrent must be an integer >= 1, got 1\.5/,
+  );
+  assert.throws(
+    () => checkCheckpointingOptions({ intervalMs: 100, minPauseMs: -1 }),
+    /checkpointing\.minPauseMs must be a number >= 0, got -1/,
+  );
+  assert.throws(
+    () => checkCheckpointingOptions({ intervalMs: 100, maxConcurrent: 2, unaligned: true }),
+    /checkpointing\.maxConcurrent is 2, but unaligned checkpoints run one at a time/,
+  );
+});
+
+test("retention keeps the complete checkpoints a checkpoint still in flight may build on", async () => {
+  const triggered: number[] = [];
+  const basesAtStore = new Map<number, number[]>();
+  const coordinator = new CheckpointCoordinator(
+    { intervalMs: 3, maxConcurrent: 2, retained: 1 },
+    {
+      trigger: (id) => triggered.push(id),
+      snapshotEnumerators: () => new Map(),
+      persist: async (checkpoint) => {
+        basesAtStore.set(checkpoint.checkpointId, [...coordinator.basesInUse()].sort());
+      },
+      completed: () => {},
+      log: () => {},
+    },
+  );
+  coordinator.start(["0/0"]);
+  while (triggered.length < 2) await tick(2);
+  coordinator.ack(1, "0/0", [], noStats); // 2 was triggered before any completion
+  await coordinator.settled();
+  while (triggered.length < 3) await tick(2); // 3 triggered after 1 completed: may build on 1
+  coordinator.ack(2, "0/0", [], noStats);
+  await coordinator.settled();
+  // Storing 2, checkpoint 3 is in flight and may be a delta on 1: retention must keep 1.
+  assert.deepEqual(basesAtStore.get(2), [1]);
+  while (triggered.length < 4) await tick(2);
+  coordinator.ack(3, "0/0", [], noStats);
+  coordinator.ack(4, "0/0", [], noStats);
+  await coordinator.settled();
+  coordinator.stop();
+  // Storing 3, only 4 is in flight, triggered after 2 completed: 1 may go, 2 stays.
+  assert.deepEqual(basesAtStore.get(3), [2]);
+  assert.deepEqual(coordinator.basesInUse(), new Set());
+});

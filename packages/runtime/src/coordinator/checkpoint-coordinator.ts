@@ -4,12 +4,28 @@
  * checkpoint; barriers then flow with the data; each task acknowledges with its operators'
  * snapshots once it forwarded the barrier. With `unaligned` on, barriers overtake in-flight data
  * and tasks acknowledge with that data as channel state too (FLIP-76); `alignedCheckpointTimeoutMs`
- * > 0 starts each checkpoint aligned and lets tasks switch to unaligned once it has run that long. When every task has acknowledged, the checkpoint is
- * complete: it is kept (the newest `retained` ones) and the tasks are notified, so sinks commit.
+ * > 0 starts each checkpoint aligned and lets tasks switch to unaligned once it has run that long.
+ * When every task has acknowledged, the checkpoint is complete: it is kept (the newest `retained`
+ * ones) and the tasks are notified, so sinks commit.
  *
- * Invariants: at most one checkpoint is pending (max concurrent checkpoints 1); a checkpoint not
- * complete after `timeoutMs` is abandoned; no checkpoint is triggered once any task has finished
- * (a finished source cannot inject barriers), and a pending one is then abandoned; ids only grow.
+ * Invariants:
+ * - at most `maxConcurrent` checkpoints are in flight (triggered, not yet complete or abandoned);
+ *   unaligned checkpoints run one at a time (the options refuse more, as Flink does);
+ * - a trigger is due `intervalMs` after the previous trigger and never sooner than `minPauseMs`
+ *   after the last completion (Flink's interval and min-pause);
+ * - checkpoints complete in id order: one fully acknowledged subsumes (abandons) every earlier one
+ *   still waiting, and stores run one after another, so retention — run while storing — only ever
+ *   sees complete checkpoints older than those still pending and never sweeps a pending one's
+ *   shared blobs (their ids are above the newest complete one); the complete checkpoints a pending
+ *   one may build on incrementally are reported by `basesInUse` for retention to keep;
+ * - a checkpoint not complete after `timeoutMs` is abandoned; no checkpoint is triggered once any
+ *   task has finished (a finished source cannot inject barriers), and pending ones are abandoned;
+ *   ids only grow.
+ *
+ * Sequence with `maxConcurrent` 2, interval 10 ms, a slow upload at one task: t=0 trigger 1;
+ * t=10 trigger 2 (1 still waits for that task); t=20 no trigger (2 in flight); t=25 1 acknowledged
+ * and stored -> complete, sinks commit 1, trigger 3 (due since t=20); t=27 2 complete. Had 2 been
+ * fully acknowledged before 1, 1 would be abandoned as `subsumed` and 2 completed alone.
  * @module
  */
 
@@ -21,7 +37,10 @@ import type { TaskCheckpointStats } from "../rpc/messages.ts";
 
 /** Checkpointing settings of a job. @public */
 export interface CheckpointingOptions {
-  /** Time between the end of one checkpoint and the trigger of the next (ms). */
+  /**
+   * Time between two triggers (ms), as Flink's interval. With `maxConcurrent` 1 a trigger that
+   * falls due while a checkpoint is in flight waits for its end (then `minPauseMs` applies).
+   */
   readonly intervalMs: number;
   /** A checkpoint not complete after this long is abandoned (default 60 000 ms). */
   readonly timeoutMs?: number;
@@ -44,6 +63,17 @@ export interface CheckpointingOptions {
    * 0 (the default) means unaligned from the start.
    */
   readonly alignedCheckpointTimeoutMs?: number;
+  /**
+   * Checkpoints in flight at once (Flink's `execution.checkpointing.max-concurrent-checkpoints`,
+   * default 1): a new one may start while earlier ones still wait for acknowledgements (a slow
+   * upload). Must be 1 with `unaligned`.
+   */
+  readonly maxConcurrent?: number;
+  /**
+   * Minimum time from the completion of one checkpoint to the trigger of the next (Flink's
+   * `execution.checkpointing.min-pause`, default 0).
+   */
+  readonly minPauseMs?: number;
 }
 
 /** Checkpoint storage: a local directory, S3-compatible object storage, or memory (tests). @public */
@@ -109,9 +139,10 @@ export interface CheckpointFailure {
   readonly checkpointId: number;
   /**
    * `expired`: not acknowledged in time; `declined`: a task could not take its part (its state
-   * upload failed); `stopped`: checkpointing stopped; `storage`: it could not be stored.
+   * upload failed); `stopped`: checkpointing stopped; `storage`: it could not be stored;
+   * `subsumed`: a later checkpoint completed first (not a failure of the job's checkpointing).
    */
-  readonly reason: "expired" | "declined" | "stopped" | "storage";
+  readonly reason: "expired" | "declined" | "stopped" | "storage" | "subsumed";
   readonly message: string;
 }
 
@@ -133,9 +164,10 @@ export interface CheckpointCallbacks {
   failed?(failure: CheckpointFailure): void;
 }
 
-export function checkCheckpointingOptions(
-  options: CheckpointingOptions,
-): Required<Omit<CheckpointingOptions, "storage">> {
+/** Checkpointing options with every default applied. */
+export type CheckedCheckpointingOptions = Required<Omit<CheckpointingOptions, "storage">>;
+
+export function checkCheckpointingOptions(options: CheckpointingOptions): CheckedCheckpointingOptions {
   const timeout = options.alignedCheckpointTimeoutMs ?? 0;
   if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout < 0) {
     throw new RangeError(
@@ -151,20 +183,30 @@ export function checkCheckpointingOptions(
     }
     return value;
   };
+  const maxConcurrent = options.maxConcurrent ?? 1;
+  if (typeof maxConcurrent !== "number" || !Number.isInteger(maxConcurrent) || maxConcurrent < 1)
+    throw new RangeError(`checkpointing.maxConcurrent must be an integer >= 1, got ${String(maxConcurrent)}`);
+  if (maxConcurrent > 1 && options.unaligned === true)
+    throw new RangeError(
+      `checkpointing.maxConcurrent is ${maxConcurrent}, but unaligned checkpoints run one at a time ` +
+        "(as in Flink): set it to 1 or turn unaligned off",
+    );
+  const minPauseMs = options.minPauseMs ?? 0;
+  if (typeof minPauseMs !== "number" || !Number.isFinite(minPauseMs) || minPauseMs < 0)
+    throw new RangeError(`checkpointing.minPauseMs must be a number >= 0, got ${String(minPauseMs)}`);
   return {
     intervalMs: positive("intervalMs", options.intervalMs),
     timeoutMs: positive("timeoutMs", options.timeoutMs ?? 60_000),
     retained: Math.floor(positive("retained", options.retained ?? 1)),
     unaligned: options.unaligned ?? false,
     alignedCheckpointTimeoutMs: timeout,
+    maxConcurrent,
+    minPauseMs,
   };
 }
 
 /** The barrier options of a checkpoint triggered now (as Flink's CheckpointOptions). */
-export function barrierOptionsFor(
-  options: Required<Omit<CheckpointingOptions, "storage">>,
-  triggeredAt: number,
-): BarrierOptions {
+export function barrierOptionsFor(options: CheckedCheckpointingOptions, triggeredAt: number): BarrierOptions {
   if (!options.unaligned) return {};
   if (options.alignedCheckpointTimeoutMs === 0) return { unaligned: true, triggeredAt };
   return { alignedTimeoutMs: options.alignedCheckpointTimeoutMs, triggeredAt };
@@ -181,17 +223,33 @@ interface Pending {
   readonly timeout: NodeJS.Timeout;
 }
 
+type AbandonReason = "expired" | "declined" | "stopped" | "subsumed";
+
 export class CheckpointCoordinator {
-  readonly #options: Required<Omit<CheckpointingOptions, "storage">>;
+  readonly #options: CheckedCheckpointingOptions;
   readonly #callbacks: CheckpointCallbacks;
   readonly #completed: CompletedCheckpoint[] = [];
   #expectedTasks: ReadonlySet<string> = new Set();
   #nextId: number;
-  #pending: Pending | undefined;
+  /** Triggered, not yet fully acknowledged, by id (insertion order is id order). */
+  readonly #pending = new Map<number, Pending>();
+  /** Fully acknowledged checkpoints whose `persist` has not settled yet. */
+  #persistingCount = 0;
+  /** Persists run one after another in id order (see the module's invariants). */
+  #persistChain: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #running = false;
-  #persisting: Promise<void> | undefined;
-  /** Checkpoints abandoned (timed out or cut short by a finishing task). */
+  #lastTriggerAt = 0;
+  /** Ids of completed checkpoints a pending one may build on (see {@link basesInUse}). */
+  readonly #recentCompleted: number[] = [];
+  /**
+   * For each checkpoint triggered and not yet stored or abandoned: the newest complete checkpoint
+   * at its trigger (0: none). Removed when its store starts (it is the newest then).
+   */
+  readonly #completedBefore = new Map<number, number>();
+  /** When the last checkpoint completed (min-pause counts from here, as in Flink). */
+  #lastCompletedAt = Number.NEGATIVE_INFINITY;
+  /** Checkpoints abandoned (timed out, declined, subsumed or cut short by a finishing task). */
   abandoned = 0;
 
   constructor(options: CheckpointingOptions, callbacks: CheckpointCallbacks, firstId = 1) {
@@ -208,7 +266,26 @@ export class CheckpointCoordinator {
     return this.#completedTotal;
   }
 
+  /** Checkpoints triggered and not yet complete or abandoned (pending acknowledgements or being stored). */
+  get inFlight(): number {
+    return this.#pending.size + this.#persistingCount;
+  }
+
   #completedTotal = 0;
+
+  /**
+   * Complete checkpoints that a checkpoint still in flight may build on, which retention must keep
+   * even beyond `retained`: a worker's incremental snapshot for checkpoint P references the state
+   * blobs of the newest completion it heard of (its base), any one from the newest complete at P's
+   * trigger on. Sequence, retained 1: 5 complete; 6 and 7 triggered; a task snapshots 7 as a delta
+   * on 5; 6 completes -> retention would delete 5 and the blobs only it lists, which 7 needs, so 5
+   * stays until 7 ends. Empty when nothing is in flight beyond the one being stored.
+   */
+  basesInUse(): ReadonlySet<number> {
+    let floor = Number.POSITIVE_INFINITY;
+    for (const before of this.#completedBefore.values()) floor = Math.min(floor, before);
+    return new Set(this.#recentCompleted.filter((id) => id >= floor));
+  }
 
   /** The job was restored from checkpoint `checkpointId`: later ids must be larger. */
   continueAfter(checkpointId: number): void {
@@ -219,15 +296,16 @@ export class CheckpointCoordinator {
   start(tasks: readonly string[]): void {
     this.#expectedTasks = new Set(tasks);
     this.#running = true;
+    this.#lastTriggerAt = Date.now();
     this.#schedule();
   }
 
-  /** Stops triggering and abandons a pending checkpoint (job ending, failing or restarting). */
+  /** Stops triggering and abandons pending checkpoints (job ending, failing or restarting). */
   stop(): void {
     this.#running = false;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#abandon();
+    for (const pending of [...this.#pending.values()]) this.#abandon(pending, "stopped");
   }
 
   /** A task finished: barriers can no longer reach everything, so checkpointing ends here. */
@@ -242,16 +320,20 @@ export class CheckpointCoordinator {
     stats: TaskCheckpointStats,
     channelState?: TaskChannelState,
   ): void {
-    const pending = this.#pending;
-    if (pending === undefined || pending.checkpointId !== checkpointId || !this.#expectedTasks.has(task))
-      return;
+    const pending = this.#pending.get(checkpointId);
+    if (pending === undefined || !this.#expectedTasks.has(task)) return;
     pending.acks.set(task, snapshots);
     pending.stats.set(task, stats);
     pending.acknowledgedAfterMs.set(task, Date.now() - pending.triggeredAt);
     if (channelState !== undefined) pending.channelState.set(task, channelState);
     if (pending.acks.size < this.#expectedTasks.size) return;
     clearTimeout(pending.timeout);
-    this.#pending = undefined;
+    this.#pending.delete(checkpointId);
+    // A later checkpoint complete subsumes the earlier ones still waiting (as Flink's coordinator):
+    // restoring from it never needs them, and completions stay in id order.
+    for (const earlier of [...this.#pending.values()])
+      if (earlier.checkpointId < checkpointId)
+        this.#abandon(earlier, "subsumed", `checkpoint ${earlier.checkpointId} subsumed by ${checkpointId}`);
     const checkpoint: CompletedCheckpoint = {
       checkpointId,
       triggeredAt: pending.triggeredAt,
@@ -262,14 +344,23 @@ export class CheckpointCoordinator {
       channelState: pending.channelState,
       acknowledgedAfterMs: pending.acknowledgedAfterMs,
     };
+    this.#persistingCount++;
     // Fully acknowledged: it completes once stored, even if a failure stops triggering meanwhile
-    // (as in Flink, completion is the coordinator's decision, not the tasks').
-    this.#persisting = this.#callbacks
-      .persist(checkpoint)
+    // (as in Flink, completion is the coordinator's decision, not the tasks'). Stores are chained:
+    // retention, run by `persist`, must never see a newer checkpoint complete while an older one is
+    // half written (it would sweep the older one's shared blobs as leftovers).
+    this.#persistChain = this.#persistChain
+      .then(() => {
+        this.#completedBefore.delete(checkpointId);
+        return this.#callbacks.persist(checkpoint);
+      })
       .then(
         () => {
           this.#completed.push(checkpoint);
           this.#completedTotal++;
+          this.#lastCompletedAt = Date.now();
+          this.#recentCompleted.push(checkpointId);
+          this.#pruneRecentCompleted();
           while (this.#completed.length > this.#options.retained) this.#completed.shift();
           this.#callbacks.completed(checkpoint);
         },
@@ -281,8 +372,8 @@ export class CheckpointCoordinator {
         },
       )
       .finally(() => {
-        this.#persisting = undefined;
-        this.#schedule();
+        this.#persistingCount--;
+        this.#reschedule();
       });
   }
 
@@ -292,37 +383,63 @@ export class CheckpointCoordinator {
    * (the checkpoint already expired or completed) changes nothing.
    */
   decline(checkpointId: number, task: string, reason: string): void {
-    const pending = this.#pending;
-    if (pending === undefined || pending.checkpointId !== checkpointId || !this.#expectedTasks.has(task))
-      return;
-    this.#abandon("declined", `checkpoint ${checkpointId} declined by task ${task}: ${reason}`);
-    this.#schedule();
+    const pending = this.#pending.get(checkpointId);
+    if (pending === undefined || !this.#expectedTasks.has(task)) return;
+    this.#abandon(pending, "declined", `checkpoint ${checkpointId} declined by task ${task}: ${reason}`);
+    this.#reschedule();
   }
 
   /** Resolves once no checkpoint is being stored (call before choosing a restore point). */
   async settled(): Promise<void> {
-    await this.#persisting;
+    let chain: Promise<void>;
+    do {
+      chain = this.#persistChain;
+      await chain;
+    } while (chain !== this.#persistChain);
   }
 
+  /** A checkpoint ended: the next trigger may now be allowed, or due later (min-pause). */
+  #reschedule(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#schedule();
+  }
+
+  /**
+   * Arms the next trigger unless `maxConcurrent` checkpoints are in flight (then the end of one
+   * re-arms it): due `intervalMs` after the previous trigger and `minPauseMs` after the last
+   * completion, whichever is later.
+   */
   #schedule(): void {
     if (!this.#running || this.#timer !== undefined) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#trigger();
-    }, this.#options.intervalMs);
+    if (this.inFlight >= this.#options.maxConcurrent) return;
+    const due = Math.max(
+      this.#lastTriggerAt + this.#options.intervalMs,
+      this.#lastCompletedAt + this.#options.minPauseMs,
+    );
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#trigger();
+      },
+      Math.max(0, due - Date.now()),
+    );
     this.#timer.unref();
   }
 
   #trigger(): void {
-    if (!this.#running || this.#pending !== undefined || this.#persisting !== undefined) return;
+    if (!this.#running || this.inFlight >= this.#options.maxConcurrent) return;
     const checkpointId = this.#nextId++;
     const timeout = setTimeout(() => {
-      this.#abandon("expired");
-      this.#schedule();
+      const pending = this.#pending.get(checkpointId);
+      if (pending === undefined) return;
+      this.#abandon(pending, "expired");
+      this.#reschedule();
     }, this.#options.timeoutMs);
     timeout.unref();
     const triggeredAt = Date.now();
-    this.#pending = {
+    this.#lastTriggerAt = triggeredAt;
+    this.#pending.set(checkpointId, {
       checkpointId,
       triggeredAt,
       acks: new Map(),
@@ -331,23 +448,32 @@ export class CheckpointCoordinator {
       acknowledgedAfterMs: new Map(),
       enumerators: this.#callbacks.snapshotEnumerators(checkpointId),
       timeout,
-    };
+    });
+    this.#completedBefore.set(checkpointId, this.#recentCompleted[this.#recentCompleted.length - 1] ?? 0);
     this.#callbacks.trigger(checkpointId, barrierOptionsFor(this.#options, triggeredAt));
+    this.#schedule();
   }
 
-  #abandon(reason: "expired" | "declined" | "stopped" = "stopped", declined?: string): void {
-    const pending = this.#pending;
-    if (pending === undefined) return;
+  /** Keeps the newest completion and those a pending checkpoint may build on. */
+  #pruneRecentCompleted(): void {
+    const keep = this.basesInUse();
+    const newest = this.#recentCompleted[this.#recentCompleted.length - 1];
+    const kept = this.#recentCompleted.filter((id) => id === newest || keep.has(id));
+    this.#recentCompleted.splice(0, this.#recentCompleted.length, ...kept);
+  }
+
+  #abandon(pending: Pending, reason: AbandonReason, detail?: string): void {
     clearTimeout(pending.timeout);
-    this.#pending = undefined;
+    this.#pending.delete(pending.checkpointId);
+    this.#completedBefore.delete(pending.checkpointId);
     this.abandoned++;
     const message =
       reason === "expired"
         ? `checkpoint ${pending.checkpointId} expired after ${this.#options.timeoutMs} ms ` +
           `(${pending.acks.size} of ${this.#expectedTasks.size} tasks acknowledged)`
-        : reason === "declined"
-          ? (declined ?? `checkpoint ${pending.checkpointId} declined`)
-          : `checkpoint ${pending.checkpointId} abandoned: checkpointing stopped`;
+        : reason === "stopped"
+          ? `checkpoint ${pending.checkpointId} abandoned: checkpointing stopped`
+          : (detail ?? `checkpoint ${pending.checkpointId} ${reason}`);
     if (reason !== "stopped") this.#callbacks.log(message);
     this.#callbacks.failed?.({ checkpointId: pending.checkpointId, reason, message });
   }

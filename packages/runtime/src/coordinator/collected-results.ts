@@ -15,6 +15,8 @@
  * @module
  */
 
+import type { Sink } from "@weir/api";
+
 /** Receives committed records of the collect sink named `sink` (`Sinks.collect()`'s name). */
 export type CollectedListener = (sink: string, records: readonly unknown[]) => void;
 
@@ -105,6 +107,13 @@ export class CollectedResults {
 
   get(name: string): unknown[] {
     return this.#committed.get(name) ?? [];
+  }
+
+  /** `JobExecutionResult.collected`: the records kept for `sink`, a `Sinks.collect()` sink. */
+  collectedOf<T>(sink: Sink<T, unknown>): T[] {
+    const name = (sink as { collectName?: string }).collectName;
+    if (name === undefined) throw new TypeError("collected() expects a sink made by Sinks.collect()");
+    return this.get(name) as T[];
   }
 
   #commit(batches: readonly { name: string; records: unknown[] }[]): void {

@@ -22,6 +22,11 @@ export class JobExecutionError extends Error {
   }
 }
 
+/** A failure the coordinator observed itself (a slot crashed or was lost): a message, no user stack. */
+export function coordinatorError(message: string): SerializedError {
+  return { name: "Error", message, stack: undefined, operatorName: undefined };
+}
+
 export class JobCancelledError extends Error {
   override name = "JobCancelledError";
 

@@ -2,120 +2,51 @@
  * The local mini-cluster: the coordinator on the calling thread, one worker thread per slot.
  * A job run deploys an attempt (a {@link SlotGroup}), checks that every slot rebuilt the same
  * graph, runs the source enumerators, triggers checkpoints, collects results, and ends the job
- * when every task finished or the caller cancelled.
+ * when every task finished or the caller cancelled. This module is the orchestrator: it owns the
+ * run's lifecycle (state, attempts, restarts) and routes slot messages; the concepts it drives
+ * live beside it — options and their checks ({@link checkRunnable}), checkpoints and their storage
+ * ({@link RunCheckpoints}), slot deployments ({@link slotDeployment}), the enumerators
+ * ({@link JobSources}), region failover ({@link RegionRestart}) and results ({@link CollectedResults}).
  *
  * Failure handling: the restart strategy decides whether and when failed tasks restart (every
- * failure counts, whatever it restarts, as Flink's failure handler). With the `region` failover
- * strategy (the default, as Flink's) a task failure restarts only its failover unit
- * ({@link failoverRegions}): those slots are cancelled and started afresh from the latest completed
- * checkpoint (their operators' state, source readers' splits — with the splits assigned since then
- * given back to the enumerator —, timers and sink transactions), while every other slot keeps
- * running and keeps its progress; checkpointing stops during the restart and resumes over the whole
- * job. A lost TaskManager fails all its slots at once: the union of their units restarts. The
- * same holds on a cluster (the remote slot group restarts slots on TaskManagers). Everything else
- * — a failure outside a task (enumerator, graph check), a second failure while a region restarts,
- * a failure of every unit, a job that is one region, the `full` strategy, or slots that cannot
- * restart alone — cancels the attempt and restores every task (full failover; without a
- * checkpoint, from the beginning). Collect-sink results are committed with checkpoints, so restarts
- * neither lose nor duplicate them.
+ * failure counts, whatever it restarts, as Flink's failure handler). A region restart cancels the
+ * failed task's failover unit and starts it afresh from the latest completed checkpoint (its
+ * operators' state, source readers' splits — with the splits assigned since then given back to the
+ * enumerator —, timers and sink transactions), while every other slot keeps running and keeps its
+ * progress; checkpointing stops during the restart and resumes over the whole job. The same holds
+ * on a cluster (the remote slot group restarts slots on TaskManagers). Every other failure cancels
+ * the attempt and restores every task (full failover; without a checkpoint, from the beginning).
+ * Invariant: collect-sink results are committed with checkpoints, so restarts neither lose nor
+ * duplicate them.
  * @module
  */
 
-import type { JobExecutionResult, Sink } from "@weir/api";
-import { assignChannelState, checkChannelState } from "../checkpoint/channel-state-assignment.ts";
-import {
-  checkpointFromObjects,
-  checkpointToObjects,
-  taskObjectName,
-} from "../checkpoint/checkpoint-persistence.ts";
-import { type CheckpointSize, checkpointSize } from "../checkpoint/checkpoint-size.ts";
-import { openRunCheckpointStore, type RunCheckpointStore } from "../checkpoint/checkpoint-storage.ts";
-import { checkNonRestoredState, restoreForSlot } from "../checkpoint/restore-assignment.ts";
+import type { JobExecutionResult } from "@weir/api";
+import { restoreForSlot } from "../checkpoint/restore-assignment.ts";
 import type { BlobStore } from "../checkpoint/storage/blob-store.ts";
-import { CheckpointStore } from "../checkpoint/storage/checkpoint-store.ts";
-import { LocalDirectoryBlobStore } from "../checkpoint/storage/local-directory-blob-store.ts";
-import { MAX_SUBTASKS } from "../exchange/channel-id.ts";
 import type { ExecutionRequest } from "../graph/environment-impl.ts";
 import { graphFingerprint } from "../graph/graph-fingerprint.ts";
 import { buildJobGraph, type JobGraph } from "../graph/job-graph.ts";
-import type { SourceNode } from "../graph/transformation.ts";
-import {
-  type SerializedError,
-  type SlotDeployment,
-  serializeError,
-  type ToCoordinator,
-} from "../rpc/messages.ts";
-import type { StateBackendOptions } from "../state/state-backend-factory.ts";
-import {
-  CheckpointCoordinator,
-  type CheckpointFailure,
-  type CheckpointingOptions,
-  type CheckpointStats,
-  type CompletedCheckpoint,
-} from "./checkpoint-coordinator.ts";
-import { type CollectedListener, CollectedResults } from "./collected-results.ts";
-import { type FailoverRegions, failoverRegions } from "./failover-regions.ts";
-import { JobCancelledError, JobExecutionError } from "./job-errors.ts";
+import { type SerializedError, serializeError, type ToCoordinator } from "../rpc/messages.ts";
+import { AttemptTasks, taskKey } from "./attempt-tasks.ts";
+import type { CompletedCheckpoint } from "./checkpoint-coordinator.ts";
+import { CollectedResults } from "./collected-results.ts";
+import { coordinatorError, JobCancelledError, JobExecutionError } from "./job-errors.ts";
 import type { JobRun, JobRunObserver, JobRunSeams, JobState } from "./job-run.ts";
-import { decideRestart, type RestartStrategy, validateRestartStrategy } from "./restart-strategy.ts";
+import { JobSources } from "./job-sources.ts";
+import {
+  checkRunnable,
+  effectiveRestartStrategy,
+  type LocalClusterOptions,
+} from "./local-cluster-options.ts";
+import { RegionRestart, type RegionRestartRun } from "./region-restart.ts";
+import { decideRestart, type RestartStrategy } from "./restart-strategy.ts";
+import { RunCheckpoints } from "./run-checkpoints.ts";
+import { type DeployedJob, slotDeployment } from "./slot-deployment.ts";
 import { type AttemptSlots, launchWorkerThreads, type SlotLauncher } from "./slot-group.ts";
-import { SourceCoordinator } from "./source-coordinator.ts";
 import { WatermarkAlignment } from "./watermark-alignment.ts";
 
-export interface LocalClusterOptions {
-  /** Records per exchange batch (default 1024). */
-  readonly batchSize?: number;
-  /** Credits (batches in flight) per channel (default 4). */
-  readonly buffersPerChannel?: number;
-  /** Cancels the job when aborted; `execute()` then rejects with {@link JobCancelledError}. */
-  readonly signal?: AbortSignal;
-  /** Periodic aligned checkpoints; off when absent. */
-  readonly checkpointing?: CheckpointingOptions;
-  /** Where keyed state lives (`state.backend`): heap (default) or lmdb (on local disk). */
-  readonly stateBackend?: StateBackendOptions;
-  /**
-   * What a task failure does. Default: no restart without checkpointing; with checkpointing,
-   * exponential delay from 1 s to 60 s, as Flink's default.
-   */
-  readonly restartStrategy?: RestartStrategy;
-  /** Receives one line per event worth telling an operator (restarts, restores, skipped checkpoints). */
-  readonly log?: (message: string) => void;
-  /** Called with the figures of every completed checkpoint. */
-  readonly onCheckpoint?: (stats: CheckpointStats) => void;
-  /** Called for every triggered checkpoint that did not complete (expired, stopped, not stored). */
-  readonly onCheckpointFailed?: (failure: CheckpointFailure) => void;
-  /**
-   * Start from the newest intact checkpoint in this directory (a savepoint: what a cancelled or
-   * failed run kept), at this job's parallelism; operators are matched by uid.
-   */
-  readonly restoreFrom?: { readonly path: string; readonly allowNonRestoredState?: boolean };
-  /**
-   * What a task failure restarts (Flink's `jobmanager.execution.failover-strategy`): `region`
-   * (default) restarts only the failed task's pipelined region, `full` every task.
-   */
-  readonly failoverStrategy?: FailoverStrategy;
-  /** Sees state changes, failures and completed checkpoints (e.g. a local REST API's job view). */
-  readonly observer?: JobRunObserver;
-  /** Called once the run started, with the run (to cancel it, or to serve it over REST). */
-  readonly onStart?: (run: JobRun) => void;
-  /**
-   * Receives collect sinks' records while the job runs, as they become final: per completed
-   * checkpoint with checkpointing (a restart never delivers a record twice), at once without it
-   * (then the run must not restart). Such records are not kept for `collected()`. Must not throw.
-   */
-  readonly onCollected?: CollectedListener;
-}
-
-/** @public */
-export type FailoverStrategy = "region" | "full";
-
-const DEFAULT_RESTARTS_WITH_CHECKPOINTING: RestartStrategy = {
-  kind: "exponential-delay",
-  initialDelayMs: 1_000,
-  maxDelayMs: 60_000,
-  multiplier: 1.5,
-  attempts: Number.POSITIVE_INFINITY,
-};
+export type { FailoverStrategy, LocalClusterOptions } from "./local-cluster-options.ts";
 
 export async function runOnLocalCluster(
   moduleUrl: string,
@@ -146,40 +77,14 @@ export function startJobRun(
   seams: JobRunSeams = {},
 ): JobRun {
   const graph = buildJobGraph(request.graph.nodes, request.parallelism);
-  if (request.executionMode === "BATCH" && !graph.bounded) {
-    const unbounded = request.graph.nodes.filter(
-      (n) => n.kind === "source" && n.source.boundedness !== "BOUNDED",
-    );
-    throw new Error(
-      `BATCH execution needs bounded sources; unbounded: ${unbounded.map((n) => `"${n.name}"`).join(", ")}`,
-    );
-  }
-  const slots = Math.max(...graph.vertices.map((v) => v.parallelism));
-  if (slots > MAX_SUBTASKS) throw new RangeError(`parallelism above ${MAX_SUBTASKS} is not supported`);
-  if (options.restartStrategy !== undefined) validateRestartStrategy(options.restartStrategy);
-  if (
-    options.onCollected !== undefined &&
-    options.checkpointing === undefined &&
-    (options.restartStrategy?.kind ?? "none") !== "none"
-  )
-    throw new Error(
-      "onCollected without checkpointing delivers records as they arrive, and a restart would deliver " +
-        "them again: enable checkpointing to restart, or use no restart strategy",
-    );
-  const strategy = options.failoverStrategy;
-  if (strategy !== undefined && strategy !== "region" && strategy !== "full")
-    throw new TypeError(`unknown failover strategy ${JSON.stringify(strategy)}; expected "region" or "full"`);
-  return new LocalJobRun(moduleUrl, params, request, graph, options, seams);
+  checkRunnable(request, graph, options);
+  return new LocalJobRun({ moduleUrl, params, request, graph, options }, seams);
 }
 
-const taskKey = (vertex: number, subtask: number) => `${vertex}/${subtask}`;
-
 class LocalJobRun implements JobRun {
-  readonly #moduleUrl: string;
-  readonly #params: unknown;
+  readonly #job: DeployedJob;
   readonly #request: ExecutionRequest;
   readonly #graph: JobGraph;
-  readonly #options: LocalClusterOptions;
   readonly #launchSlots: SlotLauncher;
   readonly #observer: JobRunObserver;
   readonly #fingerprint: string;
@@ -187,15 +92,8 @@ class LocalJobRun implements JobRun {
   readonly #collected = new CollectedResults();
   readonly #alignment = new WatermarkAlignment();
   readonly #restartStrategy: RestartStrategy;
-  /** The checkpoint the run started from (`restoreFrom`), if any. */
-  #savepoint: CompletedCheckpoint | undefined;
   readonly #failureTimes: number[] = [];
-  readonly #checkpoints: CheckpointCoordinator | undefined;
-  readonly #storage: RunCheckpointStore | undefined;
-  /** Checkpoints retention keeps while a savepoint copies them: id -> pin count. */
-  readonly #pins = new Map<number, number>();
-  /** Sizes of each checkpoint (whole and per task), between its write and its completion report. */
-  readonly #checkpointSizes = new Map<number, CheckpointSize>();
+  readonly #checkpoints: RunCheckpoints;
   readonly #log: (message: string) => void;
   readonly #done: Promise<JobExecutionResult>;
   #resolve!: (result: JobExecutionResult) => void;
@@ -205,47 +103,25 @@ class LocalJobRun implements JobRun {
   /** Restarts of any kind (full or region), as Flink's numRestarts. */
   #restarts = 0;
   #group: AttemptSlots | undefined;
-  #sources = new Map<number, SourceCoordinator>();
-  #ready = 0;
-  /** Tasks (`vertex/subtask`) that finished; the job finishes when every task has. */
-  readonly #finished = new Set<string>();
-  #taskCount = 0;
-  #started = false;
-  /** Failover units; undefined under the `full` strategy or when the job is one unit. */
-  readonly #regions: FailoverRegions | undefined;
-  /** Attempt number of each slot's tasks (Flink's per-subtask attempt number). */
-  #slotAttempts: number[] = [];
-  /** Slots of a region restart in progress: their messages are stale until they are restarted. */
-  readonly #restartingSlots = new Set<number>();
-  /** The slots of the region restart in progress. */
-  #regionSlots: readonly number[] = [];
-  /** Restarted slots that have not reported `ready` yet. */
-  readonly #awaitingReady = new Set<number>();
+  #sources = new JobSources();
+  readonly #tasks: AttemptTasks;
+  readonly #regionRestart: RegionRestart;
+  /** What a region restart acts on (see {@link RegionRestartRun}). */
+  readonly #regionRun: RegionRestartRun;
   /** Bumped by every full restart and by the end of the job: a region restart in flight stops. */
   #epoch = 0;
 
-  constructor(
-    moduleUrl: string,
-    params: unknown,
-    request: ExecutionRequest,
-    graph: JobGraph,
-    options: LocalClusterOptions,
-    seams: JobRunSeams,
-  ) {
+  constructor(job: DeployedJob, seams: JobRunSeams) {
+    const { request, graph, options } = job;
     this.#launchSlots = seams.launchSlots ?? launchWorkerThreads;
     this.#observer = seams.observer ?? {};
-    this.#moduleUrl = moduleUrl;
-    this.#params = params;
+    this.#job = job;
     this.#request = request;
     this.#graph = graph;
-    this.#options = options;
     this.#fingerprint = graphFingerprint(graph);
-    this.#taskCount = graph.vertices.reduce((n, v) => n + v.parallelism, 0);
-    const regions = options.failoverStrategy === "full" ? undefined : failoverRegions(graph);
-    this.#regions = regions === undefined || regions.single ? undefined : regions;
-    this.#restartStrategy =
-      options.restartStrategy ??
-      (options.checkpointing !== undefined ? DEFAULT_RESTARTS_WITH_CHECKPOINTING : { kind: "none" });
+    this.#tasks = new AttemptTasks(graph);
+    this.#regionRestart = new RegionRestart(graph, options.failoverStrategy);
+    this.#restartStrategy = effectiveRestartStrategy(options);
     this.#done = new Promise((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -253,55 +129,40 @@ class LocalJobRun implements JobRun {
     this.#log = options.log ?? (() => {});
     if (options.onCollected !== undefined)
       this.#collected.deliver(options.onCollected, options.checkpointing === undefined);
-    this.#storage =
-      options.checkpointing === undefined
-        ? undefined
-        : openRunCheckpointStore(options.checkpointing.storage, request.jobName);
-    const retained = options.checkpointing?.retained ?? 1;
-    this.#checkpoints =
-      options.checkpointing === undefined
-        ? undefined
-        : new CheckpointCoordinator(options.checkpointing, {
-            persist: async (checkpoint) => {
-              const storage = this.#storage;
-              if (storage === undefined) return;
-              const written = checkpointToObjects(checkpoint);
-              let size = written.manifest?.byteLength ?? 0;
-              for (const bytes of written.objects.values()) size += bytes.byteLength;
-              this.#checkpointSizes.set(
-                checkpoint.checkpointId,
-                checkpointSize(
-                  checkpoint,
-                  size,
-                  (task) => written.objects.get(taskObjectName(task))?.byteLength ?? 0,
-                ),
-              );
-              await storage.store.write(checkpoint.checkpointId, written);
-              await storage.store.retain(retained, new Set(this.#pins.keys()));
-            },
-            log: (message) => this.#log(message),
-            failed: (failure) => {
-              this.#checkpointSizes.delete(failure.checkpointId);
-              this.#options.onCheckpointFailed?.(failure);
-              this.#observer.checkpointFailed?.(failure);
-            },
-            trigger: (checkpointId, barrierOptions) =>
-              this.#group?.broadcast({ type: "trigger-checkpoint", checkpointId, options: barrierOptions }),
-            snapshotEnumerators: (checkpointId) => {
-              const states = new Map<number, unknown>();
-              for (const [vertex, source] of this.#sources)
-                states.set(vertex, source.snapshotState(checkpointId));
-              return states;
-            },
-            completed: (checkpoint) => {
-              const stats = this.#reportCheckpoint(checkpoint);
-              this.#observer.checkpointCompleted?.(checkpoint, stats);
-              this.#collected.checkpointCompleted(checkpoint.checkpointId);
-              for (const source of this.#sources.values())
-                source.checkpointCompleted(checkpoint.checkpointId);
-              this.#group?.broadcast({ type: "checkpoint-complete", checkpointId: checkpoint.checkpointId });
-            },
-          });
+    this.#checkpoints = new RunCheckpoints(options, request.jobName, (message) => this.#log(message), {
+      trigger: (checkpointId, barrierOptions) =>
+        this.#group?.broadcast({ type: "trigger-checkpoint", checkpointId, options: barrierOptions }),
+      snapshotEnumerators: (checkpointId) => this.#sources.snapshot(checkpointId),
+      failed: (failure) => this.#observer.checkpointFailed?.(failure),
+      completed: (checkpoint, stats) => {
+        this.#observer.checkpointCompleted?.(checkpoint, stats);
+        this.#collected.checkpointCompleted(checkpoint.checkpointId);
+        this.#sources.checkpointCompleted(checkpoint.checkpointId);
+        this.#group?.broadcast({ type: "checkpoint-complete", checkpointId: checkpoint.checkpointId });
+      },
+    });
+    this.#regionRun = {
+      jobName: request.jobName,
+      graph,
+      epoch: () => this.#epoch,
+      checkpoints: this.#checkpoints.coordinator,
+      tasksOf: (slots) => this.#tasks.tasksOf(slots),
+      restarting: (tasks, failure) => {
+        this.#restarts++;
+        this.#observer.regionRestarting?.(tasks, failure);
+      },
+      cancelled: (tasks) => {
+        this.#collected.discardUncommittedOf(tasks);
+        this.#tasks.restarted(tasks);
+      },
+      restorePoint: () => this.#restorePointOrFail(),
+      restored: (slots, checkpoint) => {
+        this.#sources.slotsReset(graph, slots, checkpoint?.checkpointId ?? 0);
+        this.#tasks.nextAttempt(slots);
+      },
+      deployment: (slot, checkpoint) => this.#slotDeployment(slot, checkpoint),
+      log: (message) => this.#log(message),
+    };
     void this.#begin();
     if (options.signal !== undefined) {
       if (options.signal.aborted) this.cancel();
@@ -330,19 +191,11 @@ class LocalJobRun implements JobRun {
   }
 
   get checkpointBlobs(): BlobStore | undefined {
-    return this.#storage?.store.blobs;
+    return this.#checkpoints.blobs;
   }
 
   pinCheckpoint(checkpointId: number): () => void {
-    this.#pins.set(checkpointId, (this.#pins.get(checkpointId) ?? 0) + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const count = (this.#pins.get(checkpointId) ?? 1) - 1;
-      if (count > 0) this.#pins.set(checkpointId, count);
-      else this.#pins.delete(checkpointId);
-    };
+    return this.#checkpoints.pin(checkpointId);
   }
 
   #setState(state: JobState): void {
@@ -350,52 +203,16 @@ class LocalJobRun implements JobRun {
     this.#observer.stateChanged?.(state, this.#attempt);
   }
 
-  #reportCheckpoint(checkpoint: CompletedCheckpoint): CheckpointStats {
-    const size = this.#checkpointSizes.get(checkpoint.checkpointId);
-    this.#checkpointSizes.delete(checkpoint.checkpointId);
-    const tasks = [...checkpoint.taskStats].map(([task, stats]) => ({
-      task,
-      acknowledgedAfterMs: checkpoint.acknowledgedAfterMs?.get(task) ?? 0,
-      stateBytes: size?.tasks.get(task)?.fullBytes ?? 0,
-      checkpointedBytes: size?.tasks.get(task)?.checkpointedBytes ?? 0,
-      ...stats,
-    }));
-    const stats: CheckpointStats = {
-      checkpointId: checkpoint.checkpointId,
-      durationMs: Date.now() - checkpoint.triggeredAt,
-      sizeBytes: size?.checkpointedBytes ?? 0,
-      fullSizeBytes: size?.fullBytes ?? 0,
-      maxAlignmentMs: Math.max(0, ...tasks.map((t) => t.alignmentMs)),
-      unaligned: tasks.some((t) => t.unaligned === true),
-      inFlightBytes: tasks.reduce((sum, t) => sum + (t.inFlightBytes ?? 0), 0),
-      tasks,
-    };
-    this.#options.onCheckpoint?.(stats);
-    this.#log(
-      `checkpoint ${stats.checkpointId} completed in ${stats.durationMs} ms (${stats.sizeBytes} bytes` +
-        (stats.fullSizeBytes > stats.sizeBytes ? ` added, ${stats.fullSizeBytes} in full, ` : ", ") +
-        `longest alignment ${stats.maxAlignmentMs.toFixed(1)} ms` +
-        (stats.unaligned ? `, unaligned, ${stats.inFlightBytes} bytes in flight)` : ")"),
-    );
-    return stats;
-  }
-
   /** The first attempt: from scratch, or from the savepoint the caller named. */
   async #begin(): Promise<void> {
-    const from = this.#options.restoreFrom;
+    const from = this.#job.options.restoreFrom;
     if (from === undefined) {
       this.#deploy(undefined);
       return;
     }
     let checkpoint: CompletedCheckpoint;
     try {
-      const stored = await new CheckpointStore(new LocalDirectoryBlobStore({ root: from.path })).latestValid(
-        (line) => this.#log(line),
-      );
-      if (stored === undefined) throw new Error(`no intact checkpoint found in ${from.path}`);
-      checkpoint = checkpointFromObjects(stored);
-      checkNonRestoredState(checkpoint, this.#graph, from.allowNonRestoredState === true);
-      checkChannelState(checkpoint, this.#graph);
+      checkpoint = await this.#checkpoints.readSavepoint(from, this.#graph);
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       this.#setState("FAILED");
@@ -403,8 +220,7 @@ class LocalJobRun implements JobRun {
       return;
     }
     if (this.#state !== "RUNNING") return;
-    this.#savepoint = checkpoint;
-    this.#checkpoints?.continueAfter(checkpoint.checkpointId);
+    this.#checkpoints.startFrom(checkpoint);
     this.#log(
       `restoring job "${this.#request.jobName}" from checkpoint ${checkpoint.checkpointId} in ${from.path}`,
     );
@@ -414,72 +230,33 @@ class LocalJobRun implements JobRun {
   /** Starts an attempt, restored from `checkpoint` when given. */
   #deploy(checkpoint: CompletedCheckpoint | undefined): void {
     const graph = this.#graph;
-    this.#ready = 0;
-    this.#started = false;
-    this.#finished.clear();
-    this.#sources = new Map();
-    const slots = Math.max(...graph.vertices.map((v) => v.parallelism));
-    this.#slotAttempts = Array.from({ length: slots }, () => this.#attempt);
+    this.#tasks.deploying(this.#attempt);
+    this.#sources = new JobSources();
     this.#group = this.#launchSlots(
-      slots,
+      this.#tasks.slots,
       (slot) => this.#slotDeployment(slot, checkpoint),
       (slot) => (checkpoint === undefined ? [] : restoreForSlot(checkpoint, graph, slot)),
       {
         message: (slot, message) => this.#onMessage(slot, message, checkpoint),
-        crashed: (slot, message) =>
-          this.#fail(
-            { name: "Error", message, stack: undefined, operatorName: undefined },
-            `slot ${slot}`,
-            slot,
-          ),
-        lost: (lost, message) =>
-          this.#fail(
-            { name: "Error", message, stack: undefined, operatorName: undefined },
-            `slot(s) ${lost.join(", ")}`,
-            lost,
-          ),
+        crashed: (slot, message) => this.#fail(coordinatorError(message), `slot ${slot}`, slot),
+        lost: (lost, message) => this.#fail(coordinatorError(message), `slot(s) ${lost.join(", ")}`, lost),
       },
-      this.#regions === undefined ? undefined : (slot) => this.#regions!.slotsRestartingWith(slot),
+      this.#regionRestart.unitOf,
       checkpoint?.checkpointId,
     );
   }
 
-  #slotDeployment(
-    slot: number,
-    checkpoint?: CompletedCheckpoint,
-  ): Omit<SlotDeployment, "slot" | "peerPorts" | "restore"> {
-    const options = this.#options;
-    return {
-      // In-flight data of an unaligned checkpoint, replayed before new input.
-      ...(checkpoint === undefined ? {} : { inFlight: assignChannelState(checkpoint, this.#graph, slot) }),
-      moduleUrl: this.#moduleUrl,
-      params: this.#params,
-      jobName: this.#request.jobName,
-      parallelism: this.#request.parallelism,
-      executionMode: this.#request.executionMode,
-      attempt: this.#slotAttempts[slot] ?? this.#attempt,
-      batchSize: options.batchSize ?? 1024,
-      buffersPerChannel: options.buffersPerChannel ?? 4,
-      ...(options.stateBackend !== undefined ? { stateBackend: options.stateBackend } : {}),
-      ...(this.#storage !== undefined ? { checkpointBlobs: this.#storage.blobLocation } : {}),
-      // A savepoint's state blobs stay in the savepoint's directory.
-      ...(checkpoint !== undefined && checkpoint === this.#savepoint && options.restoreFrom !== undefined
-        ? { restoreBlobs: { kind: "directory" as const, root: options.restoreFrom.path } }
-        : {}),
+  #slotDeployment(slot: number, checkpoint?: CompletedCheckpoint) {
+    const storage = {
+      checkpointBlobs: this.#checkpoints.blobLocation,
+      savepoint: this.#checkpoints.savepoint,
     };
-  }
-
-  /** The tasks slot `slot` runs: subtask `slot` of every vertex wider than it. */
-  #tasksOf(slots: readonly number[]): string[] {
-    const tasks: string[] = [];
-    for (const vertex of this.#graph.vertices)
-      for (const slot of slots) if (slot < vertex.parallelism) tasks.push(taskKey(vertex.id, slot));
-    return tasks;
+    return slotDeployment(this.#job, storage, slot, this.#tasks.attemptOf(slot, this.#attempt), checkpoint);
   }
 
   #onMessage(slot: number, message: ToCoordinator, checkpoint: CompletedCheckpoint | undefined): void {
     // A slot being restarted only confirms its cancellation; what else it says is stale.
-    if (this.#restartingSlots.has(slot)) {
+    if (this.#regionRestart.isCancelling(slot)) {
       if (message.type === "cancelled") this.#group?.cancelled(slot);
       return;
     }
@@ -492,32 +269,25 @@ class LocalJobRun implements JobRun {
 
   #dispatch(slot: number, message: ToCoordinator, checkpoint: CompletedCheckpoint | undefined): void {
     switch (message.type) {
-      case "ready":
+      case "ready": {
         if (message.fingerprint !== this.#fingerprint) {
-          this.#fail(
-            {
-              name: "Error",
-              message:
-                `slot ${slot} built a different job graph than the coordinator: building the job must be deterministic ` +
-                "(do not read clocks, randomness or changing files while declaring the graph)",
-              stack: undefined,
-              operatorName: undefined,
-            },
-            `slot ${slot}`,
-          );
+          const mismatch =
+            `slot ${slot} built a different job graph than the coordinator: building the job must be deterministic ` +
+            "(do not read clocks, randomness or changing files while declaring the graph)";
+          this.#fail(coordinatorError(mismatch), `slot ${slot}`);
           return;
         }
-        if (this.#awaitingReady.delete(slot)) {
-          if (this.#awaitingReady.size === 0) this.#resumeAfterRegionRestart();
-          return;
-        }
-        if (++this.#ready === this.#group?.size) void this.#start(checkpoint);
+        const restarted = this.#regionRestart.ready(slot);
+        if (restarted === "all") this.#resumeAfterRegionRestart();
+        if (restarted !== "attempt") return;
+        if (this.#tasks.slotReady(this.#group?.size)) void this.#start(checkpoint);
         return;
+      }
       case "load-failed":
         this.#fail(message.error, `slot ${slot}`, slot);
         return;
       case "split-request":
-        this.#sources.get(message.vertex)?.handleSplitRequest(message.subtask);
+        this.#sources.splitRequest(message.vertex, message.subtask);
         return;
       case "collected":
         this.#collected.add(taskKey(message.vertex, message.subtask), message.name, message.records);
@@ -529,7 +299,7 @@ class LocalJobRun implements JobRun {
         const task = taskKey(message.vertex, message.subtask);
         // An unaligned ack comes after its cut; output sent in between belongs to the next checkpoint.
         if (message.stats.unaligned !== true) this.#collected.taskCheckpointed(task, message.checkpointId);
-        this.#checkpoints?.ack(
+        this.#checkpoints.coordinator?.ack(
           message.checkpointId,
           task,
           message.snapshots,
@@ -539,16 +309,19 @@ class LocalJobRun implements JobRun {
         return;
       }
       case "checkpoint-declined":
-        this.#checkpoints?.decline(
+        this.#checkpoints.coordinator?.decline(
           message.checkpointId,
           taskKey(message.vertex, message.subtask),
           message.reason,
         );
         return;
       case "task-finished":
-        this.#checkpoints?.taskFinished();
-        this.#finished.add(taskKey(message.vertex, message.subtask));
-        if (this.#finished.size === this.#taskCount && this.#restartingSlots.size === 0) void this.#finish();
+        this.#checkpoints.coordinator?.taskFinished();
+        if (
+          this.#tasks.finished(taskKey(message.vertex, message.subtask)) &&
+          !this.#regionRestart.cancellingAny
+        )
+          void this.#finish();
         return;
       case "task-failed": {
         const vertex = this.#graph.vertices[message.vertex];
@@ -575,24 +348,11 @@ class LocalJobRun implements JobRun {
   }
 
   async #start(checkpoint: CompletedCheckpoint | undefined): Promise<void> {
-    if (this.#state !== "RUNNING" || this.#started) return;
-    this.#started = true;
+    if (this.#state !== "RUNNING" || this.#tasks.started) return;
+    this.#tasks.started = true;
+    const group = this.#group;
     try {
-      for (const vertex of this.#graph.vertices) {
-        const head = vertex.operators[0]!.node;
-        if (head.kind !== "source") continue;
-        const group = this.#group;
-        const coordinator = new SourceCoordinator({
-          vertex: vertex.id,
-          node: head as SourceNode,
-          parallelism: vertex.parallelism,
-          send: (slot, message) => group?.send(slot, message),
-          restoredState: checkpoint?.enumerators.get(vertex.id),
-          restoredCheckpointId: checkpoint?.checkpointId ?? 0,
-        });
-        this.#sources.set(vertex.id, coordinator);
-        await coordinator.start();
-      }
+      await this.#sources.start(this.#graph, checkpoint, (slot, message) => group?.send(slot, message));
     } catch (error) {
       this.#fail(serializeError(error), "source enumerator");
       return;
@@ -604,22 +364,16 @@ class LocalJobRun implements JobRun {
 
   #startCheckpointing(): void {
     // A finished task cannot take part in checkpoints: once one has, checkpointing is over.
-    if (this.#finished.size > 0) return;
-    const tasks: string[] = [];
-    for (const vertex of this.#graph.vertices)
-      for (let s = 0; s < vertex.parallelism; s++) tasks.push(taskKey(vertex.id, s));
-    this.#checkpoints?.start(tasks);
+    if (this.#tasks.anyFinished) return;
+    this.#checkpoints.coordinator?.start(this.#tasks.all());
   }
 
   async #finish(): Promise<void> {
     this.#setState("FINISHED");
-    this.#checkpoints?.stop();
-    await this.#checkpoints?.settled();
-    // A finished job needs no checkpoints to restart from (failed or cancelled runs keep theirs).
-    await this.#storage
-      ?.discard()
-      .catch((error: unknown) => this.#log(`could not delete checkpoints: ${String(error)}`));
-    await this.#closeSources();
+    this.#checkpoints.coordinator?.stop();
+    await this.#checkpoints.coordinator?.settled();
+    await this.#checkpoints.discard();
+    await this.#sources.close();
     await this.#group?.shutdown();
     this.#collected.finished();
     const collected = this.#collected;
@@ -627,12 +381,8 @@ class LocalJobRun implements JobRun {
       jobName: this.#request.jobName,
       durationMs: Date.now() - this.#startedAt,
       restarts: this.#restarts,
-      completedCheckpoints: this.#checkpoints?.completedCount ?? 0,
-      collected<T>(sink: Sink<T, unknown>): T[] {
-        const name = (sink as { collectName?: string }).collectName;
-        if (name === undefined) throw new TypeError("collected() expects a sink made by Sinks.collect()");
-        return collected.get(name) as T[];
-      },
+      completedCheckpoints: this.#checkpoints.coordinator?.completedCount ?? 0,
+      collected: (sink) => collected.collectedOf(sink),
     });
   }
 
@@ -640,7 +390,7 @@ class LocalJobRun implements JobRun {
   #fail(error: SerializedError, taskName: string | undefined, failed?: number | readonly number[]): void {
     if (this.#state !== "RUNNING") return;
     const slots = failed === undefined ? undefined : typeof failed === "number" ? [failed] : failed;
-    if (slots?.every((slot) => this.#restartingSlots.has(slot))) return;
+    if (slots !== undefined && this.#regionRestart.allCancelling(slots)) return;
     const failure = new JobExecutionError(this.#request.jobName, error, taskName);
     this.#failureTimes.push(Date.now());
     const decision = decideRestart(this.#restartStrategy, this.#failureTimes);
@@ -650,93 +400,16 @@ class LocalJobRun implements JobRun {
       return;
     }
     const group = this.#group;
-    const regions = this.#regions;
-    if (
-      slots !== undefined &&
-      regions !== undefined &&
-      this.#started &&
-      this.#restartingSlots.size === 0 &&
-      this.#awaitingReady.size === 0 &&
-      group?.cancelSlots !== undefined &&
-      group.startSlots !== undefined
-    ) {
-      const unit = [...new Set(slots.flatMap((slot) => regions.slotsRestartingWith(slot)))].sort(
-        (a, b) => a - b,
-      );
-      if (unit.length < group.size) {
-        void this.#restartRegion(unit, decision.delayMs, failure);
-        return;
-      }
-    }
-    void this.#restart(decision.delayMs);
-  }
-
-  /**
-   * Region failover: cancels `slots`, waits `delayMs`, and starts them again from the latest
-   * completed checkpoint; the other slots run on. Sequence: checkpointing stops (a pending one is
-   * abandoned) and any checkpoint being stored settles, so the restore point is final; what the
-   * restarted tasks sent since it is dropped; their sources' later splits go back to the
-   * enumerators; the new slots report ready, start, and checkpointing resumes over every task.
-   */
-  async #restartRegion(slots: readonly number[], delayMs: number, failure: JobExecutionError): Promise<void> {
-    const epoch = this.#epoch;
-    const group = this.#group!;
-    for (const slot of slots) this.#restartingSlots.add(slot);
-    const tasks = this.#tasksOf(slots);
-    this.#restarts++;
-    this.#observer.regionRestarting?.(tasks, failure);
-    this.#log(`${failure.message.split("\n")[0]}: cancelling the region of slot(s) ${slots.join(", ")}`);
-    this.#checkpoints?.stop();
-    await group.cancelSlots!(slots);
-    await this.#checkpoints?.settled();
-    if (epoch !== this.#epoch) return;
-    const restarted = new Set(tasks);
-    this.#collected.discardUncommittedOf(restarted);
-    for (const task of restarted) this.#finished.delete(task);
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
-    if (epoch !== this.#epoch) return;
-    let restoreFrom: CompletedCheckpoint | undefined;
-    try {
-      restoreFrom = await this.#restorePoint();
-    } catch (error) {
-      void this.#end(
-        "FAILED",
-        new JobExecutionError(this.#request.jobName, serializeError(error), "checkpoint restore"),
-      );
-      return;
-    }
-    if (epoch !== this.#epoch) return;
-    for (const [vertex, source] of this.#sources) {
-      const parallelism = this.#graph.vertices[vertex]!.parallelism;
-      for (const slot of slots)
-        if (slot < parallelism) source.subtaskReset(slot, restoreFrom?.checkpointId ?? 0);
-    }
-    for (const slot of slots) this.#slotAttempts[slot] = (this.#slotAttempts[slot] ?? 0) + 1;
-    this.#log(
-      `restarting region of ${tasks.length} task(s) in slot(s) ${slots.join(", ")} of job "${this.#request.jobName}" ` +
-        (restoreFrom === undefined
-          ? "from the beginning: no checkpoint completed"
-          : `from checkpoint ${restoreFrom.checkpointId}`) +
-        "; the other tasks keep running",
-    );
-    for (const slot of slots) this.#awaitingReady.add(slot);
-    this.#regionSlots = slots;
-    const graph = this.#graph;
-    // The restarted slots report ready before any other message: only then are they live again.
-    this.#restartingSlots.clear();
-    group.startSlots!(
-      slots,
-      (slot) => this.#slotDeployment(slot, restoreFrom),
-      (slot) => (restoreFrom === undefined ? [] : restoreForSlot(restoreFrom, graph, slot)),
-      restoreFrom?.checkpointId,
-    );
+    const unit = this.#regionRestart.unitFor(slots, group, this.#tasks.started);
+    if (group !== undefined && unit !== undefined)
+      void this.#regionRestart.restart(this.#regionRun, group, unit, decision.delayMs, failure);
+    else void this.#restart(decision.delayMs);
   }
 
   /** Every restarted slot is ready: start it, and checkpoint the whole job again. */
   #resumeAfterRegionRestart(): void {
     if (this.#state !== "RUNNING") return;
-    for (const slot of this.#regionSlots) this.#group?.send(slot, { type: "start" });
-    this.#regionSlots = [];
+    for (const slot of this.#regionRestart.take()) this.#group?.send(slot, { type: "start" });
     this.#startCheckpointing();
   }
 
@@ -748,28 +421,18 @@ class LocalJobRun implements JobRun {
   /** Cancels the attempt and, after `delayMs`, starts the next one from the latest checkpoint. */
   async #restart(delayMs: number): Promise<void> {
     this.#epoch++;
-    this.#restartingSlots.clear();
-    this.#awaitingReady.clear();
+    this.#regionRestart.reset();
     this.#restarts++;
     this.#setState("RESTARTING");
-    this.#checkpoints?.stop();
+    this.#checkpoints.coordinator?.stop();
     await this.#group?.cancel();
-    await this.#closeSources();
-    await this.#checkpoints?.settled();
+    await this.#sources.close();
+    await this.#checkpoints.coordinator?.settled();
     this.#collected.discardUncommitted();
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     if (this.#state !== "RESTARTING") return;
-    let restoreFrom: CompletedCheckpoint | undefined;
-    try {
-      restoreFrom = await this.#restorePoint();
-    } catch (error) {
-      void this.#end(
-        "FAILED",
-        new JobExecutionError(this.#request.jobName, serializeError(error), "checkpoint restore"),
-      );
-      return;
-    }
-    if (this.#state !== "RESTARTING") return;
+    const restoreFrom = await this.#restorePointOrFail();
+    if (restoreFrom === false || this.#state !== "RESTARTING") return;
     this.#attempt++;
     this.#setState("RUNNING");
     this.#log(
@@ -780,33 +443,27 @@ class LocalJobRun implements JobRun {
     this.#deploy(restoreFrom);
   }
 
-  /**
-   * The newest checkpoint that reads back intact from storage (memory when storage is off); before
-   * this run's first checkpoint, the savepoint it started from — restarting from the beginning
-   * would replay what the savepoint's sinks already committed.
-   */
-  async #restorePoint(): Promise<CompletedCheckpoint | undefined> {
-    if (this.#storage === undefined) return this.#checkpoints?.latest ?? this.#savepoint;
-    const stored = await this.#storage.store.latestValid((message) => this.#log(message));
-    return stored === undefined ? this.#savepoint : checkpointFromObjects(stored);
+  /** {@link RunCheckpoints.restorePoint}; `false` when it could not be read (the job then fails). */
+  async #restorePointOrFail(): Promise<CompletedCheckpoint | undefined | false> {
+    try {
+      return await this.#checkpoints.restorePoint();
+    } catch (error) {
+      void this.#end(
+        "FAILED",
+        new JobExecutionError(this.#request.jobName, serializeError(error), "checkpoint restore"),
+      );
+      return false;
+    }
   }
 
   async #end(state: "FAILED" | "CANCELED", error: Error): Promise<void> {
     this.#epoch++;
     this.#setState(state);
-    this.#checkpoints?.stop();
+    this.#checkpoints.coordinator?.stop();
     await this.#group?.cancel();
-    await this.#closeSources();
-    await this.#checkpoints?.settled();
-    if (this.#storage !== undefined && (this.#checkpoints?.completedCount ?? 0) > 0) {
-      this.#log(
-        `checkpoints of the run are kept in ${this.#storage.location} (restore with --from-savepoint)`,
-      );
-    }
+    await this.#sources.close();
+    await this.#checkpoints.coordinator?.settled();
+    this.#checkpoints.reportKept();
     this.#reject(error);
-  }
-
-  async #closeSources(): Promise<void> {
-    for (const source of this.#sources.values()) await source.close().catch(() => {});
   }
 }

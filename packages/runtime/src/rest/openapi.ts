@@ -5,6 +5,8 @@
  * @module
  */
 
+import { MAX_SQL_SCRIPT } from "../cluster/job-submission.ts";
+
 const errors = {
   description: "Error",
   content: {
@@ -46,13 +48,26 @@ export const OPENAPI_DOCUMENT = {
       JobSubmission: {
         type: "object",
         additionalProperties: false,
+        description: "Exactly one of jobFile, artifactId and sql names what runs.",
+        oneOf: [{ required: ["jobFile"] }, { required: ["artifactId"] }, { required: ["sql"] }],
         properties: {
           jobFile: {
             type: "string",
             description: "Absolute path of a job module on the JobManager's machine.",
           },
           artifactId: { type: "string", description: "Id of a module uploaded with POST /artifacts." },
-          params: { description: "Job parameters, passed to the job's builder." },
+          sql: {
+            type: "string",
+            minLength: 1,
+            maxLength: MAX_SQL_SCRIPT,
+            description:
+              "A SQL script: DDL, SET, RESET, USE and INSERT statements (or statement sets), run as one " +
+              "job (a statement set), or a single CREATE TABLE ... AS SELECT. A SELECT is refused: a " +
+              "cluster job writes its results to sinks. Planned before it is accepted: a syntax or " +
+              "planning error is a 400 whose message starts with `line L, column C: `. Its SET " +
+              "statements configure the job; the fields of this request win over them. Takes no params.",
+          },
+          params: { description: "Job parameters, passed to the job's builder (not with sql)." },
           parallelism: { type: "integer", minimum: 1, maximum: 1024 },
           jobName: { type: "string" },
           checkpointIntervalMs: { type: "integer", minimum: 1 },
@@ -65,6 +80,12 @@ export const OPENAPI_DOCUMENT = {
             minimum: 0,
             description:
               "With unalignedCheckpoints: start aligned, switch to unaligned after this long (0: at once).",
+          },
+          maxConcurrentCheckpoints: {
+            type: "integer",
+            minimum: 1,
+            description:
+              "Checkpoints in flight at once (default 1; must be 1 with unalignedCheckpoints). Flink's execution.checkpointing.max-concurrent-checkpoints.",
           },
           restartAttempts: { type: "integer", minimum: 0 },
           localRecovery: {
@@ -187,7 +208,7 @@ export const OPENAPI_DOCUMENT = {
       },
       post: {
         operationId: "submitJob",
-        summary: "Submit a job (runs its code on the cluster: a privileged act)",
+        summary: "Submit a job: a job module or a SQL script (runs code on the cluster: a privileged act)",
         requestBody: {
           required: true,
           content: { "application/json": { schema: { $ref: "#/components/schemas/JobSubmission" } } },

@@ -9,7 +9,7 @@
  */
 
 import type { Identifier, QualifiedName } from "./names.ts";
-import type { Query } from "./queries.ts";
+import type { Hint, Query } from "./queries.ts";
 import type { Span } from "./span.ts";
 import type { DataType, IntervalQualifier, TimeUnit } from "./types.ts";
 import type { OrderItem, WindowSpec } from "./windows.ts";
@@ -95,6 +95,8 @@ export interface TableArgument {
   readonly name: QualifiedName;
   readonly partitionBy: readonly Identifier[];
   readonly orderBy: readonly Identifier[];
+  /** Table hints carried over when a legacy group window `FROM t /*+ OPTIONS(…) *\/` is rewritten. */
+  readonly hints?: readonly Hint[];
   readonly span: Span;
 }
 

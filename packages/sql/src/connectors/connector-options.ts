@@ -6,7 +6,8 @@
  *
  * Invariant: an option pattern may contain `#`, which stands for one column name of the table
  * (`fields.#.kind` accepts `fields.id.kind` when `id` is a column) — Flink's notation for per-field
- * options. The `connector` key is always allowed.
+ * options. The `connector` key and the planner's watermark options ({@link FRAMEWORK_SOURCE_OPTIONS})
+ * are always allowed.
  * @module
  */
 
@@ -18,6 +19,19 @@ export interface OptionSpec {
   readonly required: readonly string[];
   readonly optional: readonly string[];
 }
+
+/**
+ * Flink's framework options of a source table (FLIP-296): read by the planner's watermark assigner
+ * (`planner/watermark-emit-options.ts`), accepted by every connector, as Flink's
+ * `TableFactoryHelper` does.
+ */
+export const FRAMEWORK_SOURCE_OPTIONS: ReadonlySet<string> = new Set([
+  "scan.watermark.emit.strategy",
+  "scan.watermark.idle-timeout",
+  "scan.watermark.alignment.group",
+  "scan.watermark.alignment.max-drift",
+  "scan.watermark.alignment.update-interval",
+]);
 
 function matches(pattern: string, key: string, columns: ReadonlySet<string>): boolean {
   const hash = pattern.indexOf("#");
@@ -40,7 +54,9 @@ function matches(pattern: string, key: string, columns: ReadonlySet<string>): bo
 export function checkTableOptions(identifier: string, table: ResolvedTable, spec: OptionSpec): void {
   const columns = new Set(table.columns.map((c) => c.name));
   const allowed = ["connector", ...spec.required, ...spec.optional];
-  const unknown = Object.keys(table.options).filter((key) => !allowed.some((p) => matches(p, key, columns)));
+  const unknown = Object.keys(table.options).filter(
+    (key) => !FRAMEWORK_SOURCE_OPTIONS.has(key) && !allowed.some((p) => matches(p, key, columns)),
+  );
   if (unknown.length > 0) {
     throw new ConnectorOptionError(
       `Unsupported options found for '${identifier}' in table '${table.name}': ` +

@@ -175,6 +175,6 @@ test("row formats are record formats of UTF-8 inserts that refuse retractions", 
   assert.throws(() => encoder.encode({ kind: 3, fields: [7] }), /use a changelog format/);
   assert.throws(
     () => createRecordDecoder("protobuf", type, {}),
-    /Available: avro, canal-json, csv, debezium-json, json, raw/,
+    /Available: avro, canal-json, csv, debezium-json, json, maxwell-json, raw/,
   );
 });

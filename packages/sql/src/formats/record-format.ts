@@ -2,7 +2,7 @@
  * Record formats: how a table's rows become the bytes of one message and back, for connectors that
  * move messages (NATS, Kafka values, …) rather than lines. Every row format (`json`, `csv`, `raw`)
  * is also a record format (UTF-8 text, each record an INSERT); the changelog formats
- * (`debezium-json`, `canal-json`) and the binary `avro` format exist only here.
+ * (`debezium-json`, `canal-json`, `maxwell-json`) and the binary `avro` format exist only here.
  *
  * Contract: a decoder appends the rows one message stands for to `out` — none (a skipped record,
  * only with `<format>.ignore-parse-errors`, or a record the format ignores such as a DDL event),

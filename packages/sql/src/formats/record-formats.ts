@@ -1,6 +1,6 @@
 /**
  * The registry of record formats (see `record-format.ts`): `avro`, `debezium-json`, `canal-json`,
- * and every row format (`json`, `csv`, `raw`) read and written as one UTF-8 text per message.
+ * `maxwell-json`, and every row format (`json`, `csv`, `raw`) read and written as one UTF-8 text per message.
  * Message connectors call {@link createRecordDecoder} / {@link createRecordEncoder} and accept
  * {@link recordFormatOptionKeys} among their options.
  * @module
@@ -11,12 +11,13 @@ import type { RowType } from "../types/logical-type.ts";
 import { avroFormat } from "./avro-format.ts";
 import { canalJsonFormat } from "./canal-json-format.ts";
 import { debeziumJsonFormat } from "./debezium-json-format.ts";
+import { maxwellJsonFormat } from "./maxwell-json-format.ts";
 import type { RecordDecoder, RecordEncoder, RecordFormatFactory } from "./record-format.ts";
 import { FormatError, type RowFormatContext, type RowFormatFactory } from "./row-format.ts";
 import { findRowFormat, rowFormatIdentifiers } from "./row-formats.ts";
 
 const NATIVE: ReadonlyMap<string, RecordFormatFactory> = new Map(
-  [avroFormat, debeziumJsonFormat, canalJsonFormat].map((f) => [f.identifier, f]),
+  [avroFormat, debeziumJsonFormat, canalJsonFormat, maxwellJsonFormat].map((f) => [f.identifier, f]),
 );
 
 const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
@@ -53,7 +54,7 @@ function textRecordFormat(rowFormat: RowFormatFactory): RecordFormatFactory {
         encode(row: RowData) {
           if (row.kind !== RowKind.INSERT && row.kind !== RowKind.UPDATE_AFTER)
             throw new FormatError(
-              `the ${rowFormat.identifier} format writes inserts only; use a changelog format (debezium-json, canal-json) for updates and deletes`,
+              `the ${rowFormat.identifier} format writes inserts only; use a changelog format (debezium-json, canal-json, maxwell-json) for updates and deletes`,
             );
           return utf8Encoder.encode(serializer.serialize(row.fields));
         },

@@ -18,6 +18,7 @@ import { isMainThread } from "node:worker_threads";
 import { defineJob, type Sink } from "@weir/api";
 import type { RowData } from "../data/row.ts";
 import { SqlSession } from "../session/sql-session.ts";
+import { jobStatement } from "./cluster-script.ts";
 import { changesSession, loadStatementDependencies, parseScriptPrefix } from "./script-statements.ts";
 
 export interface SqlJobParams {
@@ -26,6 +27,11 @@ export interface SqlJobParams {
   readonly statementIndex: number;
   /** The session's initial configuration (`--set` values); the script's own SET statements are replayed. */
   readonly config: Record<string, string>;
+  /**
+   * Indexes of INSERTs and statement sets that run together as one statement set (a script
+   * submitted to a cluster, see `cluster-script.ts`); `statementIndex` is then the last of them.
+   */
+  readonly statementSet?: readonly number[];
   /**
    * Set by an in-process client to get the SELECT's result sink back (see {@link takeResultSink});
    * workers ignore it.
@@ -57,8 +63,8 @@ export function discardResultSink(runId: string): void {
 
 export default defineJob(async (env, params: SqlJobParams) => {
   const { statements, error } = parseScriptPrefix(params.script);
-  const statement = statements[params.statementIndex];
-  if (statement === undefined) {
+  const indexed = statements[params.statementIndex];
+  if (indexed === undefined) {
     throw (
       error ??
       new RangeError(`the script has no statement ${params.statementIndex} (it has ${statements.length})`)
@@ -74,6 +80,8 @@ export default defineJob(async (env, params: SqlJobParams) => {
   // The session's Flink execution keys (SET 'execution.checkpointing.interval' …) travel with the
   // graph: a runner applies them under its caller's explicit settings (a cluster's REST fields).
   env.configure(Object.fromEntries(session.config));
+  const statement =
+    params.statementSet === undefined ? indexed : jobStatement(statements, params.statementSet);
   // The job's own statement may create a table (CREATE TABLE … AS SELECT is a job).
   await loadStatementDependencies(statement);
   const translated = session.translate(statement, env);

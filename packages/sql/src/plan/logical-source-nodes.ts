@@ -11,6 +11,7 @@ import type { ResolvedTable } from "../catalog/catalog-table.ts";
 import type { ChangelogMode } from "../data/row.ts";
 import type { LogicalNode, LogicalNodeBase } from "./logical-node.ts";
 import type { RexLiteral, RexNode } from "./rex.ts";
+import type { WatermarkEmission } from "./watermark-emission.ts";
 
 /** A metadata column a scan reads, appended after the physical columns. */
 export interface ScanMetadata {
@@ -45,4 +46,6 @@ export interface LogicalWatermarkAssigner extends LogicalNodeBase {
   readonly input: LogicalNode;
   readonly rowtimeIndex: number;
   readonly watermark: RexNode;
+  /** `scan.watermark.*` options; absent: periodic, never idle, unaligned. */
+  readonly emission?: WatermarkEmission;
 }

@@ -38,6 +38,7 @@ import type { PhysicalTemporalJoin } from "./physical-temporal-join.ts";
 import type { PhysicalWindowJoin } from "./physical-window-join.ts";
 import type { PhysicalWindowRank } from "./physical-window-rank.ts";
 import type { RexLiteral, RexNode } from "./rex.ts";
+import type { WatermarkEmission } from "./watermark-emission.ts";
 
 export interface PhysicalTraits {
   readonly kinds: ModifyKinds;
@@ -71,6 +72,8 @@ export interface PhysicalWatermarkAssigner extends PhysicalBase {
   readonly input: PhysicalNode;
   readonly rowtimeIndex: number;
   readonly watermark: RexNode;
+  /** `scan.watermark.*` options; absent: periodic, never idle, unaligned. */
+  readonly emission?: WatermarkEmission;
 }
 
 /** Filter then projection; null parts are identity. */

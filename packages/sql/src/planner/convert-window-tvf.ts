@@ -135,7 +135,14 @@ export function convertWindowTableFunction(
     throw new SqlValidationError(table.span, `${fn} does not take PARTITION BY; only SESSION does`);
   }
   const input = convertFrom(
-    { kind: "table-name", name: table.name, hints: [], systemTime: null, alias: null, span: table.span },
+    {
+      kind: "table-name",
+      name: table.name,
+      hints: table.hints ?? [],
+      systemTime: null,
+      alias: null,
+      span: table.span,
+    },
     env,
   ).node;
   const indexOf = (name: string, span: Span): number => {

@@ -31,6 +31,7 @@ import { windowText } from "./explain-window.ts";
 import { logicalMatchText, matchText } from "./match-recognize-planning.ts";
 import { multiJoinText } from "./rules/multi-join-explain.ts";
 import { temporalJoinText } from "./temporal-join-planning.ts";
+import { emissionAttributes } from "./watermark-emit-options.ts";
 import { emitText } from "./window-emit-options.ts";
 import { windowJoinText } from "./window-join-planning.ts";
 import { windowRankText } from "./window-rank-planning.ts";
@@ -117,6 +118,7 @@ function describeLogicalNode(node: LogicalNode): string {
       return attrs("LogicalWatermarkAssigner", [
         ["rowtime", node.fields[node.rowtimeIndex]!.name],
         ["watermark", formatRex(node.watermark, null)],
+        ...emissionAttributes(node.emission),
       ]);
     case "project":
       return `LogicalProject(${node.exprs.map((e, i) => `${node.fields[i]!.name}=[${formatRex(e, null)}]`).join(", ")})`;
@@ -221,6 +223,7 @@ export function describePhysicalNode(node: PhysicalNode, changelogMode = false):
       return attrs("WatermarkAssigner", [
         ["rowtime", node.fields[node.rowtimeIndex]!.name],
         ["watermark", formatRex(node.watermark, names(node.input))],
+        ...emissionAttributes(node.emission),
         mode,
       ]);
     case "Calc": {

@@ -114,7 +114,14 @@ export function rewriteLegacyGroupWindow(select: Select): Select {
       name: { kind: "qualified-name", parts: [identifier(fn, window.span)], span: window.span },
       quantifier: null,
       args: [
-        { kind: "table-argument", name: from.name, partitionBy, orderBy: [], span: from.span },
+        {
+          kind: "table-argument",
+          name: from.name,
+          partitionBy,
+          orderBy: [],
+          hints: from.hints,
+          span: from.span,
+        },
         { kind: "descriptor-argument", columns: [time.parts.at(-1)!], span: time.span },
         ...(intervals as CallArgument[]),
       ],

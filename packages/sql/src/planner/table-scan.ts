@@ -22,6 +22,7 @@ import type { PlannerContext } from "./planner-context.ts";
 import { Scope } from "./scope.ts";
 import { describeSource } from "./source-description.ts";
 import { SqlValidationError } from "./sql-validation-error.ts";
+import { isDefaultEmission, readWatermarkEmitOptions } from "./watermark-emit-options.ts";
 
 export function scanTable(table: ResolvedTable, ctx: PlannerContext, span: Span): LogicalNode {
   let source: TableSource;
@@ -81,11 +82,13 @@ export function scanTable(table: ResolvedTable, ctx: PlannerContext, span: Span)
       functionContext: ctx.functionContext,
       clause: "WATERMARK",
     });
+    const emission = readWatermarkEmitOptions(table, ctx.config, span);
     node = {
       kind: "watermark-assigner",
       input: node,
       rowtimeIndex,
       watermark,
+      ...(isDefaultEmission(emission) ? {} : { emission }),
       fields: fields.map((f, i) =>
         i === rowtimeIndex && (f.type.kind === "TIMESTAMP" || f.type.kind === "TIMESTAMP_LTZ")
           ? { name: f.name, type: { ...f.type, timeAttribute: "rowtime" } }

@@ -71,6 +71,7 @@ export function toPhysical(node: LogicalNode, ctx: PhysicalContext): PhysicalNod
         input: toPhysical(node.input, ctx),
         rowtimeIndex: node.rowtimeIndex,
         watermark: node.watermark,
+        ...(node.emission === undefined ? {} : { emission: node.emission }),
         fields: node.fields,
         traits: null,
       };

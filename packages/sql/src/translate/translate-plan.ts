@@ -70,6 +70,7 @@ import { translateLookupJoin } from "./translate-lookup-join.ts";
 import { matchSpecOf } from "./translate-match.ts";
 import { translateMultiJoin } from "./translate-multi-join.ts";
 import { watermarkDelay } from "./watermark-delay.ts";
+import { withEmission } from "./watermark-emission.ts";
 
 export interface TranslationContext {
   readonly env: ExecutionEnvironment;
@@ -194,11 +195,11 @@ function translate(node: PhysicalNode, ctx: TranslationContext): RowStream {
       const input = translate(node.input, ctx);
       const rowtime = node.rowtimeIndex;
       const delay = watermarkDelay(node.watermark, rowtime);
-      const builder = EventTimeExtension.newWatermarkGeneratorBuilder<RowData>(
-        (row) => row.fields[rowtime] as number,
-      )
-        .withMaxOutOfOrderTime(Math.max(0, delay - 1))
-        .periodicWatermark(ctx.options.watermarkIntervalMs);
+      const builder = withEmission(
+        EventTimeExtension.newWatermarkGeneratorBuilder<RowData>((row) => row.fields[rowtime] as number),
+        node.emission,
+        ctx.options.watermarkIntervalMs,
+      ).withMaxOutOfOrderTime(Math.max(0, delay - 1));
       return processOne(input, builder.buildAsProcessFunction(), node);
     }
     case "Calc": {

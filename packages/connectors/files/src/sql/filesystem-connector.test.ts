@@ -328,7 +328,7 @@ test("bad options are reported by name", () => {
   );
   assert.throws(
     () => create({ path: dir, format: "orc" }),
-    /'format' of table 'files': 'orc' \(expected one of csv, json, parquet, raw\)/,
+    /'format' of table 'files': 'orc' \(expected one of canal-json, csv, debezium-json, json, maxwell-json, parquet, raw\)/,
   );
   assert.throws(
     () => create({ path: dir, format: "parquet", "parquet.compression": "LZO" }),

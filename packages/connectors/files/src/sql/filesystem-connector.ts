@@ -1,7 +1,8 @@
 /**
  * The SQL `filesystem` connector (Flink's FileSystem SQL connector): a source over the files under
  * `path` — bounded, or continuously monitored with `source.monitor-interval` — and an exactly-once
- * sink writing part files there, in a row format (`json` lines, `csv`, `raw`) or Parquet.
+ * sink writing part files there, in a row format (`json` lines, `csv`, `raw`), Parquet, or a
+ * changelog format (`debezium-json`, `canal-json`: one change event per line).
  *
  * ```sql
  * CREATE TABLE orders (id BIGINT, amount DECIMAL(10, 2), dt STRING) PARTITIONED BY (dt) WITH (
@@ -24,8 +25,14 @@
  * `sink.partition-commit.success-file.name`) into each partition directory that received data, when
  * the checkpoint or end of input that committed the data completes (partitioned tables only).
  *
- * Invariant: the sink only takes inserts (an updating query is refused at planning, as in Flink)
- * and makes files visible only at checkpoints or the end of input (see `FileSink`).
+ * With a changelog format the table is a changelog, as Flink's: the source emits the rows of each
+ * event (`+I`, `-U`/`+U`, `-D`) and the sink takes retract input, writing each row as one event
+ * (`-U`/`-D` as a Debezium `"op":"d"` / Canal `DELETE` event). A key's changes stay in order
+ * within a part file; readers of several part files may see them interleaved, as in Flink.
+ *
+ * Invariant: with any other format the sink only takes inserts (an updating query is refused at
+ * planning, as in Flink); files become visible only at checkpoints or the end of input (see
+ * `FileSink`).
  * @module
  */
 
@@ -34,8 +41,11 @@ import type { BadRecordPolicy } from "@weir/api";
 import {
   ConnectorOptionError,
   checkTableOptions,
+  createRecordDecoder,
+  createRecordEncoder,
   createRowDeserializer,
   createRowSerializer,
+  findRecordFormat,
   formatOptionKeys,
   type LookupContext,
   OptionReader,
@@ -44,6 +54,8 @@ import {
   type RowData,
   RowKind,
   type LogicalRowType as RowType,
+  recordFormatIdentifiers,
+  recordFormatOptionKeys,
   rowFormatIdentifiers,
   type SinkContext,
   type SourceContext,
@@ -84,16 +96,27 @@ const CONNECTOR_OPTIONS = [
 
 const METADATA_KEYS = ["file.path", "file.name", "file.size", "file.modification-time"];
 
+/** The record formats that carry row kinds (`debezium-json`, `canal-json`), stored one event a line. */
+function changelogFormats(): string[] {
+  return recordFormatIdentifiers().filter((f) => findRecordFormat(f).changelog);
+}
+
+function isChangelogFormat(format: string): boolean {
+  return changelogFormats().includes(format);
+}
+
 /** The table's options checked against the connector's and its format's keys; returns the format. */
 function checkOptions(table: ResolvedTable): string {
   const format = table.options.format;
-  const formats = [...rowFormatIdentifiers(), "parquet"].sort();
+  const formats = [...rowFormatIdentifiers(), ...changelogFormats(), "parquet"].sort();
   const formatKeys =
     format === "parquet"
       ? PARQUET_OPTIONS
-      : format !== undefined && formats.includes(format)
-        ? formatOptionKeys(format)
-        : [];
+      : format !== undefined && isChangelogFormat(format)
+        ? recordFormatOptionKeys(format)
+        : format !== undefined && formats.includes(format)
+          ? formatOptionKeys(format)
+          : [];
   const spec: OptionSpec = { required: ["path", "format"], optional: [...CONNECTOR_OPTIONS, ...formatKeys] };
   checkTableOptions("filesystem", table, spec);
   if (!formats.includes(format!))
@@ -166,9 +189,9 @@ function createSource(context: SourceContext): TableSource {
     // Partition values are the same for every row of a file: converted once per split.
     let lastSplit: FileSplit | null = null;
     let partitionValues: SqlValue[] = [];
-    return (record: readonly SqlValue[], split: FileSplit): RowData => {
+    return (record: readonly SqlValue[], split: FileSplit, kind: RowKind = RowKind.INSERT): RowData => {
       if (partitionIndices.length === 0 && metadataKeys.length === 0)
-        return { kind: RowKind.INSERT, fields: record as SqlValue[] };
+        return { kind, fields: record as SqlValue[] };
       if (split !== lastSplit) {
         lastSplit = split;
         partitionValues = split.partition.map((text, k) =>
@@ -180,9 +203,75 @@ function createSource(context: SourceContext): TableSource {
       for (let k = 0; k < partitionIndices.length; k++)
         row[partitionIndices[k]!] = partitionValues[k] ?? null;
       for (let m = 0; m < metadataKeys.length; m++) row[arity + m] = metadataValue(metadataKeys[m]!, split);
-      return { kind: RowKind.INSERT, fields: row };
+      return { kind, fields: row };
     };
   };
+  const sourceOptions = {
+    name: `table '${table.name}'`,
+    badRecords,
+    partitionValuesOf: (rel: string) => partitionValuesOf(rel, table.partitionKeys, defaultName),
+    ...(monitor !== undefined ? { monitorIntervalMs: monitor } : {}),
+  };
+  if (isChangelogFormat(format)) {
+    const formatContext = { tableName: table.name, timeZone };
+    const ignoreKey = `${format}.ignore-parse-errors`;
+    // Validates the format options now, so a bad option fails at planning, not in a worker.
+    createRecordDecoder(format, dataType, table.options, formatContext);
+    const lenient = badRecords.kind === "drop" && table.options[ignoreKey] !== undefined;
+    const changes = new FileSource<RowData[]>(
+      root,
+      {
+        kind: "lines",
+        splittable: true,
+        createDecoder(): LineDecoder<RowData[]> {
+          const decoder = createRecordDecoder(format, dataType, table.options, formatContext);
+          const strict = lenient
+            ? createRecordDecoder(format, dataType, { ...table.options, [ignoreKey]: "false" }, formatContext)
+            : null;
+          const toRow = rowBuilder();
+          const decoded: RowData[] = [];
+          return {
+            decode(text, split) {
+              decoded.length = 0;
+              decoder.decode(utf8Encoder.encode(text), decoded);
+              // No rows: a tombstone, a DDL event, or a record the lenient format skipped.
+              if (decoded.length === 0) return null;
+              return decoded.map((row) => toRow(row.fields, split, row.kind));
+            },
+            ...(strict !== null
+              ? {
+                  skipReason(text: string): string | undefined {
+                    try {
+                      strict.decode(utf8Encoder.encode(text), []);
+                      return undefined;
+                    } catch (error) {
+                      return error instanceof Error ? error.message : String(error);
+                    }
+                  },
+                }
+              : {}),
+          };
+        },
+      },
+      sourceOptions,
+    );
+    return {
+      changelogMode: { kind: "retract" },
+      bounded: monitor === undefined,
+      createStream() {
+        // An event stands for one row, or two for an update (-U, +U): emitted one by one.
+        return context.env
+          .fromSource(changes, `filesystem: ${table.name}`)
+          .withName(`TableSourceScan(table=[${table.name}])`)
+          .process<RowData>({
+            processRecord(rows, out) {
+              for (const row of rows) out.collect(row);
+            },
+          })
+          .withName(`${table.name}: changelog rows`);
+      },
+    };
+  }
   let fileFormat: FileReadFormat<RowData>;
   if (format === "parquet") {
     parquetSqlOptions(table);
@@ -233,12 +322,7 @@ function createSource(context: SourceContext): TableSource {
       },
     };
   }
-  const source = new FileSource<RowData>(root, fileFormat, {
-    name: `table '${table.name}'`,
-    badRecords,
-    partitionValuesOf: (rel) => partitionValuesOf(rel, table.partitionKeys, defaultName),
-    ...(monitor !== undefined ? { monitorIntervalMs: monitor } : {}),
-  });
+  const source = new FileSource<RowData>(root, fileFormat, sourceOptions);
   return {
     changelogMode: { kind: "insert-only" },
     bounded: monitor === undefined,
@@ -250,7 +334,16 @@ function createSource(context: SourceContext): TableSource {
   };
 }
 
-const EXTENSIONS: Readonly<Record<string, string>> = { json: "json", csv: "csv", raw: "txt" };
+const EXTENSIONS: Readonly<Record<string, string>> = {
+  json: "json",
+  csv: "csv",
+  raw: "txt",
+  "debezium-json": "json",
+  "canal-json": "json",
+};
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
 
 /**
  * The marker name of Flink's `'sink.partition-commit.policy.kind' = 'success-file'`
@@ -323,6 +416,21 @@ function createSink(context: SinkContext): TableSink {
       `Table '${table.name}'`,
     );
     sink = FileSink.forBulk<RowData>(root, { format: bulk, ...common });
+  } else if (isChangelogFormat(format)) {
+    const encoder = createRecordEncoder(format, dataType, table.options, { tableName: table.name, timeZone });
+    // The event's JSON text has no line break (JSON escapes them), so one event is one line.
+    const encode = partitioned
+      ? (row: RowData) =>
+          utf8Decoder.decode(
+            encoder.encode({ kind: row.kind, fields: dataIndices.map((i) => row.fields[i] ?? null) }),
+          )
+      : (row: RowData) => utf8Decoder.decode(encoder.encode(row));
+    sink = FileSink.forRows<RowData>(root, {
+      format: "jsonl",
+      encode,
+      extension: EXTENSIONS[format] ?? "json",
+      ...common,
+    });
   } else {
     const serializer = createRowSerializer(format, dataType, table.options, {
       tableName: table.name,
@@ -339,7 +447,7 @@ function createSink(context: SinkContext): TableSink {
     });
   }
   return {
-    acceptedModes: ["insert-only"],
+    acceptedModes: isChangelogFormat(format) ? ["insert-only", "retract"] : ["insert-only"],
     consume(stream) {
       const handle = stream.toSink(sink).withName(`Sink: filesystem ${table.name}`);
       if (parallelism !== undefined) handle.withParallelism(parallelism);
@@ -358,6 +466,10 @@ export const filesystemConnector: TableConnectorFactory = {
 
 function createLookup(context: LookupContext): TableLookup {
   const format = checkOptions(context.table);
+  if (isChangelogFormat(format))
+    throw new ConnectorOptionError(
+      `Table '${context.table.name}': a lookup join reads a filesystem table of inserts, but '${format}' is a changelog format`,
+    );
   const { dataIndices, partitionIndices, dataType } = physicalColumns(context.physicalType, context.table);
   return new FilesystemLookup(context, { format, dataIndices, partitionIndices, dataType });
 }

@@ -149,3 +149,17 @@ test("looks rows up in Parquet files, partitioned; a corrupt file fails the load
   });
   await assert.rejects(again.lookup([1n]), /region=eu\/bad\.parquet: not a Parquet file/);
 });
+
+test("a lookup on a changelog-format table is refused, naming the table and format", () => {
+  const t = table(dir, { format: "debezium-json" });
+  assert.throws(
+    () =>
+      filesystemConnector.createLookup!({
+        table: t,
+        physicalType: physicalType(t),
+        keyIndices: [0],
+        config: new Map(),
+      }),
+    /Table 'side': a lookup join reads a filesystem table of inserts, but 'debezium-json' is a changelog format/,
+  );
+});

@@ -189,3 +189,58 @@ test("a debezium-json update is two rows (-U, +U); avro values decode and encode
   });
   assert.throws(() => decoded.deserialize({ ...record(null, null), value: Buffer.from([0x02]) }), /./);
 });
+
+test("kafka with debezium-json / canal-json writes every row kind as the format's envelope, keyed", () => {
+  const debezium = config({ keyFormat: "json", valueFormat: "debezium-json" });
+  const write = rowSerializer({
+    table: "t",
+    timeZone: "UTC",
+    layout: rowLayout(PHYSICAL, debezium),
+    config: debezium,
+    upsert: false,
+  });
+  const written = [RowKind.INSERT, RowKind.UPDATE_BEFORE, RowKind.UPDATE_AFTER, RowKind.DELETE].map(
+    (kind) => {
+      const r = write.serialize({ kind, fields: ["a", kind] })!;
+      return [r.key, (r.value as Buffer).toString()];
+    },
+  );
+  assert.deepEqual(written, [
+    ['{"k":"a"}', '{"before":null,"after":{"v":0},"op":"c"}'],
+    ['{"k":"a"}', '{"before":{"v":1},"after":null,"op":"d"}'],
+    ['{"k":"a"}', '{"before":null,"after":{"v":2},"op":"c"}'],
+    ['{"k":"a"}', '{"before":{"v":3},"after":null,"op":"d"}'],
+  ]);
+
+  const canal = config({
+    keyFormat: undefined,
+    keyFields: [],
+    valueFieldsInclude: "ALL",
+    valueFormat: "canal-json",
+  });
+  const canalWrite = rowSerializer({
+    table: "t",
+    timeZone: "UTC",
+    layout: rowLayout(PHYSICAL, canal),
+    config: canal,
+    upsert: false,
+  });
+  const retraction = canalWrite.serialize({ kind: RowKind.UPDATE_BEFORE, fields: ["b", 4] })!;
+  assert.equal(retraction.key, null);
+  assert.equal((retraction.value as Buffer).toString(), '{"data":[{"k":"b","v":4}],"type":"DELETE"}');
+});
+
+test("kafka with an insert-only value format refuses retractions, naming the table and format", () => {
+  const cfg = config({});
+  const write = rowSerializer({
+    table: "t",
+    timeZone: "UTC",
+    layout: rowLayout(PHYSICAL, cfg),
+    config: cfg,
+    upsert: false,
+  });
+  assert.throws(
+    () => write.serialize({ kind: RowKind.DELETE, fields: ["a", 1] }),
+    /table 't' takes only inserts with value format 'json', got a DELETE/,
+  );
+});

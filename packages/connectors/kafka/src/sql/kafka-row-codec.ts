@@ -25,6 +25,7 @@ import {
   createRecordEncoder,
   createRowDeserializer,
   createRowSerializer,
+  findRecordFormat,
   type LogicalRowType,
   type LogicalType,
   type RecordDecoder,
@@ -225,7 +226,10 @@ export interface RowSerializerOptions {
   readonly timeZone: string;
   readonly layout: RowLayout;
   readonly config: KafkaTableConfig;
-  /** upsert-kafka: DELETE writes a tombstone, UPDATE_BEFORE is skipped. */
+  /**
+   * upsert-kafka: DELETE writes a tombstone, UPDATE_BEFORE is skipped. Otherwise every row goes
+   * through the value format, whose encoder refuses the kinds it cannot write.
+   */
   readonly upsert: boolean;
 }
 
@@ -243,18 +247,18 @@ export function rowSerializer(options: RowSerializerOptions): KafkaRecordSeriali
       ? undefined
       : createRowSerializer(config.keyFormat, layout.keyType, config.keyFormatOptions, context);
   const { keyIndices, valueIndices } = layout;
+  const changelog = findRecordFormat(config.valueFormat).changelog;
   const project = (row: Row, indices: readonly number[]): Row => indices.map((i) => row[i] ?? null);
   return {
     serialize(row): KafkaProducerRecord | null {
       if (options.upsert && row.kind === RowKind.UPDATE_BEFORE) return null;
       const keyText = key === undefined ? undefined : key.serialize(project(row.fields, keyIndices));
-      if (row.kind === RowKind.DELETE || row.kind === RowKind.UPDATE_BEFORE) {
-        if (!options.upsert)
-          throw new Error(
-            `table '${options.table}' takes only inserts, got a ${row.kind === RowKind.DELETE ? "DELETE" : "UPDATE_BEFORE"}`,
-          );
+      if (options.upsert && (row.kind === RowKind.DELETE || row.kind === RowKind.UPDATE_BEFORE))
         return { key: keyText ?? null, value: null };
-      }
+      if (!changelog && (row.kind === RowKind.DELETE || row.kind === RowKind.UPDATE_BEFORE))
+        throw new Error(
+          `table '${options.table}' takes only inserts with value format '${config.valueFormat}', got a ${row.kind === RowKind.DELETE ? "DELETE" : "UPDATE_BEFORE"}`,
+        );
       const bytes = value.encode({ kind: row.kind, fields: project(row.fields, valueIndices) });
       return { key: keyText ?? null, value: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
     },

@@ -1,7 +1,13 @@
 /**
  * The `kafka` and `upsert-kafka` SQL connectors (Flink's names and options; see
- * {@link readKafkaTableOptions}). `kafka` is an append-only table: its source emits inserts, its
- * sink accepts only inserts. `upsert-kafka` is a changelog keyed by the table's PRIMARY KEY: its
+ * {@link readKafkaTableOptions}). `kafka` takes its changelog mode from its value format, as
+ * Flink's: with an insert-only format (`json`, `csv`, `raw`, `avro`) its source emits inserts and
+ * its sink accepts only inserts (an updating query is refused at planning, "Table sink '…' doesn't
+ * support consuming update changes …"); with a changelog format (`debezium-json`, `canal-json`,
+ * `maxwell-json`) its source emits -U/+U/-D too and its sink writes every row kind as that
+ * format's envelope, one record per row (e.g. `-U` as a Debezium `"op":"d"` event). With
+ * `key.fields` those records are routed by key to one sink subtask, so each key's changes reach
+ * its partition in order. `upsert-kafka` is a changelog keyed by the table's PRIMARY KEY: its
  * source emits inserts and, for tombstones, deletes (upsert mode), and its sink writes each upsert
  * as a keyed record and each delete as a tombstone; rows are routed by key to one sink subtask so
  * each key's records keep their order.
@@ -23,6 +29,7 @@ import {
   type ChangelogMode,
   ConnectorOptionError,
   createRecordDecoder,
+  findRecordFormat,
   groupKeyOf,
   INSERT_ONLY,
   type RowData,
@@ -158,10 +165,17 @@ function createSink(identifier: Identifier, context: SinkContext): TableSink {
   const upsert = identifier === "upsert-kafka";
   const sink = kafkaSink(config, context, upsert);
   const name = `Sink: ${identifier} ${table.name}`;
+  // A changelog value format (debezium-json, canal-json, maxwell-json) writes every row kind as its envelope.
+  const changelog = !upsert && findRecordFormat(config.valueFormat).changelog;
+  const keyed = upsert || (changelog && config.keyFields.length > 0);
   return {
-    acceptedModes: upsert ? ["insert-only", "retract", "upsert"] : ["insert-only"],
+    acceptedModes: upsert
+      ? ["insert-only", "retract", "upsert"]
+      : changelog
+        ? ["insert-only", "retract"]
+        : ["insert-only"],
     consume(stream) {
-      if (!upsert) {
+      if (!keyed) {
         const handle = stream.toSink(sink).withName(name);
         if (config.sinkParallelism !== undefined) handle.withParallelism(config.sinkParallelism);
         return;

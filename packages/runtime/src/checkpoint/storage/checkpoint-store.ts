@@ -175,9 +175,11 @@ export class CheckpointStore {
    * (being copied into a savepoint) stay, with their shared blobs, until a retention after they
    * were unpinned.
    *
-   * Why a sweep is safe: checkpoints are taken one at a time and retention runs as one completes,
-   * and a worker's later checkpoint only references blobs of completed checkpoints (its base), so
-   * an unreferenced blob of an id at or below the newest complete one is never needed again. A
+   * Why a sweep is safe: retention runs as one checkpoint completes, completions are in id order
+   * and one at a time (the coordinator subsumes earlier pending checkpoints and chains the stores,
+   * so with several in flight every still-pending one has a higher id), and a worker's later
+   * checkpoint only references blobs of completed checkpoints (its base) or lists them in its own
+   * refs, so an unreferenced blob of an id at or below the newest complete one is never needed again. A
    * straggling upload of an abandoned checkpoint that lands after the sweep goes with the next one.
    */
   async retain(retain: number, pinned: ReadonlySet<number> = new Set()): Promise<number[]> {

@@ -264,9 +264,10 @@ export class LmdbStateBackend extends StateBackendBase {
     }
     const upload = async (): Promise<BackendSnapshot> => {
       try {
-        // No other checkpoint completes while this one is pending (one at a time), so retention
-        // cannot delete the base's blobs after this check; if an earlier retention already did
-        // (this backend heard of a newer completion late), a full step is written instead.
+        // Retention keeps the base while this checkpoint is in flight, even when others complete
+        // meanwhile (the coordinator's `basesInUse`), so its blobs cannot go after this check; if an
+        // earlier retention already removed them (this backend heard of a newer completion late),
+        // a full step is written instead.
         if (deltaKeys !== undefined && !(await allExist(blobs, base!))) deltaKeys = undefined;
         const step = await this.#writeStep(blobs, checkpointId, transaction, deltaKeys, now);
         const handle: KeyedStateHandle = {
