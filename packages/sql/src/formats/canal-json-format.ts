@@ -13,7 +13,12 @@
  */
 
 import { type RowData, RowKind } from "../data/row.ts";
-import { jsonImageReader, jsonImageWriter, parseJsonMessage } from "./json-row-object.ts";
+import {
+  changelogEventDecoder,
+  jsonImageReader,
+  jsonImageWriter,
+  parseJsonMessage,
+} from "./json-row-object.ts";
 import type { RecordFormatFactory } from "./record-format.ts";
 import { FormatError } from "./row-format.ts";
 
@@ -106,19 +111,7 @@ export const canalJsonFormat: RecordFormatFactory = {
           );
       }
     }
-    return {
-      changelogMode: { kind: "retract" },
-      decode(bytes, out) {
-        if (!ignoreErrors) return decodeEvent(bytes, out);
-        const before = out.length;
-        try {
-          decodeEvent(bytes, out);
-        } catch (error) {
-          if (!(error instanceof FormatError)) throw error;
-          out.length = before;
-        }
-      },
-    };
+    return changelogEventDecoder(decodeEvent, ignoreErrors);
   },
   createEncoder(rowType, options, context) {
     const write = jsonImageWriter(rowType, options, "canal-json", context);

@@ -6,10 +6,11 @@
  */
 
 import { fromJsonValue } from "../data/json-value.ts";
-import type { Row } from "../data/row.ts";
+import type { Row, RowData } from "../data/row.ts";
 import type { SqlValue } from "../data/values.ts";
 import type { RowType } from "../types/logical-type.ts";
 import { jsonFormat } from "./json-format.ts";
+import type { RecordDecoder } from "./record-format.ts";
 import { FormatError, type RowFormatContext } from "./row-format.ts";
 
 /** Reads the image `object` (named `image` in errors) into a row of `rowType`. */
@@ -73,3 +74,27 @@ export function parseJsonMessage(bytes: Uint8Array): unknown {
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * The decoder of a changelog envelope format: `decodeEvent` appends the rows of one event (or
+ * throws a {@link FormatError}); with `ignoreErrors` a malformed event is dropped whole, so no row
+ * of a half-read event (a -U without its +U) reaches the output.
+ */
+export function changelogEventDecoder(
+  decodeEvent: (bytes: Uint8Array, out: RowData[]) => void,
+  ignoreErrors: boolean,
+): RecordDecoder {
+  return {
+    changelogMode: { kind: "retract" },
+    decode(bytes, out) {
+      if (!ignoreErrors) return decodeEvent(bytes, out);
+      const before = out.length;
+      try {
+        decodeEvent(bytes, out);
+      } catch (error) {
+        if (!(error instanceof FormatError)) throw error;
+        out.length = before;
+      }
+    },
+  };
+}
