@@ -15,6 +15,7 @@
 import { type RowData, RowKind } from "../data/row.ts";
 import {
   changelogEventDecoder,
+  formatFlag as flag,
   jsonImageReader,
   jsonImageWriter,
   parseJsonMessage,
@@ -23,15 +24,6 @@ import type { RecordFormatFactory } from "./record-format.ts";
 import { FormatError } from "./row-format.ts";
 
 const utf8 = new TextEncoder();
-
-function flag(options: Readonly<Record<string, string>>, key: string): boolean {
-  const raw = options[key];
-  if (raw === undefined) return false;
-  const value = raw.trim().toLowerCase();
-  if (value !== "true" && value !== "false")
-    throw new FormatError(`option '${key}' must be true or false, not '${raw}'`);
-  return value === "true";
-}
 
 function pattern(options: Readonly<Record<string, string>>, key: string): RegExp | null {
   const raw = options[key];

@@ -98,3 +98,13 @@ export function changelogEventDecoder(
     },
   };
 }
+
+/** A boolean option of a changelog format (`'debezium-json.ignore-parse-errors' = 'true'`); absent is false. */
+export function formatFlag(options: Readonly<Record<string, string>>, key: string): boolean {
+  const raw = options[key];
+  if (raw === undefined) return false;
+  const value = raw.trim().toLowerCase();
+  if (value !== "true" && value !== "false")
+    throw new FormatError(`option '${key}' must be true or false, not '${raw}'`);
+  return value === "true";
+}
