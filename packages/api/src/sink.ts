@@ -6,10 +6,14 @@
  * write([r1, r2])                  // batches; a returned promise pauses the task (backpressure)
  * flush(false); prepareCommit()    // at the checkpoint barrier: pre-commit, committables recorded
  * committer.commit(c1)             // after checkpoint 1 completes everywhere
- * write([r3]); flush(true); prepareCommit(); committer.commit(c2)   // end of a bounded input
- * close()
+ * write([r3]); flush(true)         // end of input
+ * prepareCommit()                  // in the next checkpoint (2), which the ended task takes part in
+ * committer.commit(c2)             // after checkpoint 2 completes: only now is r3 published
+ * close()                          // when the job finishes
  * ```
- * Until checkpoints land, the only commit point is the end of a bounded input.
+ * Without checkpointing the end of input is the only commit point: `flush(true); prepareCommit();
+ * committer.commit(c2)` at once. With checkpointing the last output waits for a checkpoint, as in
+ * Flink: another task may still fail and restore checkpoint 1, and r3 would be written again.
  * @module
  */
 

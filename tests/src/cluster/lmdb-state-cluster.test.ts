@@ -298,7 +298,10 @@ test("cluster: a failed state upload declines the checkpoint at once; later chec
     const [ownerA, ownerB] = readdirSync(join(run, "shared")).sort();
     assert.ok(ownerA !== undefined && ownerB !== undefined, "one blob owner per subtask");
     const lastComplete = (await checkpoints()).latest.completed.id as number;
-    renameSync(join(run, "shared", ownerA), join(run, "shared", `${ownerA}.moved`));
+    // Moved out of the checkpoint directory: a checkpoint still in flight may complete meanwhile,
+    // and its retention would sweep the moved blobs as unreferenced if they stayed under shared/.
+    const aside = join(dir, "blobs-aside");
+    renameSync(join(run, "shared", ownerA), aside);
     writeFileSync(join(run, "shared", ownerA), "not a directory");
     const blockedAt = Date.now();
     const failed: Json = await waitFor(
@@ -323,7 +326,7 @@ test("cluster: a failed state upload declines the checkpoint at once; later chec
       10,
     );
     rmSync(join(run, "shared", ownerA));
-    renameSync(join(run, "shared", `${ownerA}.moved`), join(run, "shared", ownerA));
+    renameSync(aside, join(run, "shared", ownerA));
     const completedBefore = (await checkpoints()).counts.completed as number;
     await waitFor(
       async () => ((await checkpoints()).counts.completed > completedBefore + 1 ? true : undefined),

@@ -5,6 +5,7 @@
  * failure is injected once, in a slow parallel branch; the published files must hold every record
  * exactly once. With `layout: 'pipelines'` the same sink ends three forward pipelines, one failover
  * region each (region-failover.test.ts), and each file is named `<subtask>-<attempt>-<n>.json`.
+ * With `layout: 'bounded-beside-unbounded'` the sink's input ends while the job runs on.
  */
 
 import { writeFileSync } from "node:fs";
@@ -63,8 +64,10 @@ export interface TwoPhaseSinkJobParams {
    * branch, so it strikes while checkpoints are pre-committed but not complete. `pipelines`:
    * generator → failure injector → sink, all forward, so each subtask's pipeline is its own
    * failover region and the failure restarts only the pipeline that emitted `failAt`.
+   * `bounded-beside-unbounded`: the numbers go to the sink, beside an unbounded generator that
+   * runs until the job is cancelled, so the sink's tasks end while the job goes on.
    */
-  readonly layout?: "slow-branch" | "pipelines";
+  readonly layout?: "slow-branch" | "pipelines" | "bounded-beside-unbounded";
 }
 
 export default defineJob((env, params: TwoPhaseSinkJobParams) => {
@@ -84,6 +87,16 @@ export default defineJob((env, params: TwoPhaseSinkJobParams) => {
       .withName("Failure injector")
       .toSink(transactionalFileSink(params.dir))
       .withName("Transactional file sink");
+    return;
+  }
+  if (params.layout === "bounded-beside-unbounded") {
+    numbers.toSink(transactionalFileSink(params.dir)).withName("Transactional file sink");
+    env
+      .fromSource(
+        Sources.generator((i) => i, { recordsPerSecond: 1_000 }),
+        "Endless",
+      )
+      .toSink(Sinks.discard());
     return;
   }
   numbers.shuffle().toSink(transactionalFileSink(params.dir)).withName("Transactional file sink");

@@ -81,6 +81,11 @@ export function redistributeOperatorState(
   const eventTimers = snapshots.flatMap((s) => s.eventTimers ?? []);
   // Keyed state in blob storage: pooled like inline keyed state (each handle says its key groups).
   const keyedHandles = snapshots.flatMap((s) => s.keyedHandles ?? []);
+  // Finished (it does not run again) when its own old subtask had, or after rescaling every one.
+  const finished =
+    snapshots.length === parallelism
+      ? snapshots[subtask]?.finished === true
+      : snapshots.every((s) => s.finished === true);
   return {
     operatorId: first.operatorId,
     keyed,
@@ -90,6 +95,7 @@ export function redistributeOperatorState(
     ...(extra !== undefined ? { extra } : {}),
     ...(ttlStates.length > 0 ? { ttlStates } : {}),
     ...(keyedHandles.length > 0 ? { keyedHandles } : {}),
+    ...(finished ? { finished: true } : {}),
   };
 }
 

@@ -33,13 +33,25 @@ test("the attempt finishes when every task has, and a region restart unfinishes 
   t.deploying(0);
   const [a, b, c] = t.all() as [string, string, string];
   assert.equal(t.finished(a), false);
-  assert.equal(t.anyFinished, true);
   assert.equal(t.finished(b), false);
   t.restarted(new Set([b]));
   assert.equal(t.finished(c), false);
   assert.equal(t.finished(b), true);
   t.deploying(1);
-  assert.equal(t.anyFinished, false);
+  assert.equal(t.finished(a), false, "a new attempt forgets finished tasks");
+});
+
+test("every task ended is told once the last one ends; restarts and new attempts forget ended tasks", () => {
+  const t = tasks();
+  t.deploying(0);
+  const [a, b, c] = t.all() as [string, string, string];
+  assert.equal(t.ended(a), false);
+  assert.equal(t.ended(b), false);
+  t.restarted(new Set([b]));
+  assert.equal(t.ended(c), false, "b runs again after the region restart");
+  assert.equal(t.ended(b), true);
+  t.deploying(1);
+  assert.equal(t.ended(a), false);
 });
 
 test("slots are ready when the last one reports; attempt numbers grow per restarted slot", () => {

@@ -4,7 +4,7 @@
  * every vertex wider than `s`.
  *
  * Invariants: the job finishes when every task of the graph has finished in the current attempt
- * (a full restart forgets finished tasks; a region restart forgets those of its slots); a slot's
+ * (a full restart forgets ended and finished tasks; a region restart forgets those of its slots); a slot's
  * attempt number (Flink's per-subtask attempt number) starts at the job's attempt and grows by one
  * with every region restart of that slot.
  * @module
@@ -24,6 +24,8 @@ export class AttemptTasks {
   /** Whether the attempt's enumerators and tasks were started. */
   started = false;
   readonly #finished = new Set<string>();
+  /** Tasks whose input ended (with checkpointing on, they finish after a checkpoint). */
+  readonly #ended = new Set<string>();
   #slotAttempts: number[] = [];
 
   constructor(graph: JobGraph) {
@@ -37,6 +39,7 @@ export class AttemptTasks {
     this.#ready = 0;
     this.started = false;
     this.#finished.clear();
+    this.#ended.clear();
     this.#slotAttempts = Array.from({ length: this.slots }, () => attempt);
   }
 
@@ -51,14 +54,18 @@ export class AttemptTasks {
     return this.#finished.size === this.#taskCount;
   }
 
-  /** Whether any task finished (it can no longer take part in checkpoints). */
-  get anyFinished(): boolean {
-    return this.#finished.size > 0;
+  /** Task `task`'s input ended; true when every task's has. */
+  ended(task: string): boolean {
+    this.#ended.add(task);
+    return this.#ended.size === this.#taskCount;
   }
 
-  /** A region restart cancelled these tasks: they run again, so they are not finished. */
+  /** A region restart cancelled these tasks: they run again, so they are neither ended nor finished. */
   restarted(tasks: ReadonlySet<string>): void {
-    for (const task of tasks) this.#finished.delete(task);
+    for (const task of tasks) {
+      this.#finished.delete(task);
+      this.#ended.delete(task);
+    }
   }
 
   /** The attempt number of slot `slot`'s tasks; `fallback` for a slot not deployed yet. */

@@ -18,9 +18,10 @@
  *   sees complete checkpoints older than those still pending and never sweeps a pending one's
  *   shared blobs (their ids are above the newest complete one); the complete checkpoints a pending
  *   one may build on incrementally are reported by `basesInUse` for retention to keep;
- * - a checkpoint not complete after `timeoutMs` is abandoned; no checkpoint is triggered once any
- *   task has finished (a finished source cannot inject barriers), and pending ones are abandoned;
- *   ids only grow.
+ * - a checkpoint not complete after `timeoutMs` is abandoned; ids only grow;
+ * - tasks whose input ended take part too (they answer the trigger at once, see `StreamTask`);
+ *   once every task has ended ({@link expedite}) checkpoints follow each other without the
+ *   interval, since the job only finishes when one of them completes.
  *
  * Sequence with `maxConcurrent` 2, interval 10 ms, a slow upload at one task: t=0 trigger 1;
  * t=10 trigger 2 (1 still waits for that task); t=20 no trigger (2 in flight); t=25 1 acknowledged
@@ -239,6 +240,8 @@ export class CheckpointCoordinator {
   #persistChain: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #running = false;
+  /** See {@link expedite}; reset by {@link start}. */
+  #expedited = false;
   #lastTriggerAt = 0;
   /** Ids of completed checkpoints a pending one may build on (see {@link basesInUse}). */
   readonly #recentCompleted: number[] = [];
@@ -249,7 +252,7 @@ export class CheckpointCoordinator {
   readonly #completedBefore = new Map<number, number>();
   /** When the last checkpoint completed (min-pause counts from here, as in Flink). */
   #lastCompletedAt = Number.NEGATIVE_INFINITY;
-  /** Checkpoints abandoned (timed out, declined, subsumed or cut short by a finishing task). */
+  /** Checkpoints abandoned (timed out, declined, subsumed or stopped). */
   abandoned = 0;
 
   constructor(options: CheckpointingOptions, callbacks: CheckpointCallbacks, firstId = 1) {
@@ -296,6 +299,7 @@ export class CheckpointCoordinator {
   start(tasks: readonly string[]): void {
     this.#expectedTasks = new Set(tasks);
     this.#running = true;
+    this.#expedited = false;
     this.#lastTriggerAt = Date.now();
     this.#schedule();
   }
@@ -308,9 +312,14 @@ export class CheckpointCoordinator {
     for (const pending of [...this.#pending.values()]) this.#abandon(pending, "stopped");
   }
 
-  /** A task finished: barriers can no longer reach everything, so checkpointing ends here. */
-  taskFinished(): void {
-    this.stop();
+  /**
+   * Every task's input ended: the job finishes once a checkpoint completes, so the next trigger
+   * is due now and later ones without the interval (min-pause still applies) until it ends.
+   */
+  expedite(): void {
+    if (!this.#running || this.#expedited) return;
+    this.#expedited = true;
+    this.#reschedule();
   }
 
   ack(
@@ -414,7 +423,7 @@ export class CheckpointCoordinator {
     if (!this.#running || this.#timer !== undefined) return;
     if (this.inFlight >= this.#options.maxConcurrent) return;
     const due = Math.max(
-      this.#lastTriggerAt + this.#options.intervalMs,
+      this.#expedited ? 0 : this.#lastTriggerAt + this.#options.intervalMs,
       this.#lastCompletedAt + this.#options.minPauseMs,
     );
     this.#timer = setTimeout(

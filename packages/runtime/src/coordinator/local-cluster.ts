@@ -315,8 +315,12 @@ class LocalJobRun implements JobRun {
           message.reason,
         );
         return;
+      case "task-ended":
+        // Every task ended: the checkpoint that lets them finish (and sinks commit) is due now.
+        if (this.#tasks.ended(taskKey(message.vertex, message.subtask)))
+          this.#checkpoints.coordinator?.expedite();
+        return;
       case "task-finished":
-        this.#checkpoints.coordinator?.taskFinished();
         if (
           this.#tasks.finished(taskKey(message.vertex, message.subtask)) &&
           !this.#regionRestart.cancellingAny
@@ -362,9 +366,8 @@ class LocalJobRun implements JobRun {
     this.#startCheckpointing();
   }
 
+  /** Tasks whose input ended take part too (they stay up until a checkpoint covers their end). */
   #startCheckpointing(): void {
-    // A finished task cannot take part in checkpoints: once one has, checkpointing is over.
-    if (this.#tasks.anyFinished) return;
     this.#checkpoints.coordinator?.start(this.#tasks.all());
   }
 

@@ -55,6 +55,7 @@ export function slotDeployment(
     attempt,
     batchSize: options.batchSize ?? 1024,
     buffersPerChannel: options.buffersPerChannel ?? 4,
+    ...(options.checkpointing !== undefined ? { checkpointing: true } : {}),
     ...(options.stateBackend !== undefined ? { stateBackend: options.stateBackend } : {}),
     ...(storage.checkpointBlobs !== undefined ? { checkpointBlobs: storage.checkpointBlobs } : {}),
     // A savepoint's state blobs stay in the savepoint's directory.

@@ -38,6 +38,12 @@ export interface OperatorEnvironment {
   readonly alignment: WatermarkAlignmentService;
   /** The batch size the exchange uses; sources use it as their poll size hint. */
   readonly batchSize: number;
+  /**
+   * The run takes checkpoints, so a task whose input ended takes part in one more before it
+   * finishes: two-phase sinks pre-commit their last output there instead of committing at
+   * `finish` (so a failure elsewhere cannot make them publish it twice).
+   */
+  readonly checkpointing?: boolean;
   /** The job's `state.backend` setting (default heap). */
   readonly stateBackend?: StateBackendOptions;
   /** The run's checkpoint storage, when this worker can reach it (on-disk state snapshots). */

@@ -44,11 +44,11 @@ const env = {
   blockOn() {},
 } as unknown as OperatorEnvironment;
 
-function operator(sink: Sink<string, string[]>) {
+function operator(sink: Sink<string, string[]>, options: { checkpointing?: boolean } = {}) {
   return new SinkWriterOperator({
     name: "Sink",
     operatorId: "sink",
-    env,
+    env: options.checkpointing === true ? { ...env, checkpointing: true } : env,
     sink: sink as Sink<unknown, unknown>,
   });
 }
@@ -109,4 +109,27 @@ test("committables in a restored snapshot are committed again on open; the rest 
   restored.endOfBatch();
   await restored.finish();
   assert.deepEqual(second.committed.at(-1), ["txn0", "z"]);
+});
+
+test("with checkpointing, the end of input only flushes: the next checkpoint pre-commits and its completion commits", async () => {
+  const { sink, committed } = recordingSink();
+  const flushes: boolean[] = [];
+  const writer = sink.createWriter;
+  sink.createWriter = (ctx) => ({ ...writer(ctx), flush: (endOfInput) => void flushes.push(endOfInput) });
+  const op = operator(sink, { checkpointing: true });
+  await op.open();
+  op.processRecord1("a");
+  op.endOfBatch();
+  await op.prepareSnapshotPreBarrier(1);
+  op.processRecord1("b");
+  op.endOfBatch();
+  await op.finish();
+  assert.deepEqual(committed, [], "a failure elsewhere may still restore checkpoint 1 and replay b");
+  await op.prepareSnapshotPreBarrier(2);
+  await op.notifyCheckpointComplete(2);
+  assert.deepEqual(committed, [
+    ["txn0", "a"],
+    ["txn1", "b"],
+  ]);
+  assert.deepEqual(flushes, [false, true, true], "flushes after the end are final");
 });

@@ -2,7 +2,12 @@
  * Runs a {@link SinkWriter}. Records are buffered for the duration of one input batch and written
  * with one `write` call at the batch's end. A write that returns a promise pauses the task's input
  * until it settles, and writes never overlap: that is how a slow sink backpressures its sources.
- * At the end of input the writer is flushed and its committables committed.
+ *
+ * At the end of input the writer is flushed. Without checkpointing its committables are committed
+ * then. With checkpointing they are pre-committed in the next checkpoint the ended task takes part
+ * in and committed when it completes, like any other: committing at the end would publish output
+ * that a failure of a task still running (which restores the last checkpoint, before this output)
+ * makes the job produce again.
  * @module
  */
 
@@ -21,6 +26,8 @@ export class SinkWriterOperator implements StreamOperator {
   #inFlight: Promise<void> | undefined;
   /** Pre-committed committables by checkpoint id, awaiting the checkpoint's completion. */
   readonly #pending = new Map<number, unknown[]>();
+  /** The input ended: the writer's flushes are final (`flush(true)`). */
+  #inputEnded = false;
 
   constructor(options: {
     name: string;
@@ -88,7 +95,17 @@ export class SinkWriterOperator implements StreamOperator {
   endInput(): void {}
 
   /** Writes what is buffered, flushes, and returns the writer's committables (pre-commit). */
-  async #flushAndPrepare(endOfInput: boolean): Promise<readonly unknown[]> {
+  async #flushAndPrepare(): Promise<readonly unknown[]> {
+    await this.#flush();
+    try {
+      return (await this.#writer.prepareCommit?.()) ?? [];
+    } catch (error) {
+      wrapUserError(this.name, error);
+    }
+  }
+
+  /** Writes what is buffered and flushes the writer. */
+  async #flush(): Promise<void> {
     while (this.#inFlight !== undefined) await this.#inFlight;
     try {
       if (this.#buffer.length > 0) {
@@ -96,8 +113,7 @@ export class SinkWriterOperator implements StreamOperator {
         this.#buffer = [];
         await this.#writer.write(records);
       }
-      await this.#writer.flush(endOfInput);
-      return (await this.#writer.prepareCommit?.()) ?? [];
+      await this.#writer.flush(this.#inputEnded);
     } catch (error) {
       wrapUserError(this.name, error);
     }
@@ -114,7 +130,7 @@ export class SinkWriterOperator implements StreamOperator {
 
   /** Pre-commit at the barrier: what is flushed now is committed when the checkpoint completes. */
   async prepareSnapshotPreBarrier(checkpointId: number): Promise<void> {
-    const committables = await this.#flushAndPrepare(false);
+    const committables = await this.#flushAndPrepare();
     if (committables.length > 0) this.#pending.set(checkpointId, [...committables]);
   }
 
@@ -128,7 +144,10 @@ export class SinkWriterOperator implements StreamOperator {
   }
 
   async finish(): Promise<void> {
-    const committables = await this.#flushAndPrepare(true);
+    this.#inputEnded = true;
+    // With checkpointing, the ended task's next checkpoint pre-commits (see the module comment).
+    if (this.#env.checkpointing === true) return this.#flush();
+    const committables = await this.#flushAndPrepare();
     for (const pending of this.#pending.values()) await this.#commit(pending);
     this.#pending.clear();
     await this.#commit(committables);

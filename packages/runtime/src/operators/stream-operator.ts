@@ -36,6 +36,11 @@ export interface OperatorSnapshot {
   /** Operator-specific extras (e.g. a source reader's splits). */
   readonly extra?: unknown;
   /**
+   * Taken after the operator finished (its task's input ended): restored, it does not run again
+   * (Flink's fully finished operator state). After rescaling, only if every old subtask's was.
+   */
+  readonly finished?: boolean;
+  /**
    * Keyed state the worker wrote to checkpoint storage (on-disk backends): one handle per old
    * subtask whose key groups this snapshot covers (several after rescaling). `keyed` is then empty.
    */

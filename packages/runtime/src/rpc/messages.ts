@@ -29,6 +29,11 @@ export interface SlotDeployment {
   readonly inFlight?: readonly (readonly [number, readonly ReplayedEdge[]])[];
   /** Operator snapshots to restore, by vertex (this slot's subtask of each); empty on a fresh start. */
   readonly restore: readonly (readonly [number, readonly OperatorSnapshot[]])[];
+  /**
+   * The run takes checkpoints: a task whose input ended takes part in checkpoints until one of
+   * them completes, and two-phase sinks commit their last output then (see `StreamTask`).
+   */
+  readonly checkpointing?: boolean;
   /** The job's `state.backend` setting (default heap). */
   readonly stateBackend?: StateBackendOptions;
   /** The run's checkpoint storage, where on-disk state backends write their snapshots. */
@@ -72,7 +77,10 @@ export type ToSlot =
     }
   | { readonly type: "no-more-splits"; readonly vertex: number; readonly subtask: number }
   | { readonly type: "cancel" }
-  /** Source tasks: take part in checkpoint `checkpointId` (barrier options: unaligned, timeout). */
+  /**
+   * Checkpoint `checkpointId` starts (barrier options: unaligned, timeout): source tasks inject its
+   * barrier, tasks whose input ended take their part at once, the others wait for its barrier.
+   */
   | { readonly type: "trigger-checkpoint"; readonly checkpointId: number; readonly options?: BarrierOptions }
   /** Every task: checkpoint `checkpointId` completed. */
   | { readonly type: "checkpoint-complete"; readonly checkpointId: number }
@@ -125,6 +133,12 @@ export type ToCoordinator =
       readonly subtask: number;
       readonly reason: string;
     }
+  /**
+   * The task's input ended and its operators finished; with checkpointing on it stays up and takes
+   * part in checkpoints until one taken since then completed (then `task-finished` follows).
+   */
+  | { readonly type: "task-ended"; readonly vertex: number; readonly subtask: number }
+  /** The task is done: everything it produced is final (committed, with checkpointing on). */
   | { readonly type: "task-finished"; readonly vertex: number; readonly subtask: number }
   | {
       readonly type: "task-failed";

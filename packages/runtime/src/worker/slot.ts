@@ -175,6 +175,7 @@ export class Slot {
         clock: SYSTEM_CLOCK,
         keyGroupRange: keyGroupRangeForOperator(vertex.maxParallelism, vertex.parallelism, d.slot),
         ...this.#stateEnvironment(),
+        ...(d.checkpointing === true ? { checkpointing: true } : {}),
         batchSize: d.batchSize,
         watermarks: graph.watermarks,
         alignment: {
@@ -201,6 +202,7 @@ export class Slot {
       },
       listener: {
         wake: () => this.#scheduler.wake(),
+        onEnded: (task) => this.#send({ type: "task-ended", vertex: task.vertex, subtask: task.subtask }),
         onFinished: (task) =>
           this.#send({ type: "task-finished", vertex: task.vertex, subtask: task.subtask }),
         onCheckpoint: (task, checkpointId, snapshots, stats, channelState) =>
@@ -275,7 +277,7 @@ export class Slot {
       }
       case "trigger-checkpoint":
         for (const task of this.#tasks.values())
-          if (task.isSource) task.triggerCheckpoint(message.checkpointId, message.options);
+          task.triggerCheckpoint(message.checkpointId, message.options);
         return;
       case "checkpoint-complete":
         for (const task of this.#tasks.values()) task.notifyCheckpointComplete(message.checkpointId);
@@ -293,8 +295,7 @@ export class Slot {
         for (const notify of this.#alignmentSubscribers.get(message.group) ?? []) notify(message.maxAllowed);
         return;
       case "shutdown":
-        this.#closeTransports();
-        this.#onShutdown();
+        void this.#shutdown();
         return;
     }
   }
@@ -303,6 +304,13 @@ export class Slot {
     await Promise.all([...this.#tasks.values()].map((task) => task.cancel()));
     this.#closeTransports();
     this.#send({ type: "cancelled", slot: this.#deployment.slot });
+  }
+
+  /** Tasks that stayed up after their end for checkpoints close their operators, then the slot ends. */
+  async #shutdown(): Promise<void> {
+    await Promise.allSettled([...this.#tasks.values()].map((task) => task.close()));
+    this.#closeTransports();
+    this.#onShutdown();
   }
 
   #closeTransports(): void {

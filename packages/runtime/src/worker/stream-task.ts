@@ -9,9 +9,23 @@
  * slow consumer up to the sources, and why memory stays bounded.
  *
  * Lifecycle: `start()` restores and opens operators (tail first, so consumers are ready before
- * producers emit); the task then runs until its inputs end, finishes every operator in chain order,
- * sends end-of-partition downstream, closes operators and reports FINISHED. A failure anywhere
- * reports FAILED with the operator's name; `cancel()` closes everything and reports CANCELED.
+ * producers emit); the task then runs until its inputs end, finishes every operator in chain order
+ * and sends end-of-partition downstream. Without checkpointing it then closes operators and
+ * reports FINISHED. With checkpointing it is ENDED: it stays up and takes its part in every
+ * checkpoint at once when triggered (its state is final and nothing is in flight towards it), and
+ * reports finished when the first checkpoint it took part in as ENDED completed — only then may a
+ * two-phase sink commit its last output, since until then a failure elsewhere restores an earlier
+ * checkpoint and that output is produced again (Flink's FLIP-147 final checkpoint). Its operators
+ * close when the job shuts down. A failure anywhere reports FAILED with the operator's name;
+ * `cancel()` closes everything and reports CANCELED.
+ *
+ * Ended snapshots are marked `finished`; a task restored from finished snapshots only (every
+ * operator of its chain) does not run again: it opens its operators (a sink re-commits), sends
+ * end-of-partition and is ENDED at once. Sequence, checkpoint 7 triggered while source S ends:
+ * S's trigger mail is dropped (S is finishing), S ends and takes part in 7 as ENDED (its state
+ * is past its last record); the sink behind S gets S's end-of-partition without barrier 7, ends,
+ * and takes part in 7 as ENDED too (it processed everything S sent); 7 completes; the sink
+ * commits and both report finished. A restore from 7 sends S's end at once and the sink recommits.
  *
  * Checkpoints: barriers are handled by a {@link BarrierHandler} (aligned, unaligned, alignment
  * timeout). A task restored from an unaligned checkpoint first replays the in-flight data it was
@@ -33,9 +47,11 @@ import type { TaskCheckpointStats } from "../rpc/messages.ts";
 import { BarrierHandler } from "./barrier-handler.ts";
 import { InFlightReplay, ReplayedWatermarks, type ReplayItem } from "./in-flight-replay.ts";
 
-export type TaskState = "CREATED" | "RUNNING" | "FINISHING" | "FINISHED" | "FAILED" | "CANCELED";
+export type TaskState = "CREATED" | "RUNNING" | "FINISHING" | "ENDED" | "FINISHED" | "FAILED" | "CANCELED";
 
 export interface TaskListener {
+  /** Input ended and operators finished; the task waits for a checkpoint (checkpointing on). */
+  onEnded?(task: StreamTask): void;
   onFinished(task: StreamTask): void;
   /** The task took its part of checkpoint `checkpointId` (after forwarding the barrier). */
   onCheckpoint(
@@ -76,6 +92,17 @@ export class StreamTask {
   /** Checkpoints between trigger and snapshot, and the enumerator events held back meanwhile. */
   #snapshotsInProgress = 0;
   readonly #deferredSplitEvents: (() => void)[] = [];
+  /** With checkpointing on, the task ends (ENDED) and finishes after a checkpoint (see the module). */
+  readonly #checkpointing: boolean;
+  /** The newest checkpoint triggered (told by the coordinator or seen as a barrier). */
+  #lastTriggered = 0;
+  /** The newest checkpoint this task took its part in (or began to). */
+  #lastTaken = 0;
+  /** The first checkpoint taken part in as ENDED: its completion makes the task finished. */
+  #endedCheckpoint: number | undefined;
+  #reportedFinished = false;
+  /** Work of an ENDED task (snapshots, commits), one after another: its mailbox no longer runs. */
+  #endedWork: Promise<void> = Promise.resolve();
   /** Records taken from the network inputs: counted per batch, read by metrics on scrape. */
   recordsIn = 0;
   /** The combined event-time watermark each input last delivered (metrics; watermarks are rare). */
@@ -91,7 +118,10 @@ export class StreamTask {
     writers: RecordWriter[];
     backpressure: Backpressure;
     listener: TaskListener;
+    /** The run takes checkpoints (see the module comment); default false. */
+    checkpointing?: boolean;
   }) {
+    this.#checkpointing = options.checkpointing === true;
     this.vertex = options.vertex;
     this.subtask = options.subtask;
     this.name = options.name;
@@ -206,6 +236,11 @@ export class StreamTask {
       }
       for (let i = this.#operators.length - 1; i >= 0; i--) await this.#operators[i]!.open();
       if (this.state !== "CREATED") return;
+      if (restore !== undefined && this.#operators.every((op) => restore.get(op.operatorId)?.finished)) {
+        // Restored after its end: its output up to there is in the checkpoint (or committed).
+        void this.#finish({ restoredEnded: true });
+        return;
+      }
       this.state = "RUNNING";
       this.#listener.wake();
     } catch (error) {
@@ -402,17 +437,26 @@ export class StreamTask {
     for (const writer of this.#writers) writer.flush();
   }
 
-  async #finish(): Promise<void> {
+  /** `restoredEnded`: the operators finished before the restored checkpoint; they are not again. */
+  async #finish({ restoredEnded = false } = {}): Promise<void> {
     this.state = "FINISHING";
     this.#barriers.dispose();
     try {
       const operators = this.#operators;
-      for (let i = 0; i < operators.length; i++) {
+      for (let i = 0; i < operators.length && !restoredEnded; i++) {
         // The head's inputs were ended by its gates; chained operators have one input each.
         if (i > 0) operators[i]!.endInput(0);
         await operators[i]!.finish();
       }
       for (const writer of this.#writers) writer.sendEvent(END_OF_PARTITION);
+      if (this.#checkpointing) {
+        if (this.state !== "FINISHING") return;
+        this.state = "ENDED";
+        this.#listener.onEnded?.(this);
+        // A checkpoint triggered before the end whose barrier this task never took: it takes it now.
+        if (this.#lastTriggered > this.#lastTaken) this.#takeEndedCheckpoint(this.#lastTriggered);
+        return;
+      }
       await this.#closeOperators();
       if (this.state !== "FINISHING") return;
       this.state = "FINISHED";
@@ -433,6 +477,41 @@ export class StreamTask {
     }
     if (firstError !== undefined) throw firstError;
     return undefined;
+  }
+
+  /**
+   * An ENDED task's part in checkpoint `checkpointId`, at once: operators prepare (a sink
+   * pre-commits what it flushed at its end) and snapshot, marked finished.
+   */
+  #takeEndedCheckpoint(checkpointId: number): void {
+    this.#ended(async () => {
+      if (checkpointId <= this.#lastTaken) return;
+      this.#lastTaken = checkpointId;
+      const started = performance.now();
+      for (const op of this.#operators) await op.prepareSnapshotPreBarrier?.(checkpointId);
+      if (this.state !== "ENDED") return;
+      const snapshots = this.snapshotOperators(checkpointId).map(markFinished);
+      this.#endedCheckpoint ??= checkpointId;
+      this.#listener.onCheckpoint(this, checkpointId, snapshots, {
+        alignmentMs: 0,
+        snapshotMs: performance.now() - started,
+      });
+    });
+  }
+
+  /** Runs `work` after the ENDED task's earlier work, while it is still ENDED; failures fail it. */
+  #ended(work: () => Promise<void>): void {
+    this.#endedWork = this.#endedWork
+      .then(() => (this.state === "ENDED" ? work() : undefined))
+      .catch((error: unknown) => this.fail(error));
+  }
+
+  /** The job is over: an ENDED task closes its operators (they stayed open for checkpoints). */
+  async close(): Promise<void> {
+    if (this.state !== "ENDED") return;
+    this.state = "FINISHED";
+    await this.#endedWork;
+    await this.#closeOperators();
   }
 
   fail(error: unknown): void {
@@ -459,15 +538,35 @@ export class StreamTask {
   }
 
   /**
-   * Source tasks: take part in checkpoint `checkpointId` between two polls, then send the barrier
-   * (`options.unaligned`: ahead of batches waiting for credit, which become channel state).
+   * Checkpoint `checkpointId` was triggered. A source task takes part between two polls, then
+   * sends the barrier (`options.unaligned`: ahead of batches waiting for credit, which become
+   * channel state); an ENDED task takes part at once; any other task waits for the barrier, but
+   * notes the checkpoint in case its input ends before the barrier comes.
    */
   triggerCheckpoint(checkpointId: number, options: BarrierOptions = {}): void {
-    this.post(() => this.#barriers.trigger(checkpointId, options));
+    if (this.state === "ENDED") {
+      this.#takeEndedCheckpoint(checkpointId);
+      return;
+    }
+    this.#lastTriggered = Math.max(this.#lastTriggered, checkpointId);
+    if (this.#source !== undefined) this.post(() => this.#barriers.trigger(checkpointId, options));
   }
 
-  /** The coordinator completed `checkpointId`: operators may publish what it covers (2PC commit). */
+  /**
+   * The coordinator completed `checkpointId`: operators may publish what it covers (2PC commit).
+   * An ENDED task that took part in it (or an earlier one) as ENDED is finished then.
+   */
   notifyCheckpointComplete(checkpointId: number): void {
+    if (this.state === "ENDED") {
+      this.#ended(async () => {
+        for (const op of this.#operators) await op.notifyCheckpointComplete?.(checkpointId);
+        const ended = this.#endedCheckpoint;
+        if (this.#reportedFinished || ended === undefined || checkpointId < ended) return;
+        this.#reportedFinished = true;
+        this.#listener.onFinished(this);
+      });
+      return;
+    }
     this.post(() => {
       const pending = this.#operators.map((op) => op.notifyCheckpointComplete?.(checkpointId));
       const promises = pending.filter(
@@ -495,6 +594,8 @@ export class StreamTask {
 
   /** The first half of a checkpoint, for unaligned ones: operators prepare, then snapshot. */
   async #prepareAndSnapshot(checkpointId: number): Promise<OperatorSnapshot[] | undefined> {
+    this.#lastTaken = Math.max(this.#lastTaken, checkpointId);
+    this.#lastTriggered = Math.max(this.#lastTriggered, checkpointId);
     this.#snapshotsInProgress++;
     try {
       for (const op of this.#operators) await op.prepareSnapshotPreBarrier?.(checkpointId);
@@ -511,4 +612,12 @@ export class StreamTask {
       }
     }
   }
+}
+
+/** An ENDED task's snapshot (its asynchronous part too): restored, the operator does not run again. */
+function markFinished(snapshot: OperatorSnapshot): OperatorSnapshot {
+  const asyncPart = snapshot.asyncPart;
+  return asyncPart === undefined
+    ? { ...snapshot, finished: true }
+    : { ...snapshot, finished: true, asyncPart: asyncPart.then((done) => ({ ...done, finished: true })) };
 }

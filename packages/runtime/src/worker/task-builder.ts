@@ -166,6 +166,7 @@ export function buildTask(options: {
     writers: [...writers.values()],
     backpressure,
     listener,
+    checkpointing: env.checkpointing === true,
   });
   return task;
 }
