@@ -316,6 +316,12 @@ export async function runCommand(args: readonly string[]): Promise<number> {
       result.completedCheckpoints > 0 || result.restarts > 0
         ? ` (${result.completedCheckpoints} checkpoints, ${result.restarts} restarts)`
         : "";
+    const stoppedAt = rest?.backend.stoppedWithSavepoint;
+    if (stoppedAt !== undefined) {
+      process.stderr.write(`weir: job stopped with a savepoint at ${stoppedAt}\n`);
+      await rest?.backend.stopReported();
+      return 0;
+    }
     process.stderr.write(`weir: job "${result.jobName}" finished in ${result.durationMs} ms${recovery}\n`);
     return 0;
   } catch (error) {

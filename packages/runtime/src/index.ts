@@ -15,13 +15,13 @@ export {
 } from "./config/flink-execution-config.ts";
 export type {
   CheckpointFailure,
-  CheckpointingOptions,
   CheckpointStats,
-  CheckpointStorageOptions,
   TaskCheckpointFigures,
 } from "./coordinator/checkpoint-coordinator.ts";
+export type { CheckpointingOptions, CheckpointStorageOptions } from "./coordinator/checkpointing-options.ts";
 export { type CollectedListener, collectSinkName } from "./coordinator/collected-results.ts";
 export { JobCancelledError, JobExecutionError } from "./coordinator/job-errors.ts";
+export type { JobRun, JobState } from "./coordinator/job-run.ts";
 export type { FailoverStrategy, LocalClusterOptions } from "./coordinator/local-cluster.ts";
 export type { RestartStrategy } from "./coordinator/restart-strategy.ts";
 export { jobModuleUrl, type RunJobOptions, runJob } from "./coordinator/run-job.ts";

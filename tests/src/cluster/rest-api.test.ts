@@ -176,14 +176,18 @@ test("submit, list, details with the vertex graph, checkpoints, savepoint, stop 
     "a plain savepoint leaves the job running",
   );
 
+  const badDrain = await rest(cluster.url, "POST", `/jobs/${jobId}/stop`, { json: { drain: "yes" } });
+  assert.equal(badDrain.status, 400);
+  assert.match(badDrain.body.errors[0], /"drain" must be true or false/);
   const stop = await rest(cluster.url, "POST", `/jobs/${jobId}/stop`);
   assert.equal(stop.status, 202);
   const stopped = await waitFor(async () => {
     const s = (await get(`/jobs/${jobId}/savepoints/${stop.body["request-id"]}`)).body;
     return s.status.id === "COMPLETED" ? s : undefined;
   }, 20_000);
+  // As Flink's stop: the job's last checkpoint is the savepoint, sinks commit it, the job finishes.
   await waitFor(
-    async () => ((await get(`/jobs/${jobId}`)).body.state === "CANCELED" ? true : undefined),
+    async () => ((await get(`/jobs/${jobId}`)).body.state === "FINISHED" ? true : undefined),
     10_000,
   );
   const partial = (await get(`/jobs/${jobId}`)).body;

@@ -2,7 +2,8 @@
  * `weir savepoint` and `weir stop` end to end, against the REST API of a local `weir run
  * --rest-port` (the same API a JobManager serves): run a job, take a savepoint, stop it with
  * another, resume with `weir run --from-savepoint` — the printed result equals an uninterrupted
- * run's. Bad input gets clear errors: a malformed or unknown job id, an unreachable server, a
+ * run's; `weir stop --drain` ends the input first, so the run prints its partial result. Bad input
+ * gets clear errors: a malformed or unknown job id, an unreachable server, a
  * target directory the server cannot write. Runs the real binary.
  */
 
@@ -121,6 +122,36 @@ test("run, savepoint, stop with savepoint, resume: the result equals an uninterr
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.match(resumed.stderr, /restoring job "key-counts" from checkpoint \d+/);
     assert.deepEqual(resultLines(resumed.stdout), expected);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("weir stop --drain ends the input first: the stopped run prints its (partial) result", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "weir-drain-cli-"));
+  try {
+    const run = await startRun([
+      "-p",
+      "2",
+      "--params",
+      PARAMS,
+      "--checkpoint-interval",
+      "100",
+      "--rest-port",
+      "0",
+    ]);
+    const stop = spawnSync(
+      process.execPath,
+      [WEIR, "stop", run.jobId, "--drain", "--savepoint-path", join(dir, "stop"), "--jobmanager", run.url],
+      { encoding: "utf8", timeout: 60_000 },
+    );
+    assert.equal(stop.status, 0, stop.stderr);
+    assert.match(stop.stdout, /Savepoint completed\. Path: /);
+    assert.equal(await run.exit(), 0, run.output().stderr);
+    const lines = resultLines(run.output().stdout);
+    assert.equal(lines.length, 6, `end of input ran: one line per key\n${run.output().stdout}`);
+    const counted = lines.reduce((sum, line) => sum + Number(line.split(",")[1]), 0);
+    assert.ok(counted > 0 && counted < 6_000, `the drained run counted ${counted} of 6000 records`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -286,12 +286,19 @@ export const SAVEPOINT_COMMAND: CommandSpec = {
 
 export const STOP_COMMAND: CommandSpec = {
   name: "stop",
-  usage: "weir stop <job-id> [--savepoint-path DIR] [flags]",
+  usage: "weir stop <job-id> [--savepoint-path DIR] [--drain] [flags]",
   summary: "Stop a running job with a savepoint through the REST API",
   description:
-    "Takes a savepoint of the job (as `weir savepoint`) and then cancels it, so no record after the savepoint\n" +
-    "is committed. Prints the savepoint's path once the job is stopped.",
+    "Stops the job with a savepoint, as Flink's stop: every task stops where the savepoint's barrier finds it\n" +
+    "(no record after the savepoint reaches a sink), sinks commit what the savepoint covers, and the job\n" +
+    "finishes. With --drain the sources end their input first, so windows and timers fire as at the end of\n" +
+    "bounded data (use it to end a job for good). Prints the savepoint's path.",
   flags: [
+    {
+      name: "drain",
+      type: "boolean",
+      description: "End the sources' input before the savepoint (emit every pending window and timer).",
+    },
     {
       name: "savepoint-path",
       short: "p",

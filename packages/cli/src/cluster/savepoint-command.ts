@@ -1,5 +1,5 @@
 /**
- * `weir savepoint <job-id> [target-dir]` and `weir stop <job-id> [--savepoint-path DIR]`, Flink's CLI
+ * `weir savepoint <job-id> [target-dir]` and `weir stop <job-id> [--savepoint-path DIR] [--drain]`, Flink's CLI
  * shapes over the REST API (operations triggerSavepoint, stopJob and getSavepoint, found in the
  * server's OpenAPI description). The server is a cluster's JobManager or a local `weir run
  * --rest-port`. Both wait until the savepoint is complete and print its path, the argument of
@@ -65,7 +65,14 @@ export async function savepointCommand(args: readonly string[], kind: "savepoint
             { jobId },
             target === undefined ? {} : { "target-directory": target },
           )
-        : await client.call("stopJob", { jobId }, target === undefined ? {} : { targetDirectory: target })
+        : await client.call(
+            "stopJob",
+            { jobId },
+            {
+              ...(target === undefined ? {} : { targetDirectory: target }),
+              ...(values.drain === true ? { drain: true } : {}),
+            },
+          )
     ) as { "request-id": string };
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { CheckpointStorageOptions } from "../coordinator/checkpoint-coordinator.ts";
+import type { CheckpointStorageOptions } from "../coordinator/checkpointing-options.ts";
 import type { BlobStore } from "./storage/blob-store.ts";
 import { SHARED_PREFIX } from "./storage/checkpoint-layout.ts";
 import { CheckpointStore } from "./storage/checkpoint-store.ts";

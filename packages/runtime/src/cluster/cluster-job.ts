@@ -9,17 +9,16 @@
  * `weir run --from-savepoint` (or a submission with `fromSavepoint`) restores it. The shared blobs
  * the checkpoint references (on-disk keyed state the workers uploaded) are copied too, while the run
  * keeps the checkpoint from retention: the savepoint needs nothing of the run's checkpoint storage.
- * Stop-with-savepoint takes one and then cancels the job.
+ * A savepoint with `cancel-job` cancels the job once it is written. Stop-with-savepoint
+ * ({@link stop}) is the run's own: the job's last checkpoint (after a drain, or at a suspend
+ * barrier) is written as the savepoint before any sink commits it, and the job then FINISHES.
  * @module
  */
 
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { isCollectSink, type JobExecutionResult, type Sink } from "@weir/api";
-import { checkpointToObjects } from "../checkpoint/checkpoint-persistence.ts";
-import { copySharedBlobs } from "../checkpoint/copy-shared-blobs.ts";
-import { CheckpointStore } from "../checkpoint/storage/checkpoint-store.ts";
-import { LocalDirectoryBlobStore } from "../checkpoint/storage/local-directory-blob-store.ts";
+import { writeSavepoint } from "../checkpoint/savepoint-writer.ts";
 import type {
   CheckpointFailure,
   CheckpointStats,
@@ -229,24 +228,45 @@ export class ClusterJob implements JobRunObserver {
     return request;
   }
 
+  /**
+   * Stop-with-savepoint (see the module): the request completes with the savepoint's location once
+   * it is written; it fails, and the job goes on after a restart, if the stop cannot complete.
+   */
+  stop(drain: boolean, targetDirectory?: string): SavepointRequest {
+    const request = this.triggerSavepoint(true, targetDirectory);
+    if (request.status === "FAILED") return request;
+    this.#writing.add(request.requestId);
+    const run = this.run;
+    if (run === undefined) {
+      request.status = "FAILED";
+      request.failure = "the job has not started yet";
+      return request;
+    }
+    run
+      .stopWithSavepoint({
+        drain,
+        location: (checkpointId) => join(request.targetDirectory, `savepoint-${this.id}-${checkpointId}`),
+      })
+      .then(
+        (location) => {
+          request.location = location;
+          request.status = "COMPLETED";
+        },
+        (error: unknown) => {
+          request.status = "FAILED";
+          request.failure = error instanceof Error ? error.message : String(error);
+        },
+      );
+    return request;
+  }
+
   async #writeSavepoint(request: SavepointRequest, checkpoint: CompletedCheckpoint): Promise<void> {
     this.#writing.add(request.requestId);
     // Before any await: the run's next retention must not delete what is still to be copied.
     const unpin = this.run?.pinCheckpoint(checkpoint.checkpointId);
     const location = join(request.targetDirectory, `savepoint-${this.id}-${checkpoint.checkpointId}`);
     try {
-      const blobs = new LocalDirectoryBlobStore({ root: location });
-      const written = checkpointToObjects(checkpoint);
-      const shared = written.sharedBlobs ?? [];
-      if (shared.length > 0) {
-        const source = this.run?.checkpointBlobs;
-        if (source === undefined)
-          throw new Error(
-            "the checkpoint references shared state blobs but the run has no checkpoint storage",
-          );
-        await copySharedBlobs(source, blobs, shared);
-      }
-      await new CheckpointStore(blobs).write(checkpoint.checkpointId, written);
+      await writeSavepoint(checkpoint, location, this.run?.checkpointBlobs);
       request.location = location;
       request.status = "COMPLETED";
       if (request.cancelJob) this.run?.cancel();

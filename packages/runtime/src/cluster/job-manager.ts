@@ -23,7 +23,7 @@ import {
   executionSettingsFromConfig,
   overlaySettings,
 } from "../config/flink-execution-config.ts";
-import type { CheckpointStorageOptions } from "../coordinator/checkpoint-coordinator.ts";
+import type { CheckpointStorageOptions } from "../coordinator/checkpointing-options.ts";
 import type { JobRun } from "../coordinator/job-run.ts";
 import { startJobRun } from "../coordinator/local-cluster.ts";
 import { captureGraph, loadJobDefinition } from "../graph/job-module.ts";

@@ -28,10 +28,7 @@
  * @module
  */
 
-import type {
-  CheckpointingOptions,
-  CheckpointStorageOptions,
-} from "../coordinator/checkpoint-coordinator.ts";
+import type { CheckpointingOptions, CheckpointStorageOptions } from "../coordinator/checkpointing-options.ts";
 import type { FailoverStrategy } from "../coordinator/local-cluster.ts";
 import type { RestartStrategy } from "../coordinator/restart-strategy.ts";
 import { parseStateBackendKind, type StateBackendOptions } from "../state/state-backend-factory.ts";

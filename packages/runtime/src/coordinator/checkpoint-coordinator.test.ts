@@ -3,12 +3,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { BarrierOptions } from "../exchange/channel-event.ts";
-import {
-  barrierOptionsFor,
-  CheckpointCoordinator,
-  type CheckpointFailure,
-  checkCheckpointingOptions,
-} from "./checkpoint-coordinator.ts";
+import { CheckpointCoordinator, type CheckpointFailure } from "./checkpoint-coordinator.ts";
+import { barrierOptionsFor, checkCheckpointingOptions } from "./checkpointing-options.ts";
 
 test("unaligned and the alignment timeout default off, and bad values are refused naming the field", () => {
   const plain = checkCheckpointingOptions({ intervalMs: 100 });
@@ -287,4 +283,80 @@ test("retention keeps the complete checkpoints a checkpoint still in flight may 
   // Storing 3, only 4 is in flight, triggered after 2 completed: 1 may go, 2 stays.
   assert.deepEqual(basesAtStore.get(3), [2]);
   assert.deepEqual(coordinator.basesInUse(), new Set());
+});
+
+function recordingCoordinator(intervalMs: number) {
+  const triggers: [number, BarrierOptions][] = [];
+  const completed: { id: number; terminal: boolean }[] = [];
+  const coordinator = new CheckpointCoordinator(
+    { intervalMs, timeoutMs: 60_000 },
+    {
+      trigger: (id, options) => triggers.push([id, options]),
+      snapshotEnumerators: () => new Map(),
+      persist: async () => {},
+      completed: (checkpoint) =>
+        completed.push({ id: checkpoint.checkpointId, terminal: checkpoint.terminal === true }),
+      log: () => {},
+    },
+  );
+  return { coordinator, triggers, completed };
+}
+
+const wait = async (until: () => boolean) => {
+  while (!until()) await new Promise((resolve) => setTimeout(resolve, 2));
+};
+const STATS = { alignmentMs: 0, snapshotMs: 0 };
+const snapshot = (finished: boolean) => ({
+  operatorId: "op",
+  keyed: {},
+  operator: {},
+  ...(finished ? { finished } : {}),
+});
+
+test("stop-with-savepoint (suspend): a suspend barrier at once, despite the interval, and nothing after it", async () => {
+  const { coordinator, triggers, completed } = recordingCoordinator(60_000);
+  coordinator.start(["0/0"]);
+  coordinator.stopWithSavepoint("suspend");
+  await wait(() => triggers.length === 1);
+  assert.equal(triggers[0]![1].suspend, true, "the terminal checkpoint's barrier suspends the tasks");
+  assert.equal(triggers[0]![1].unaligned, undefined, "a savepoint is aligned");
+  coordinator.ack(1, "0/0", [snapshot(false)], STATS);
+  await coordinator.settled();
+  assert.deepEqual(completed, [{ id: 1, terminal: true }]);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(triggers.length, 1, "no checkpoint after the suspend checkpoint");
+  coordinator.stop();
+});
+
+test("stop-with-savepoint (drain): the first checkpoint every task took after its end is the terminal one", async () => {
+  const { coordinator, triggers, completed } = recordingCoordinator(5);
+  coordinator.start(["0/0", "1/0"]);
+  coordinator.stopWithSavepoint("drain");
+  await wait(() => triggers.length === 1);
+  assert.equal(triggers[0]![1].suspend, undefined, "draining tasks end by themselves: no suspend barrier");
+  coordinator.ack(1, "0/0", [snapshot(true)], STATS);
+  coordinator.ack(1, "1/0", [snapshot(false)], STATS);
+  await coordinator.settled();
+  await wait(() => triggers.length === 2);
+  coordinator.ack(2, "0/0", [snapshot(true)], STATS);
+  coordinator.ack(2, "1/0", [snapshot(true)], STATS);
+  await coordinator.settled();
+  coordinator.stop();
+  assert.deepEqual(completed, [
+    { id: 1, terminal: false },
+    { id: 2, terminal: true },
+  ]);
+});
+
+test("every task ended: the next checkpoint is due at once, and none follows one that every task took after its end", async () => {
+  const { coordinator, triggers, completed } = recordingCoordinator(60_000);
+  coordinator.start(["0/0"]);
+  coordinator.expedite();
+  await wait(() => triggers.length === 1);
+  coordinator.ack(1, "0/0", [snapshot(true)], STATS);
+  await coordinator.settled();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  coordinator.stop();
+  assert.deepEqual(completed, [{ id: 1, terminal: false }]);
+  assert.equal(triggers.length, 1, "the job is finishing: no checkpoint races its end");
 });

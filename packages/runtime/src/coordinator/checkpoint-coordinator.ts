@@ -21,7 +21,12 @@
  * - a checkpoint not complete after `timeoutMs` is abandoned; ids only grow;
  * - tasks whose input ended take part too (they answer the trigger at once, see `StreamTask`);
  *   once every task has ended ({@link expedite}) checkpoints follow each other without the
- *   interval, since the job only finishes when one of them completes.
+ *   interval, since the job only finishes when one of them completes; after one in which every
+ *   task had ended completes, none is triggered (the job is finishing; a restart starts afresh);
+ * - stop-with-savepoint ({@link stopWithSavepoint}) ends in one checkpoint marked `terminal`:
+ *   `suspend` triggers it as soon as allowed with a suspend barrier and triggers nothing after it;
+ *   `drain` waits for the first checkpoint every task took part in after its input ended (the
+ *   run tells the sources to end).
  *
  * Sequence with `maxConcurrent` 2, interval 10 ms, a slow upload at one task: t=0 trigger 1;
  * t=10 trigger 2 (1 still waits for that task); t=20 no trigger (2 in flight); t=25 1 acknowledged
@@ -30,58 +35,16 @@
  * @module
  */
 
-import type { S3BlobStoreOptions } from "../checkpoint/storage/s3-blob-store.ts";
 import type { BarrierOptions } from "../exchange/channel-event.ts";
 import type { TaskChannelState } from "../exchange/channel-state.ts";
 import type { OperatorSnapshot } from "../operators/stream-operator.ts";
 import type { TaskCheckpointStats } from "../rpc/messages.ts";
-
-/** Checkpointing settings of a job. @public */
-export interface CheckpointingOptions {
-  /**
-   * Time between two triggers (ms), as Flink's interval. With `maxConcurrent` 1 a trigger that
-   * falls due while a checkpoint is in flight waits for its end (then `minPauseMs` applies).
-   */
-  readonly intervalMs: number;
-  /** A checkpoint not complete after this long is abandoned (default 60 000 ms). */
-  readonly timeoutMs?: number;
-  /** Completed checkpoints to keep (default 1; keep 2 or more to survive a damaged newest one). */
-  readonly retained?: number;
-  /**
-   * Where completed checkpoints are stored (default: a local directory, `.weir/checkpoints`).
-   * Each run writes under its own `<job name>-<run id>` sub-prefix; a finished job deletes it.
-   */
-  readonly storage?: CheckpointStorageOptions;
-  /**
-   * Unaligned checkpoints (Flink's `execution.checkpointing.unaligned.enabled`, default false):
-   * barriers overtake data waiting in buffers, which is persisted with the checkpoint, so
-   * checkpoints complete under backpressure.
-   */
-  readonly unaligned?: boolean;
-  /**
-   * With `unaligned`: checkpoints start aligned and a task still aligning this long after the
-   * trigger switches to unaligned (Flink's `execution.checkpointing.aligned-checkpoint-timeout`);
-   * 0 (the default) means unaligned from the start.
-   */
-  readonly alignedCheckpointTimeoutMs?: number;
-  /**
-   * Checkpoints in flight at once (Flink's `execution.checkpointing.max-concurrent-checkpoints`,
-   * default 1): a new one may start while earlier ones still wait for acknowledgements (a slow
-   * upload). Must be 1 with `unaligned`.
-   */
-  readonly maxConcurrent?: number;
-  /**
-   * Minimum time from the completion of one checkpoint to the trigger of the next (Flink's
-   * `execution.checkpointing.min-pause`, default 0).
-   */
-  readonly minPauseMs?: number;
-}
-
-/** Checkpoint storage: a local directory, S3-compatible object storage, or memory (tests). @public */
-export type CheckpointStorageOptions =
-  | { readonly kind: "directory"; readonly path?: string }
-  | ({ readonly kind: "s3" } & S3BlobStoreOptions)
-  | { readonly kind: "memory" };
+import {
+  barrierOptionsFor,
+  type CheckedCheckpointingOptions,
+  type CheckpointingOptions,
+  checkCheckpointingOptions,
+} from "./checkpointing-options.ts";
 
 export interface CompletedCheckpoint {
   readonly checkpointId: number;
@@ -97,6 +60,8 @@ export interface CompletedCheckpoint {
   readonly channelState?: ReadonlyMap<string, TaskChannelState>;
   /** When each task acknowledged, ms after the trigger, by task. */
   readonly acknowledgedAfterMs?: ReadonlyMap<string, number>;
+  /** The last checkpoint of a stop-with-savepoint: the job stops with it (see the module). */
+  readonly terminal?: boolean;
 }
 
 /** Figures of one completed checkpoint, for metrics and logs. @public */
@@ -145,6 +110,8 @@ export interface CheckpointFailure {
    */
   readonly reason: "expired" | "declined" | "stopped" | "storage" | "subsumed";
   readonly message: string;
+  /** It was a stop-with-savepoint's terminal checkpoint: the stop failed. */
+  readonly terminal?: boolean;
 }
 
 export interface CheckpointCallbacks {
@@ -165,54 +132,6 @@ export interface CheckpointCallbacks {
   failed?(failure: CheckpointFailure): void;
 }
 
-/** Checkpointing options with every default applied. */
-export type CheckedCheckpointingOptions = Required<Omit<CheckpointingOptions, "storage">>;
-
-export function checkCheckpointingOptions(options: CheckpointingOptions): CheckedCheckpointingOptions {
-  const timeout = options.alignedCheckpointTimeoutMs ?? 0;
-  if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout < 0) {
-    throw new RangeError(
-      `checkpointing.alignedCheckpointTimeoutMs must be a number >= 0, got ${String(timeout)}`,
-    );
-  }
-  if (options.unaligned !== undefined && typeof options.unaligned !== "boolean") {
-    throw new TypeError(`checkpointing.unaligned must be true or false, got ${String(options.unaligned)}`);
-  }
-  const positive = (field: string, value: unknown) => {
-    if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-      throw new RangeError(`checkpointing.${field} must be a positive number, got ${String(value)}`);
-    }
-    return value;
-  };
-  const maxConcurrent = options.maxConcurrent ?? 1;
-  if (typeof maxConcurrent !== "number" || !Number.isInteger(maxConcurrent) || maxConcurrent < 1)
-    throw new RangeError(`checkpointing.maxConcurrent must be an integer >= 1, got ${String(maxConcurrent)}`);
-  if (maxConcurrent > 1 && options.unaligned === true)
-    throw new RangeError(
-      `checkpointing.maxConcurrent is ${maxConcurrent}, but unaligned checkpoints run one at a time ` +
-        "(as in Flink): set it to 1 or turn unaligned off",
-    );
-  const minPauseMs = options.minPauseMs ?? 0;
-  if (typeof minPauseMs !== "number" || !Number.isFinite(minPauseMs) || minPauseMs < 0)
-    throw new RangeError(`checkpointing.minPauseMs must be a number >= 0, got ${String(minPauseMs)}`);
-  return {
-    intervalMs: positive("intervalMs", options.intervalMs),
-    timeoutMs: positive("timeoutMs", options.timeoutMs ?? 60_000),
-    retained: Math.floor(positive("retained", options.retained ?? 1)),
-    unaligned: options.unaligned ?? false,
-    alignedCheckpointTimeoutMs: timeout,
-    maxConcurrent,
-    minPauseMs,
-  };
-}
-
-/** The barrier options of a checkpoint triggered now (as Flink's CheckpointOptions). */
-export function barrierOptionsFor(options: CheckedCheckpointingOptions, triggeredAt: number): BarrierOptions {
-  if (!options.unaligned) return {};
-  if (options.alignedCheckpointTimeoutMs === 0) return { unaligned: true, triggeredAt };
-  return { alignedTimeoutMs: options.alignedCheckpointTimeoutMs, triggeredAt };
-}
-
 interface Pending {
   readonly checkpointId: number;
   readonly triggeredAt: number;
@@ -222,6 +141,8 @@ interface Pending {
   readonly acknowledgedAfterMs: Map<string, number>;
   readonly enumerators: Map<number, unknown>;
   readonly timeout: NodeJS.Timeout;
+  /** A suspend checkpoint of stop-with-savepoint. */
+  readonly terminal: boolean;
 }
 
 type AbandonReason = "expired" | "declined" | "stopped" | "subsumed";
@@ -242,6 +163,10 @@ export class CheckpointCoordinator {
   #running = false;
   /** See {@link expedite}; reset by {@link start}. */
   #expedited = false;
+  /** A checkpoint every task took after its end completed: no more are needed; reset by {@link start}. */
+  #finalCompleted = false;
+  /** A stop-with-savepoint in progress, and its suspend checkpoint once triggered; reset by {@link start}. */
+  #stopping: { readonly mode: "suspend" | "drain"; suspendId?: number } | undefined;
   #lastTriggerAt = 0;
   /** Ids of completed checkpoints a pending one may build on (see {@link basesInUse}). */
   readonly #recentCompleted: number[] = [];
@@ -300,6 +225,8 @@ export class CheckpointCoordinator {
     this.#expectedTasks = new Set(tasks);
     this.#running = true;
     this.#expedited = false;
+    this.#finalCompleted = false;
+    this.#stopping = undefined;
     this.#lastTriggerAt = Date.now();
     this.#schedule();
   }
@@ -310,6 +237,19 @@ export class CheckpointCoordinator {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     for (const pending of [...this.#pending.values()]) this.#abandon(pending, "stopped");
+  }
+
+  /**
+   * Stop-with-savepoint (see the module): `suspend` triggers the terminal checkpoint as soon as no
+   * more than `maxConcurrent` are in flight; `drain` marks as terminal the first checkpoint whose
+   * every task had ended (their snapshots are all finished), expedited once every task ended.
+   */
+  stopWithSavepoint(mode: "suspend" | "drain"): void {
+    this.#stopping = { mode };
+    if (mode === "suspend") {
+      this.#expedited = true;
+      this.#reschedule();
+    }
   }
 
   /**
@@ -343,6 +283,7 @@ export class CheckpointCoordinator {
     for (const earlier of [...this.#pending.values()])
       if (earlier.checkpointId < checkpointId)
         this.#abandon(earlier, "subsumed", `checkpoint ${earlier.checkpointId} subsumed by ${checkpointId}`);
+    const everyTaskEnded = allFinished(pending.acks);
     const checkpoint: CompletedCheckpoint = {
       checkpointId,
       triggeredAt: pending.triggeredAt,
@@ -352,6 +293,7 @@ export class CheckpointCoordinator {
       taskStats: pending.stats,
       channelState: pending.channelState,
       acknowledgedAfterMs: pending.acknowledgedAfterMs,
+      ...(pending.terminal || (this.#stopping?.mode === "drain" && everyTaskEnded) ? { terminal: true } : {}),
     };
     this.#persistingCount++;
     // Fully acknowledged: it completes once stored, even if a failure stops triggering meanwhile
@@ -367,6 +309,7 @@ export class CheckpointCoordinator {
         () => {
           this.#completed.push(checkpoint);
           this.#completedTotal++;
+          if (everyTaskEnded) this.#finalCompleted = true;
           this.#lastCompletedAt = Date.now();
           this.#recentCompleted.push(checkpointId);
           this.#pruneRecentCompleted();
@@ -377,7 +320,12 @@ export class CheckpointCoordinator {
           this.abandoned++;
           const message = `checkpoint ${checkpointId} could not be stored and is abandoned: ${String(error)}`;
           this.#callbacks.log(message);
-          this.#callbacks.failed?.({ checkpointId, reason: "storage", message });
+          this.#callbacks.failed?.({
+            checkpointId,
+            reason: "storage",
+            message,
+            ...(checkpoint.terminal === true ? { terminal: true } : {}),
+          });
         },
       )
       .finally(() => {
@@ -421,6 +369,9 @@ export class CheckpointCoordinator {
    */
   #schedule(): void {
     if (!this.#running || this.#timer !== undefined) return;
+    // Nothing after a stop-with-savepoint's suspend checkpoint (the tasks take no more input) or
+    // after a checkpoint of every task ended (the job is finishing).
+    if (this.#stopping?.suspendId !== undefined || this.#finalCompleted) return;
     if (this.inFlight >= this.#options.maxConcurrent) return;
     const due = Math.max(
       this.#expedited ? 0 : this.#lastTriggerAt + this.#options.intervalMs,
@@ -438,7 +389,11 @@ export class CheckpointCoordinator {
 
   #trigger(): void {
     if (!this.#running || this.inFlight >= this.#options.maxConcurrent) return;
+    const stopping = this.#stopping;
+    if (stopping?.suspendId !== undefined || this.#finalCompleted) return;
     const checkpointId = this.#nextId++;
+    const terminal = stopping?.mode === "suspend";
+    if (terminal) stopping.suspendId = checkpointId;
     const timeout = setTimeout(() => {
       const pending = this.#pending.get(checkpointId);
       if (pending === undefined) return;
@@ -457,9 +412,14 @@ export class CheckpointCoordinator {
       acknowledgedAfterMs: new Map(),
       enumerators: this.#callbacks.snapshotEnumerators(checkpointId),
       timeout,
+      terminal,
     });
     this.#completedBefore.set(checkpointId, this.#recentCompleted[this.#recentCompleted.length - 1] ?? 0);
-    this.#callbacks.trigger(checkpointId, barrierOptionsFor(this.#options, triggeredAt));
+    // A savepoint is aligned (as Flink's); a suspend barrier stops the tasks behind it.
+    this.#callbacks.trigger(
+      checkpointId,
+      terminal ? { suspend: true, triggeredAt } : barrierOptionsFor(this.#options, triggeredAt),
+    );
     this.#schedule();
   }
 
@@ -484,6 +444,19 @@ export class CheckpointCoordinator {
           ? `checkpoint ${pending.checkpointId} abandoned: checkpointing stopped`
           : (detail ?? `checkpoint ${pending.checkpointId} ${reason}`);
     if (reason !== "stopped") this.#callbacks.log(message);
-    this.#callbacks.failed?.({ checkpointId: pending.checkpointId, reason, message });
+    this.#callbacks.failed?.({
+      checkpointId: pending.checkpointId,
+      reason,
+      message,
+      ...(pending.terminal ? { terminal: true } : {}),
+    });
   }
+}
+
+/** Whether every task's snapshots were taken after its input ended (a drained job's last checkpoint). */
+function allFinished(acks: ReadonlyMap<string, OperatorSnapshot[]>): boolean {
+  if (acks.size === 0) return false;
+  for (const snapshots of acks.values())
+    if (snapshots.length === 0 || !snapshots.every((s) => s.finished === true)) return false;
+  return true;
 }

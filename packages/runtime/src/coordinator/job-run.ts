@@ -63,4 +63,11 @@ export interface JobRun {
   pinCheckpoint(checkpointId: number): () => void;
   result(): Promise<JobExecutionResult>;
   cancel(): void;
+  /**
+   * Stop-with-savepoint: the job's last checkpoint is written as a savepoint to
+   * `location(checkpointId)`, sinks commit, and the job finishes. `drain`: sources end their input
+   * first (windows and timers fire, as at the end of bounded data); otherwise every task stops
+   * where the savepoint's barrier found it. Resolves with the savepoint's location.
+   */
+  stopWithSavepoint(options: { drain: boolean; location: (checkpointId: number) => string }): Promise<string>;
 }

@@ -102,6 +102,8 @@ class LocalJobRun implements JobRun {
   #attempt = 0;
   /** Restarts of any kind (full or region), as Flink's numRestarts. */
   #restarts = 0;
+  /** A stop-with-savepoint in progress, or `stopped` once its savepoint completed. */
+  #stopMode: "suspend" | "drain" | "stopped" | undefined;
   #group: AttemptSlots | undefined;
   #sources = new JobSources();
   readonly #tasks: AttemptTasks;
@@ -133,8 +135,14 @@ class LocalJobRun implements JobRun {
       trigger: (checkpointId, barrierOptions) =>
         this.#group?.broadcast({ type: "trigger-checkpoint", checkpointId, options: barrierOptions }),
       snapshotEnumerators: (checkpointId) => this.#sources.snapshot(checkpointId),
-      failed: (failure) => this.#observer.checkpointFailed?.(failure),
+      failed: (failure) => {
+        this.#observer.checkpointFailed?.(failure);
+        // Tasks behind a suspend barrier take no more input: only a restart gets them going again.
+        if (failure.terminal === true && failure.reason !== "stopped" && this.#stopMode === "suspend")
+          this.#fail(coordinatorError(`stop-with-savepoint failed: ${failure.message}`), undefined);
+      },
       completed: (checkpoint, stats) => {
+        if (checkpoint.terminal === true) this.#stopMode = "stopped";
         this.#observer.checkpointCompleted?.(checkpoint, stats);
         this.#collected.checkpointCompleted(checkpoint.checkpointId);
         this.#sources.checkpointCompleted(checkpoint.checkpointId);
@@ -148,6 +156,7 @@ class LocalJobRun implements JobRun {
       checkpoints: this.#checkpoints.coordinator,
       tasksOf: (slots) => this.#tasks.tasksOf(slots),
       restarting: (tasks, failure) => {
+        this.#abortStop("the job failed during stop-with-savepoint and restarts");
         this.#restarts++;
         this.#observer.regionRestarting?.(tasks, failure);
       },
@@ -372,6 +381,7 @@ class LocalJobRun implements JobRun {
   }
 
   async #finish(): Promise<void> {
+    this.#abortStop("the job finished before a savepoint of the stop was taken");
     this.#setState("FINISHED");
     this.#checkpoints.coordinator?.stop();
     await this.#checkpoints.coordinator?.settled();
@@ -389,9 +399,42 @@ class LocalJobRun implements JobRun {
     });
   }
 
+  /**
+   * Stop-with-savepoint (Flink's `stop`): with `drain`, the sources end their input and the job's
+   * last checkpoint, once every task ended, is the savepoint; without, a suspend checkpoint stops
+   * every task where it is. The savepoint is written to `location(checkpointId)`; sinks commit and
+   * the job FINISHES after it. Resolves with the location; a failure meanwhile restarts the job in
+   * full from its latest checkpoint and rejects (the job goes on, as in Flink).
+   */
+  stopWithSavepoint(options: {
+    drain: boolean;
+    location: (checkpointId: number) => string;
+  }): Promise<string> {
+    if (this.#state !== "RUNNING")
+      return Promise.reject(new Error(`the job is ${this.#state}, so it cannot stop with a savepoint`));
+    const mode = options.drain ? "drain" : "suspend";
+    const stopped = this.#checkpoints.stopWithSavepoint(mode, options.location);
+    if (this.#checkpoints.stopping) {
+      this.#stopMode = mode;
+      if (options.drain) this.#group?.broadcast({ type: "drain" });
+    }
+    return stopped;
+  }
+
+  #abortStop(reason: string): void {
+    if (this.#stopMode === "stopped") return;
+    this.#stopMode = undefined;
+    this.#checkpoints.abortStop(reason);
+  }
+
   /** `slot`: the slot whose task failed; absent for failures outside a task (always a full restart). */
   #fail(error: SerializedError, taskName: string | undefined, failed?: number | readonly number[]): void {
     if (this.#state !== "RUNNING") return;
+    if (this.#stopMode === "stopped") {
+      // The savepoint is taken and sinks commit from it: a failure now ends the stop (restore it).
+      void this.#end("FAILED", new JobExecutionError(this.#request.jobName, error, taskName));
+      return;
+    }
     const slots = failed === undefined ? undefined : typeof failed === "number" ? [failed] : failed;
     if (slots !== undefined && this.#regionRestart.allCancelling(slots)) return;
     const failure = new JobExecutionError(this.#request.jobName, error, taskName);
@@ -403,7 +446,11 @@ class LocalJobRun implements JobRun {
       return;
     }
     const group = this.#group;
-    const unit = this.#regionRestart.unitFor(slots, group, this.#tasks.started);
+    // During a stop, tasks are drained or suspended everywhere: only a full restart resumes them all.
+    const unit =
+      this.#stopMode === undefined
+        ? this.#regionRestart.unitFor(slots, group, this.#tasks.started)
+        : undefined;
     if (group !== undefined && unit !== undefined)
       void this.#regionRestart.restart(this.#regionRun, group, unit, decision.delayMs, failure);
     else void this.#restart(decision.delayMs);
@@ -423,6 +470,7 @@ class LocalJobRun implements JobRun {
 
   /** Cancels the attempt and, after `delayMs`, starts the next one from the latest checkpoint. */
   async #restart(delayMs: number): Promise<void> {
+    this.#abortStop("the job failed during stop-with-savepoint and restarts");
     this.#epoch++;
     this.#regionRestart.reset();
     this.#restarts++;
@@ -460,6 +508,7 @@ class LocalJobRun implements JobRun {
   }
 
   async #end(state: "FAILED" | "CANCELED", error: Error): Promise<void> {
+    this.#abortStop(`the job ended (${state}) during stop-with-savepoint`);
     this.#epoch++;
     this.#setState(state);
     this.#checkpoints.coordinator?.stop();

@@ -12,6 +12,11 @@
  * sizes, applies retention -> `completed` reports {@link CheckpointStats} (and calls
  * `onCheckpoint`) -> the run's `completed` hook commits results and notifies tasks. A checkpoint
  * that fails in between drops its sizes and reaches `onCheckpointFailed` and the `failed` hook.
+ *
+ * Stop-with-savepoint ({@link stopWithSavepoint}): the terminal checkpoint is also written as a
+ * self-contained savepoint before it counts as complete, so sinks commit (and the job ends) only
+ * once the savepoint is durable; the stop resolves with its location just before the `completed`
+ * hook runs, or rejects when the terminal checkpoint fails or the run aborts the stop.
  * @module
  */
 
@@ -28,6 +33,7 @@ import {
   type RunCheckpointStore,
 } from "../checkpoint/checkpoint-storage.ts";
 import { checkNonRestoredState } from "../checkpoint/restore-assignment.ts";
+import { writeSavepoint } from "../checkpoint/savepoint-writer.ts";
 import type { BlobStore } from "../checkpoint/storage/blob-store.ts";
 import { CheckpointStore } from "../checkpoint/storage/checkpoint-store.ts";
 import { LocalDirectoryBlobStore } from "../checkpoint/storage/local-directory-blob-store.ts";
@@ -67,6 +73,15 @@ export class RunCheckpoints {
   readonly #sizes = new Map<number, CheckpointSize>();
   /** The checkpoint the run started from (`restoreFrom`), if any. */
   #savepoint: CompletedCheckpoint | undefined;
+  /** A stop-with-savepoint in progress: where its savepoint goes, and its outcome. */
+  #stop:
+    | {
+        readonly location: (checkpointId: number) => string;
+        readonly resolve: (location: string) => void;
+        readonly reject: (error: Error) => void;
+        written?: string;
+      }
+    | undefined;
 
   constructor(
     options: LocalClusterOptions,
@@ -86,6 +101,12 @@ export class RunCheckpoints {
         : new CheckpointCoordinator(checkpointing, {
             persist: async (checkpoint) => {
               const storage = this.#storage;
+              const stop = this.#stop;
+              if (checkpoint.terminal === true && stop !== undefined) {
+                const location = stop.location(checkpoint.checkpointId);
+                await writeSavepoint(checkpoint, location, storage?.store.blobs);
+                stop.written = location;
+              }
               if (storage === undefined) return;
               const written = checkpointToObjects(checkpoint);
               let size = written.manifest?.byteLength ?? 0;
@@ -106,12 +127,20 @@ export class RunCheckpoints {
             log: (message) => this.#log(message),
             failed: (failure) => {
               this.#sizes.delete(failure.checkpointId);
+              if (failure.terminal === true) this.abortStop(`stop-with-savepoint failed: ${failure.message}`);
               this.#options.onCheckpointFailed?.(failure);
               hooks.failed(failure);
             },
             trigger: (checkpointId, barrierOptions) => hooks.trigger(checkpointId, barrierOptions),
             snapshotEnumerators: (checkpointId) => hooks.snapshotEnumerators(checkpointId),
-            completed: (checkpoint) => hooks.completed(checkpoint, this.#report(checkpoint)),
+            completed: (checkpoint) => {
+              const stop = this.#stop;
+              if (checkpoint.terminal === true && stop?.written !== undefined) {
+                this.#stop = undefined;
+                stop.resolve(stop.written);
+              }
+              hooks.completed(checkpoint, this.#report(checkpoint));
+            },
           });
   }
 
@@ -160,6 +189,37 @@ export class RunCheckpoints {
     checkNonRestoredState(checkpoint, graph, from.allowNonRestoredState === true);
     checkChannelState(checkpoint, graph);
     return checkpoint;
+  }
+
+  /** Whether a stop-with-savepoint is in progress. */
+  get stopping(): boolean {
+    return this.#stop !== undefined;
+  }
+
+  /**
+   * Stop-with-savepoint: the coordinator ends in a terminal checkpoint (`suspend` or `drain`, see
+   * {@link CheckpointCoordinator.stopWithSavepoint}) written to `location(checkpointId)` too;
+   * resolves with that location. The run tells the sources to drain.
+   */
+  stopWithSavepoint(mode: "suspend" | "drain", location: (checkpointId: number) => string): Promise<string> {
+    const coordinator = this.coordinator;
+    if (coordinator === undefined)
+      return Promise.reject(
+        new Error("the job runs without checkpointing, so it cannot stop with a savepoint"),
+      );
+    if (this.#stop !== undefined)
+      return Promise.reject(new Error("a stop-with-savepoint is already in progress"));
+    return new Promise((resolve, reject) => {
+      this.#stop = { location, resolve, reject };
+      coordinator.stopWithSavepoint(mode);
+    });
+  }
+
+  /** The stop in progress, if any, fails with `reason` (its terminal checkpoint failed, or the run restarts). */
+  abortStop(reason: string): void {
+    const stop = this.#stop;
+    this.#stop = undefined;
+    stop?.reject(new Error(reason));
   }
 
   /** The run starts from `savepoint`: the restore point until a checkpoint completes; ids continue after it. */

@@ -26,6 +26,13 @@
  * An aligned barrier with `alignedTimeoutMs` starts aligned and switches to unaligned at every
  * task still aligning (or whose queue still holds it) `alignedTimeoutMs` after `triggeredAt`
  * (Flink's `execution.checkpointing.aligned-checkpoint-timeout`).
+ *
+ * A `suspend` barrier (always aligned) is the last of a stop-with-savepoint: a task that sent it on
+ * takes no more input, fires no more timers, and only waits for the checkpoint's completion to
+ * commit (Flink's synchronous savepoint), so nothing after the savepoint reaches any sink.
+ * Sequence at a source: trigger(9, suspend) -> snapshot, B(9 suspend) downstream, polling stops;
+ * each task downstream aligns on it, snapshots, forwards it and stops the same way; 9 completes ->
+ * sinks commit -> every task reports finished, without `endInput` (no end-of-input watermark).
  * @module
  */
 
@@ -37,6 +44,8 @@ export interface BarrierOptions {
   readonly alignedTimeoutMs?: number;
   /** When the coordinator triggered the checkpoint (epoch ms). */
   readonly triggeredAt?: number;
+  /** The job stops after this checkpoint (stop-with-savepoint without drain); see the module. */
+  readonly suspend?: boolean;
 }
 
 export type ChannelEvent =

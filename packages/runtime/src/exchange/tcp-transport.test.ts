@@ -78,9 +78,10 @@ test("batches, events and credits cross a TCP connection in order, including fra
   sender.sendEvent(7, barrier(42));
   sender.sendEvent(7, barrier(43, { unaligned: true, triggeredAt: 1_700_000_000_123 }));
   sender.sendEvent(7, barrier(44, { alignedTimeoutMs: 250, triggeredAt: 1_700_000_000_456 }));
+  sender.sendEvent(7, barrier(45, { suspend: true, triggeredAt: 1_700_000_000_789 }));
   sender.sendEvent(7, END_OF_PARTITION);
   receiver.sendCredit(bigChannel, 3);
-  while (atB.length < 6 || atA.length < 1) await new Promise((r) => setTimeout(r, 5));
+  while (atB.length < 7 || atA.length < 1) await new Promise((r) => setTimeout(r, 5));
   assert.deepEqual(errors, []);
   assert.deepEqual(atB, [
     { kind: "batch", channel: 7, records: [{ k: "early" }], timestamps: null, watermarks: null },
@@ -101,6 +102,11 @@ test("batches, events and credits cross a TCP connection in order, including fra
       kind: "event",
       channel: 7,
       event: { kind: "barrier", checkpointId: 44, alignedTimeoutMs: 250, triggeredAt: 1_700_000_000_456 },
+    },
+    {
+      kind: "event",
+      channel: 7,
+      event: { kind: "barrier", checkpointId: 45, suspend: true, triggeredAt: 1_700_000_000_789 },
     },
     { kind: "event", channel: 7, event: { kind: "end-of-partition" } },
   ]);

@@ -35,6 +35,7 @@ const EVENT_END = 0;
 const EVENT_BARRIER = 1;
 const BARRIER_UNALIGNED = 0b01;
 const BARRIER_TIMEOUT = 0b10;
+const BARRIER_SUSPEND = 0b100;
 /** Event body: kind, checkpoint id, barrier flags, aligned timeout, triggered-at. */
 const EVENT_BYTES = 26;
 /** Kind + channel. */
@@ -116,6 +117,7 @@ export class TcpTransport implements Transport {
             barrier(frame.readDoubleLE(HEAD_BYTES + 1), {
               ...((flags & BARRIER_UNALIGNED) !== 0 ? { unaligned: true } : {}),
               ...((flags & BARRIER_TIMEOUT) !== 0 ? { alignedTimeoutMs: timeout } : {}),
+              ...((flags & BARRIER_SUSPEND) !== 0 ? { suspend: true } : {}),
               ...(triggeredAt !== 0 ? { triggeredAt } : {}),
             }),
           );
@@ -156,7 +158,8 @@ export class TcpTransport implements Transport {
       frame.writeDoubleLE(event.checkpointId, at + 1);
       frame[at + 9] =
         (event.unaligned === true ? BARRIER_UNALIGNED : 0) |
-        (event.alignedTimeoutMs !== undefined ? BARRIER_TIMEOUT : 0);
+        (event.alignedTimeoutMs !== undefined ? BARRIER_TIMEOUT : 0) |
+        (event.suspend === true ? BARRIER_SUSPEND : 0);
       frame.writeDoubleLE(event.alignedTimeoutMs ?? 0, at + 10);
       frame.writeDoubleLE(event.triggeredAt ?? 0, at + 18);
     }

@@ -301,7 +301,8 @@ export const OPENAPI_DOCUMENT = {
     "/jobs/{jobId}/stop": {
       post: {
         operationId: "stopJob",
-        summary: "Stop with a savepoint",
+        summary:
+          "Stop with a savepoint: the job's last checkpoint becomes the savepoint, sinks commit it, the job finishes",
         parameters: [jobId],
         requestBody: {
           required: false,
@@ -313,6 +314,11 @@ export const OPENAPI_DOCUMENT = {
                   targetDirectory: {
                     type: "string",
                     description: "Absolute directory on the server to create the savepoint's directory in",
+                  },
+                  drain: {
+                    type: "boolean",
+                    description:
+                      "End the sources' input first, so windows and timers fire as at the end of bounded data (default false: every task stops where the savepoint's barrier found it)",
                   },
                 },
               },

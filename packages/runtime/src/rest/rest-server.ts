@@ -314,7 +314,10 @@ export class RestServer {
         const body =
           request.headers["content-type"] === undefined ? {} : await readJson(request, this.#maxJson);
         const target = savepointTarget((body as { targetDirectory?: unknown }).targetDirectory);
-        const savepoint = job.triggerSavepoint(true, target);
+        const drain = (body as { drain?: unknown }).drain;
+        if (drain !== undefined && typeof drain !== "boolean")
+          throw new HttpError(400, `"drain" must be true or false, got ${JSON.stringify(drain)}`);
+        const savepoint = job.stop(drain === true, target);
         sendJson(response, 202, { "request-id": savepoint.requestId });
       }),
       route("GET", "/jobs/:jobId/savepoints/:requestId", ({ response, params }) => {

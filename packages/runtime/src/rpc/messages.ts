@@ -82,6 +82,8 @@ export type ToSlot =
    * barrier, tasks whose input ended take their part at once, the others wait for its barrier.
    */
   | { readonly type: "trigger-checkpoint"; readonly checkpointId: number; readonly options?: BarrierOptions }
+  /** Stop-with-savepoint with drain: source tasks end their input now. */
+  | { readonly type: "drain" }
   /** Every task: checkpoint `checkpointId` completed. */
   | { readonly type: "checkpoint-complete"; readonly checkpointId: number }
   /** A watermark alignment group's maximum allowed watermark changed. */

@@ -277,5 +277,6 @@ function optionsOf(event: BarrierEvent): BarrierOptions {
     ...(event.unaligned !== undefined ? { unaligned: event.unaligned } : {}),
     ...(event.alignedTimeoutMs !== undefined ? { alignedTimeoutMs: event.alignedTimeoutMs } : {}),
     ...(event.triggeredAt !== undefined ? { triggeredAt: event.triggeredAt } : {}),
+    ...(event.suspend === true ? { suspend: true } : {}),
   };
 }

@@ -279,6 +279,9 @@ export class Slot {
         for (const task of this.#tasks.values())
           task.triggerCheckpoint(message.checkpointId, message.options);
         return;
+      case "drain":
+        for (const task of this.#tasks.values()) task.drain();
+        return;
       case "checkpoint-complete":
         for (const task of this.#tasks.values()) task.notifyCheckpointComplete(message.checkpointId);
         return;

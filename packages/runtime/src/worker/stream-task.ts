@@ -11,21 +11,12 @@
  * Lifecycle: `start()` restores and opens operators (tail first, so consumers are ready before
  * producers emit); the task then runs until its inputs end, finishes every operator in chain order
  * and sends end-of-partition downstream. Without checkpointing it then closes operators and
- * reports FINISHED. With checkpointing it is ENDED: it stays up and takes its part in every
- * checkpoint at once when triggered (its state is final and nothing is in flight towards it), and
- * reports finished when the first checkpoint it took part in as ENDED completed — only then may a
- * two-phase sink commit its last output, since until then a failure elsewhere restores an earlier
- * checkpoint and that output is produced again (Flink's FLIP-147 final checkpoint). Its operators
- * close when the job shuts down. A failure anywhere reports FAILED with the operator's name;
- * `cancel()` closes everything and reports CANCELED.
- *
- * Ended snapshots are marked `finished`; a task restored from finished snapshots only (every
- * operator of its chain) does not run again: it opens its operators (a sink re-commits), sends
- * end-of-partition and is ENDED at once. Sequence, checkpoint 7 triggered while source S ends:
- * S's trigger mail is dropped (S is finishing), S ends and takes part in 7 as ENDED (its state
- * is past its last record); the sink behind S gets S's end-of-partition without barrier 7, ends,
- * and takes part in 7 as ENDED too (it processed everything S sent); 7 completes; the sink
- * commits and both report finished. A restore from 7 sends S's end at once and the sink recommits.
+ * reports FINISHED. With checkpointing it is ENDED, and after a stop-with-savepoint's suspend
+ * barrier SUSPENDED: it waits for a checkpoint to complete before it is finished ({@link TaskEnd}
+ * says why and how). A task restored from finished snapshots only (every operator of its chain)
+ * does not run again: it opens its operators (a sink re-commits), sends end-of-partition and is
+ * ENDED at once. A failure anywhere reports FAILED with the operator's name; `cancel()` closes
+ * everything and reports CANCELED.
  *
  * Checkpoints: barriers are handled by a {@link BarrierHandler} (aligned, unaligned, alignment
  * timeout). A task restored from an unaligned checkpoint first replays the in-flight data it was
@@ -34,8 +25,7 @@
  */
 
 import { performance } from "node:perf_hooks";
-import { EventTimeExtension, InputStatus, type Watermark, type WatermarkDeclaration } from "@weir/api";
-import { type Batch, NO_TIMESTAMP } from "../exchange/batch.ts";
+import { InputStatus, type WatermarkDeclaration } from "@weir/api";
 import { type BarrierOptions, barrier, END_OF_PARTITION } from "../exchange/channel-event.ts";
 import type { ReplayedEdge, TaskChannelState } from "../exchange/channel-state.ts";
 import type { InputGate } from "../exchange/input-gate.ts";
@@ -45,9 +35,20 @@ import type { SourceOperator } from "../operators/source-operator.ts";
 import type { OperatorSnapshot, StreamOperator } from "../operators/stream-operator.ts";
 import type { TaskCheckpointStats } from "../rpc/messages.ts";
 import { BarrierHandler } from "./barrier-handler.ts";
-import { InFlightReplay, ReplayedWatermarks, type ReplayItem } from "./in-flight-replay.ts";
+import { HeadInput } from "./head-input.ts";
+import { InFlightReplay } from "./in-flight-replay.ts";
+import { SplitEvents } from "./split-events.ts";
+import { TaskEnd } from "./task-end.ts";
 
-export type TaskState = "CREATED" | "RUNNING" | "FINISHING" | "ENDED" | "FINISHED" | "FAILED" | "CANCELED";
+export type TaskState =
+  | "CREATED"
+  | "RUNNING"
+  | "FINISHING"
+  | "ENDED"
+  | "SUSPENDED"
+  | "FINISHED"
+  | "FAILED"
+  | "CANCELED";
 
 export interface TaskListener {
   /** Input ended and operators finished; the task waits for a checkpoint (checkpointing on). */
@@ -87,26 +88,16 @@ export class StreamTask {
   readonly #barriers: BarrierHandler;
   /** In-flight data of an unaligned checkpoint, processed before any gate input. */
   #replay: InFlightReplay | undefined;
-  readonly #replayedWatermarks = new ReplayedWatermarks();
+  readonly #input: HeadInput;
   #unflushed = false;
-  /** Checkpoints between trigger and snapshot, and the enumerator events held back meanwhile. */
-  #snapshotsInProgress = 0;
-  readonly #deferredSplitEvents: (() => void)[] = [];
+  readonly #splitEvents = new SplitEvents();
   /** With checkpointing on, the task ends (ENDED) and finishes after a checkpoint (see the module). */
   readonly #checkpointing: boolean;
-  /** The newest checkpoint triggered (told by the coordinator or seen as a barrier). */
-  #lastTriggered = 0;
-  /** The newest checkpoint this task took its part in (or began to). */
-  #lastTaken = 0;
-  /** The first checkpoint taken part in as ENDED: its completion makes the task finished. */
-  #endedCheckpoint: number | undefined;
-  #reportedFinished = false;
-  /** Work of an ENDED task (snapshots, commits), one after another: its mailbox no longer runs. */
-  #endedWork: Promise<void> = Promise.resolve();
+  readonly #end: TaskEnd;
+  /** A source told to end its input now (stop-with-savepoint with drain). */
+  #drained = false;
   /** Records taken from the network inputs: counted per batch, read by metrics on scrape. */
   recordsIn = 0;
-  /** The combined event-time watermark each input last delivered (metrics; watermarks are rare). */
-  readonly #inputWatermarks: number[] = [];
 
   constructor(options: {
     vertex: number;
@@ -131,6 +122,15 @@ export class StreamTask {
     this.#writers = options.writers;
     this.#backpressure = options.backpressure;
     this.#listener = options.listener;
+    this.#input = new HeadInput(options.operators[0]!);
+    this.#end = new TaskEnd({
+      operators: options.operators,
+      state: () => (this.state === "ENDED" || this.state === "SUSPENDED" ? this.state : "OTHER"),
+      acknowledge: (checkpointId, snapshots, stats) =>
+        this.#listener.onCheckpoint(this, checkpointId, snapshots, stats),
+      finished: () => this.#listener.onFinished(this),
+      fail: (error) => this.fail(error),
+    });
     this.#barriers = new BarrierHandler(options.gates, options.writers, {
       post: (mail) => this.post(mail),
       blockOn: (promise) => this.blockOn(promise),
@@ -174,14 +174,7 @@ export class StreamTask {
       }
       return highest;
     }
-    if (this.#gates.length === 0) return null;
-    let lowest = Number.POSITIVE_INFINITY;
-    for (const gate of this.#gates) {
-      const delivered = this.#inputWatermarks[gate.input];
-      if (delivered === undefined) return null;
-      if (delivered < lowest) lowest = delivered;
-    }
-    return lowest;
+    return this.#input.lowestDelivered(this.#gates.map((gate) => gate.input));
   }
 
   /** One batch of restored in-flight data, through the same path as gate input. */
@@ -193,28 +186,9 @@ export class StreamTask {
       return true;
     }
     this.recordsIn += item.batch.count;
-    this.#processReplayed(item);
+    this.#input.processReplayed(item);
     this.#endOfBatch();
     return true;
-  }
-
-  #processReplayed(item: ReplayItem): void {
-    const input = item.input;
-    this.#operators[0]!.prefetchBatch?.(input, item.batch.records, item.batch.count);
-    this.#processInterleaved(input, item.batch, (watermark) => {
-      const combined = item.onWatermark(watermark);
-      for (const w of combined) this.#replayedWatermarks.note(input, w);
-      return combined;
-    });
-  }
-
-  /** Hands a combined input watermark to the head operator, noting event time for metrics. */
-  #deliverWatermark(input: 0 | 1, watermark: Watermark): void {
-    // After a restore, real channels start from nothing: never below what replay delivered.
-    if (this.#replayedWatermarks.behind(input, watermark)) return;
-    if (EventTimeExtension.isEventTimeWatermark(watermark))
-      this.#inputWatermarks[input] = watermark.value as number;
-    this.#operators[0]!.processWatermark(input, watermark);
   }
 
   /**
@@ -285,23 +259,14 @@ export class StreamTask {
     this.#postSplitEvent(() => source.notifyNoMoreSplits());
   }
 
-  /**
-   * An enumerator event runs as a mail, but never between a checkpoint's trigger and its
-   * snapshot: mails keep running while operators prepare (an async pre-commit), and a split the
-   * enumerator assigned after snapshotting its own state (so it is not in the enumerator's part
-   * of the checkpoint) must not be in the reader's part either, or a restore reads it twice.
-   * Sequence: trigger 1, enumerator state of 1 (s7 unassigned), task prepares awaiting a sink's
-   * pre-commit, add-splits(s7) arrives and is deferred, snapshot (without s7), then s7 is added.
-   */
+  /** An enumerator event runs as a mail, never between a checkpoint's trigger and snapshot ({@link SplitEvents}). */
   #postSplitEvent(apply: () => void): void {
-    this.post(() => {
-      const run = () => {
+    this.post(() =>
+      this.#splitEvents.apply(() => {
         apply();
         this.#sourceWaiting = false;
-      };
-      if (this.#snapshotsInProgress > 0) this.#deferredSplitEvents.push(run);
-      else run();
-    });
+      }),
+    );
   }
 
   #requireSource(): SourceOperator {
@@ -333,7 +298,23 @@ export class StreamTask {
     }
   }
 
+  /**
+   * Stop-with-savepoint with drain: the source reads no more and ends its input at its next turn,
+   * as if the data ended there (downstream then fires what end of input fires: windows, timers).
+   */
+  drain(): void {
+    if (this.#source === undefined) return;
+    this.post(() => {
+      this.#drained = true;
+      this.#sourceWaiting = false;
+    });
+  }
+
   #pollSource(source: SourceOperator): boolean {
+    if (this.#drained) {
+      void this.#finish();
+      return true;
+    }
     if (this.#sourceWaiting) {
       this.#flushIfNeeded();
       return false;
@@ -367,9 +348,8 @@ export class StreamTask {
         if (gates.every((g) => g.finished)) void this.#finish();
         return true;
       }
-      const head = this.#operators[0]!;
       if (item.kind === "watermark") {
-        this.#deliverWatermark(gate.input, item.watermark);
+        this.#input.deliverWatermark(gate.input, item.watermark);
         return true;
       }
       if (item.kind === "barrier") {
@@ -380,48 +360,14 @@ export class StreamTask {
         this.#barriers.completeAlignmentIfReady();
         return true;
       }
-      const { records, timestamps, count, watermarks } = item.batch;
-      this.recordsIn += count;
-      head.prefetchBatch?.(gate.input, records, count);
-      if (watermarks !== null) {
-        const channel = item.channel;
-        this.#processInterleaved(gate.input, item.batch, (watermark) => gate.onWatermark(channel, watermark));
-      } else if (gate.input === 0) {
-        for (let i = 0; i < count; i++)
-          head.processRecord1(records[i], timestamps === null ? NO_TIMESTAMP : timestamps[i]!);
-      } else {
-        for (let i = 0; i < count; i++)
-          head.processRecord2(records[i], timestamps === null ? NO_TIMESTAMP : timestamps[i]!);
-      }
+      this.recordsIn += item.batch.count;
+      const channel = item.channel;
+      this.#input.process(gate.input, item.batch, (watermark) => gate.onWatermark(channel, watermark));
       this.#endOfBatch();
       return true;
     }
     this.#flushIfNeeded();
     return false;
-  }
-
-  /**
-   * The slow path: records interleaved with the watermarks placed between them; `combine` turns a
-   * batch's watermark into the combined watermarks it changes (one closure per batch, not record).
-   */
-  #processInterleaved(
-    input: 0 | 1,
-    batch: Batch,
-    combine: (watermark: Watermark) => readonly Watermark[],
-  ): void {
-    const head = this.#operators[0]!;
-    const { records, timestamps, count, watermarks } = batch;
-    let w = 0;
-    for (let i = 0; i <= count; i++) {
-      while (watermarks !== null && w < watermarks.length && watermarks[w]!.index === i) {
-        for (const combined of combine(watermarks[w]!.watermark)) this.#deliverWatermark(input, combined);
-        w++;
-      }
-      if (i === count) break;
-      const timestamp = timestamps === null ? NO_TIMESTAMP : timestamps[i]!;
-      if (input === 0) head.processRecord1(records[i], timestamp);
-      else head.processRecord2(records[i], timestamp);
-    }
   }
 
   #endOfBatch(): void {
@@ -454,7 +400,7 @@ export class StreamTask {
         this.state = "ENDED";
         this.#listener.onEnded?.(this);
         // A checkpoint triggered before the end whose barrier this task never took: it takes it now.
-        if (this.#lastTriggered > this.#lastTaken) this.#takeEndedCheckpoint(this.#lastTriggered);
+        this.#end.ended();
         return;
       }
       await this.#closeOperators();
@@ -479,38 +425,12 @@ export class StreamTask {
     return undefined;
   }
 
-  /**
-   * An ENDED task's part in checkpoint `checkpointId`, at once: operators prepare (a sink
-   * pre-commits what it flushed at its end) and snapshot, marked finished.
-   */
-  #takeEndedCheckpoint(checkpointId: number): void {
-    this.#ended(async () => {
-      if (checkpointId <= this.#lastTaken) return;
-      this.#lastTaken = checkpointId;
-      const started = performance.now();
-      for (const op of this.#operators) await op.prepareSnapshotPreBarrier?.(checkpointId);
-      if (this.state !== "ENDED") return;
-      const snapshots = this.snapshotOperators(checkpointId).map(markFinished);
-      this.#endedCheckpoint ??= checkpointId;
-      this.#listener.onCheckpoint(this, checkpointId, snapshots, {
-        alignmentMs: 0,
-        snapshotMs: performance.now() - started,
-      });
-    });
-  }
-
-  /** Runs `work` after the ENDED task's earlier work, while it is still ENDED; failures fail it. */
-  #ended(work: () => Promise<void>): void {
-    this.#endedWork = this.#endedWork
-      .then(() => (this.state === "ENDED" ? work() : undefined))
-      .catch((error: unknown) => this.fail(error));
-  }
-
-  /** The job is over: an ENDED task closes its operators (they stayed open for checkpoints). */
+  /** The job is over: an ENDED or SUSPENDED task closes its operators (they stayed open). */
   async close(): Promise<void> {
-    if (this.state !== "ENDED") return;
+    if (this.state !== "ENDED" && this.state !== "SUSPENDED") return;
+    const settled = this.#end.settled();
     this.state = "FINISHED";
-    await this.#endedWork;
+    await settled;
     await this.#closeOperators();
   }
 
@@ -544,11 +464,12 @@ export class StreamTask {
    * notes the checkpoint in case its input ends before the barrier comes.
    */
   triggerCheckpoint(checkpointId: number, options: BarrierOptions = {}): void {
+    if (this.state === "SUSPENDED") return;
     if (this.state === "ENDED") {
-      this.#takeEndedCheckpoint(checkpointId);
+      this.#end.takeEnded(checkpointId);
       return;
     }
-    this.#lastTriggered = Math.max(this.#lastTriggered, checkpointId);
+    this.#end.triggered(checkpointId);
     if (this.#source !== undefined) this.post(() => this.#barriers.trigger(checkpointId, options));
   }
 
@@ -557,14 +478,8 @@ export class StreamTask {
    * An ENDED task that took part in it (or an earlier one) as ENDED is finished then.
    */
   notifyCheckpointComplete(checkpointId: number): void {
-    if (this.state === "ENDED") {
-      this.#ended(async () => {
-        for (const op of this.#operators) await op.notifyCheckpointComplete?.(checkpointId);
-        const ended = this.#endedCheckpoint;
-        if (this.#reportedFinished || ended === undefined || checkpointId < ended) return;
-        this.#reportedFinished = true;
-        this.#listener.onFinished(this);
-      });
+    if (this.state === "ENDED" || this.state === "SUSPENDED") {
+      this.#end.completed(checkpointId);
       return;
     }
     this.post(() => {
@@ -590,34 +505,36 @@ export class StreamTask {
       alignmentMs,
       snapshotMs: performance.now() - started,
     });
+    if (options.suspend === true) this.#suspend(checkpointId);
+  }
+
+  /**
+   * After its part in a stop-with-savepoint's checkpoint: no more input, mails or timers (their
+   * work is in the snapshot and would reach sinks after the savepoint); the task only waits for
+   * the checkpoint's completion to commit, then reports finished, its operators never ended.
+   */
+  #suspend(checkpointId: number): void {
+    if (this.state !== "RUNNING") return;
+    this.state = "SUSPENDED";
+    this.#mailbox.length = 0;
+    this.#barriers.dispose();
+    this.#end.suspended(checkpointId);
   }
 
   /** The first half of a checkpoint, for unaligned ones: operators prepare, then snapshot. */
   async #prepareAndSnapshot(checkpointId: number): Promise<OperatorSnapshot[] | undefined> {
-    this.#lastTaken = Math.max(this.#lastTaken, checkpointId);
-    this.#lastTriggered = Math.max(this.#lastTriggered, checkpointId);
-    this.#snapshotsInProgress++;
+    this.#end.taking(checkpointId);
+    this.#splitEvents.snapshotStarted();
     try {
       for (const op of this.#operators) await op.prepareSnapshotPreBarrier?.(checkpointId);
       if (this.state !== "RUNNING") return undefined;
       return this.snapshotOperators(checkpointId);
     } finally {
-      if (--this.#snapshotsInProgress === 0 && this.#deferredSplitEvents.length > 0) {
-        // In arrival order, before any later mail: a no-more-splits must not overtake a split.
-        const deferred = this.#deferredSplitEvents.splice(0);
-        if (this.state === "RUNNING") {
-          for (const event of deferred) event();
-          this.#listener.wake();
-        }
+      const held = this.#splitEvents.snapshotEnded();
+      if (held.length > 0 && this.state === "RUNNING") {
+        for (const event of held) event();
+        this.#listener.wake();
       }
     }
   }
-}
-
-/** An ENDED task's snapshot (its asynchronous part too): restored, the operator does not run again. */
-function markFinished(snapshot: OperatorSnapshot): OperatorSnapshot {
-  const asyncPart = snapshot.asyncPart;
-  return asyncPart === undefined
-    ? { ...snapshot, finished: true }
-    : { ...snapshot, finished: true, asyncPart: asyncPart.then((done) => ({ ...done, finished: true })) };
 }
