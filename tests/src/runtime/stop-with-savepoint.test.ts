@@ -53,6 +53,17 @@ async function runAndStop(dir: string, savepoints: string, drain: boolean): Prom
   return location;
 }
 
+/** The same job from the savepoint at `location`, unthrottled, to the end of its input. */
+function resume(dir: string, savepoints: string, location: string) {
+  return runJob(JOB, {
+    parallelism: 2,
+    batchSize: 32,
+    params: { dir, count: COUNT, keys: KEYS, recordsPerSecond: 50_000 } satisfies StopParams,
+    checkpointing: { intervalMs: 100, storage: { kind: "directory", path: join(savepoints, "checkpoints") } },
+    restoreFrom: { path: location },
+  });
+}
+
 test("stop without drain: a non-transactional sink sees every record exactly once across stop and restore", {
   timeout: 60_000,
 }, async () => {
@@ -68,16 +79,7 @@ test("stop without drain: a non-transactional sink sees every record exactly onc
       "no end-of-input output: the input never ended",
     );
 
-    await runJob(JOB, {
-      parallelism: 2,
-      batchSize: 32,
-      params: { dir, count: COUNT, keys: KEYS, recordsPerSecond: 50_000 } satisfies StopParams,
-      checkpointing: {
-        intervalMs: 100,
-        storage: { kind: "directory", path: join(savepoints, "checkpoints") },
-      },
-      restoreFrom: { path: location },
-    });
+    await resume(dir, savepoints, location);
     const all = output(dir);
     const seen = new Map<string, number>();
     for (const r of all)
@@ -119,16 +121,7 @@ test("stop with drain: the input ends first, and the drained savepoint restores 
         `key ${final.key}: the final count covers exactly the records emitted`,
       );
 
-    const restored = await runJob(JOB, {
-      parallelism: 2,
-      batchSize: 32,
-      params: { dir, count: COUNT, keys: KEYS, recordsPerSecond: 50_000 } satisfies StopParams,
-      checkpointing: {
-        intervalMs: 100,
-        storage: { kind: "directory", path: join(savepoints, "checkpoints") },
-      },
-      restoreFrom: { path: location },
-    });
+    const restored = await resume(dir, savepoints, location);
     assert.equal(output(dir).length, drained.length, "a drained job's savepoint has nothing left to run");
     assert.equal(restored.restarts, 0);
   } finally {
