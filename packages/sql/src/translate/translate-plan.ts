@@ -2,7 +2,8 @@
  * Physical plan → DataStream graph: each physical node becomes the operator of `../exec/` its spec
  * describes, exchanges become `keyBy` (on `keySelectorFor` of the operator's key) or `global()`,
  * expressions are compiled once here, and sinks are the table's connector sink or, for a SELECT,
- * a collect sink returned to the caller.
+ * a collect sink returned to the caller. This file walks the plan; the two-input joins and the
+ * window operators are built in `translate-two-input-joins.ts` and `translate-window-operators.ts`.
  *
  * Invariants: translation is a pure function of the plan and the configuration (every worker builds
  * the same graph in the same order, so operators line up by position); each operator is named with
@@ -13,9 +14,6 @@
 import {
   type Collector,
   EventTimeExtension,
-  type ExecutionEnvironment,
-  type GlobalStream,
-  type KeyedPartitionStream,
   type KeyValue,
   type NonKeyedPartitionStream,
   type OneInputStreamProcessFunction,
@@ -30,57 +28,40 @@ import { ChangelogNormalizeFunction } from "../exec/changelog-normalize-function
 import { DeduplicateFunction } from "../exec/deduplicate-function.ts";
 import { GlobalGroupAggregateFunction } from "../exec/global-group-aggregate-function.ts";
 import { GroupAggregateFunction } from "../exec/group-aggregate-function.ts";
-import { IntervalJoinFunction } from "../exec/interval-join/interval-join-function.ts";
-import { JoinFunction } from "../exec/join-function.ts";
 import { keySelectorFor } from "../exec/key-selector.ts";
 import { LocalGroupAggregateFunction, partialKeyIndices } from "../exec/local-group-aggregate-function.ts";
 import { MatchRecognizeFunction } from "../exec/match/match-recognize-function.ts";
-import type { AggregateCallSpec, GroupAggregateSpec, JoinPredicate } from "../exec/operator-specs.ts";
+import type { GroupAggregateSpec } from "../exec/operator-specs.ts";
 import { OverAggregateFunction } from "../exec/over/over-aggregate-function.ts";
 import { isUnboundedFrame } from "../exec/over/over-specs.ts";
 import { RankFunction } from "../exec/rank-function.ts";
 import { SetOperationFunction } from "../exec/set-operation-function.ts";
 import { SortLimitFunction } from "../exec/sort-limit-function.ts";
-import { TemporalJoinFunction } from "../exec/temporal/temporal-join-function.ts";
-import { AttachedWindowAggregateFunction } from "../exec/window/attached-window-aggregate-function.ts";
-import { GlobalAttachedWindowAggregateFunction } from "../exec/window/global-attached-window-aggregate-function.ts";
-import { GlobalWindowAggregateFunction } from "../exec/window/global-window-aggregate-function.ts";
-import { LocalWindowAggregateFunction } from "../exec/window/local-window-aggregate-function.ts";
-import { SessionWindowAggregateFunction } from "../exec/window/session-window-aggregate-function.ts";
-import { WindowAggregateFunction } from "../exec/window/window-aggregate-function.ts";
-import { WindowTableFunction } from "../exec/window/window-table-function.ts";
-import { WindowJoinFunction } from "../exec/window-join/window-join-function.ts";
-import { WindowRankFunction } from "../exec/window-rank/window-rank-function.ts";
-import {
-  compileJoinPredicate,
-  compilePredicate,
-  compileProjection,
-} from "../expressions/compile-expression.ts";
-import type { FunctionContext } from "../functions/function-definition.ts";
-import { isInsertOnly, toChangelogMode } from "../plan/changelog-traits.ts";
-import type { AggregateCall } from "../plan/logical-aggregate.ts";
+import { compilePredicate, compileProjection } from "../expressions/compile-expression.ts";
+import { toChangelogMode } from "../plan/changelog-traits.ts";
 import type { PhysicalNode, PhysicalSink } from "../plan/physical-node.ts";
-import type { RexNode } from "../plan/rex.ts";
 import { describePhysicalNode } from "../planner/explain-plan.ts";
-import type { PlannerOptions } from "../planner/planner-options.ts";
 import { connectorOf, describeSource, physicalRowType } from "../planner/source-description.ts";
-import { windowEmitSpec } from "../planner/window-emit-options.ts";
+import { aggregateCallSpecs } from "./aggregate-call-specs.ts";
 import { correlateFunctionOf } from "./translate-correlate.ts";
 import { translateLookupJoin } from "./translate-lookup-join.ts";
 import { matchSpecOf } from "./translate-match.ts";
 import { translateMultiJoin } from "./translate-multi-join.ts";
+import { translateTwoInputJoin } from "./translate-two-input-joins.ts";
+import { translateWindowOperator } from "./translate-window-operators.ts";
+import {
+  type InputTranslator,
+  type KeyedRows,
+  modeOf,
+  named,
+  processOne,
+  type RowStream,
+  type TranslationContext,
+} from "./translation-context.ts";
 import { watermarkDelay } from "./watermark-delay.ts";
 import { withEmission } from "./watermark-emission.ts";
 
-export interface TranslationContext {
-  readonly env: ExecutionEnvironment;
-  readonly config: ReadonlyMap<string, string>;
-  readonly functionContext: FunctionContext;
-  readonly options: PlannerOptions;
-}
-
-type RowStream = NonKeyedPartitionStream<RowData> | GlobalStream<RowData>;
-type KeyedRows = KeyedPartitionStream<KeyValue, RowData>;
+export type { TranslationContext } from "./translation-context.ts";
 
 /** Builds the sink's job part; returns the collect sink for a SELECT, else null. */
 export function translateSink(sink: PhysicalSink, ctx: TranslationContext): Sink<RowData, unknown> | null {
@@ -99,23 +80,6 @@ export function translateSink(sink: PhysicalSink, ctx: TranslationContext): Sink
   });
   tableSink.consume(stream.kind === "global" ? stream.shuffle() : stream);
   return null;
-}
-
-function modeOf(node: PhysicalNode) {
-  return toChangelogMode(node.traits!.kinds, node.traits!.upsertKey);
-}
-
-function named<S extends { withName(name: string): S }>(stream: S, node: PhysicalNode): S {
-  return stream.withName(describePhysicalNode(node));
-}
-
-function processOne(
-  input: RowStream,
-  fn: OneInputStreamProcessFunction<RowData, RowData, never>,
-  node: PhysicalNode,
-): RowStream {
-  if (input.kind === "global") return named(input.process(fn), node);
-  return named(input.process(fn), node);
 }
 
 /**
@@ -150,31 +114,12 @@ function keyedInput(node: PhysicalNode, keys: readonly number[], ctx: Translatio
   return stream.keyBy(keySelectorFor(keys, types));
 }
 
-/** The operator-side specs of aggregate calls; `insertOnly` lets MIN/MAX & co. skip retraction bookkeeping. */
-function aggregateCallSpecs(calls: readonly AggregateCall[], insertOnly: boolean): AggregateCallSpec[] {
-  return calls.map(
-    (c): AggregateCallSpec => ({
-      display: `${c.name}(${c.distinct ? "DISTINCT " : ""}${c.args.map((a) => `$${a}`).join(", ")})`,
-      implementation: c.definition.create(
-        c.argTypes,
-        c.type,
-        insertOnly ? { retraction: false } : undefined,
-      ) as AggregateCallSpec["implementation"],
-      args: c.args,
-      distinct: c.distinct,
-      filterArg: c.filterArg,
-      resultType: c.type,
-    }),
-  );
-}
-
-/** The compiled non-equi part of a join condition, or null when the keys say it all. */
-function joinPredicate(
-  condition: RexNode | null,
-  leftArity: number,
-  fctx: FunctionContext,
-): JoinPredicate | null {
-  return condition === null ? null : compileJoinPredicate(condition, leftArity, fctx);
+/** The recursion the per-family translation steps use to build their inputs. */
+function inputTranslator(ctx: TranslationContext): InputTranslator {
+  return {
+    translate: (node) => translate(node, ctx),
+    keyed: (node, keys) => keyedInput(node, keys, ctx),
+  };
 }
 
 function translate(node: PhysicalNode, ctx: TranslationContext): RowStream {
@@ -259,25 +204,11 @@ function translate(node: PhysicalNode, ctx: TranslationContext): RowStream {
       const input = keyedInput(node.input, node.groupKey, ctx);
       return named(input.process(new GroupAggregateFunction(spec)), node);
     }
-    case "Join": {
-      const left = keyedInput(node.left, node.leftKey, ctx);
-      const right = keyedInput(node.right, node.rightKey, ctx);
-      const leftArity = node.left.fields.length;
-      const fn = new JoinFunction({
-        joinType: node.joinType,
-        leftKey: node.leftKey,
-        rightKey: node.rightKey,
-        nullSafe: node.nullSafe,
-        nonEquiCondition: joinPredicate(node.nonEquiCondition, leftArity, fctx),
-        leftArity,
-        rightArity: node.right.fields.length,
-        leftMode: modeOf(node.left),
-        rightMode: modeOf(node.right),
-        miniBatch: ctx.options.miniBatch,
-        stateTtlMs: ctx.options.stateTtlMs,
-      });
-      return named(left.connectAndProcess(right, fn), node);
-    }
+    case "Join":
+    case "WindowJoin":
+    case "TemporalJoin":
+    case "IntervalJoin":
+      return translateTwoInputJoin(node, inputTranslator(ctx), ctx);
     case "Rank": {
       const input = keyedInput(node.input, node.partitionKey, ctx);
       const fn = new RankFunction({
@@ -293,82 +224,13 @@ function translate(node: PhysicalNode, ctx: TranslationContext): RowStream {
       });
       return named(input.process(fn), node);
     }
-    case "WindowRank": {
-      if (node.input.traits !== null && !isInsertOnly(node.input.traits.kinds)) {
-        throw new Error(
-          `${describePhysicalNode(node)} takes only insert-only input, but its input produces updates`,
-        );
-      }
-      const input = keyedInput(node.input, node.partitionKey, ctx);
-      const fn = new WindowRankFunction({
-        orderBy: node.orderBy,
-        rankType: node.rankType,
-        rankStart: node.rankStart,
-        rankEnd: node.rankEnd,
-        outputRankNumber: node.outputRankNumber,
-        windowEndIndex: node.windowEndIndex,
-        timeKind: node.timeKind,
-        preferLatest: node.deduplicate?.keepLastRow ?? false,
-      });
-      return named(input.process(EventTimeExtension.wrapProcessFunction(fn)), node);
-    }
-    case "WindowJoin": {
-      for (const side of [node.left, node.right]) {
-        if (side.traits !== null && !isInsertOnly(side.traits.kinds)) {
-          throw new Error(
-            `${describePhysicalNode(node)} takes only insert-only inputs, but an input produces updates`,
-          );
-        }
-      }
-      const left = keyedInput(node.left, node.leftKey, ctx);
-      const right = keyedInput(node.right, node.rightKey, ctx);
-      const leftArity = node.left.fields.length;
-      const fn = new WindowJoinFunction({
-        joinType: node.joinType,
-        leftWindowEndIndex: node.leftWindow.end,
-        rightWindowEndIndex: node.rightWindow.end,
-        leftArity,
-        rightArity: node.right.fields.length,
-        condition: joinPredicate(node.nonEquiCondition, leftArity, fctx),
-        timeKind: node.timeKind,
-      });
-      return named(left.connectAndProcess(right, EventTimeExtension.wrapProcessFunction(fn)), node);
-    }
+    case "WindowRank":
+    case "WindowTableFunction":
+    case "WindowAggregate":
+    case "AssigningWindowAggregate":
+      return translateWindowOperator(node, inputTranslator(ctx), ctx);
     case "LookupJoin":
       return translateLookupJoin(node, translate(node.input, ctx), ctx.config, ctx.functionContext);
-    case "TemporalJoin": {
-      const left = keyedInput(node.left, node.leftKey, ctx);
-      const right = keyedInput(node.right, node.rightKey, ctx);
-      const leftArity = node.left.fields.length;
-      const fn = new TemporalJoinFunction({
-        joinType: node.joinType,
-        leftTimeIndex: node.leftTimeIndex,
-        rightTimeIndex: node.rightTimeIndex,
-        rightArity: node.right.fields.length,
-        remaining: joinPredicate(node.nonEquiCondition, leftArity, fctx),
-      });
-      return named(left.connectAndProcess(right, EventTimeExtension.wrapProcessFunction(fn)), node);
-    }
-    case "IntervalJoin": {
-      const left = keyedInput(node.left, node.leftKey, ctx);
-      const right = keyedInput(node.right, node.rightKey, ctx);
-      const leftArity = node.left.fields.length;
-      const fn = new IntervalJoinFunction({
-        joinType: node.joinType,
-        leftKey: node.leftKey,
-        rightKey: node.rightKey,
-        leftTimeIndex: node.leftTimeIndex,
-        rightTimeIndex: node.rightTimeIndex,
-        timeKind: node.timeKind,
-        lowerMs: node.lowerMs,
-        upperMs: node.upperMs,
-        nonEquiCondition: joinPredicate(node.nonEquiCondition, leftArity, fctx),
-        leftArity,
-        rightArity: node.right.fields.length,
-        stateTtlMs: ctx.options.stateTtlMs,
-      });
-      return named(left.connectAndProcess(right, EventTimeExtension.wrapProcessFunction(fn)), node);
-    }
     case "Match": {
       const input = keyedInput(node.input, node.match.partitionKey, ctx);
       const fn = new MatchRecognizeFunction(matchSpecOf(node, fctx, ctx.options.stateTtlMs));
@@ -389,80 +251,6 @@ function translate(node: PhysicalNode, ctx: TranslationContext): RowStream {
     }
     case "Correlate":
       return processOne(translate(node.input, ctx), correlateFunctionOf(node, fctx), node);
-    case "WindowTableFunction": {
-      const fn = new WindowTableFunction({
-        strategy: node.strategy,
-        timeIndex: node.timeIndex,
-        timeKind: node.timeKind,
-      });
-      return processOne(translate(node.input, ctx), fn, node);
-    }
-    case "WindowAggregate": {
-      if (node.phase === "local") {
-        const local = new LocalWindowAggregateFunction({
-          strategy: node.strategy,
-          timeIndex: node.windowEndIndex,
-          windowEndIndex: node.windowEndIndex,
-          groupKey: node.groupKey,
-          calls: aggregateCallSpecs(node.calls, true),
-        });
-        return processOne(translate(node.input, ctx), local, node);
-      }
-      const input = keyedInput(node.input, node.groupKey, ctx);
-      if (node.phase === "global") {
-        const global = new GlobalAttachedWindowAggregateFunction({
-          keyCount: node.groupKey.length,
-          calls: aggregateCallSpecs(node.calls, true),
-          stateTtlMs: ctx.options.stateTtlMs,
-        });
-        return named(input.process(EventTimeExtension.wrapProcessFunction(global)), node);
-      }
-      const fn = new AttachedWindowAggregateFunction({
-        groupKey: node.groupKey,
-        windowEndIndex: node.windowEndIndex,
-        timeKind: node.timeKind,
-        calls: aggregateCallSpecs(node.calls, true),
-        stateTtlMs: ctx.options.stateTtlMs,
-        ...windowEmitSpec(node),
-      });
-      return named(input.process(EventTimeExtension.wrapProcessFunction(fn)), node);
-    }
-    case "AssigningWindowAggregate": {
-      if (node.phase === "local") {
-        const calls = aggregateCallSpecs(node.calls, true);
-        const local = new LocalWindowAggregateFunction({
-          strategy: node.strategy,
-          timeIndex: node.timeIndex,
-          groupKey: node.groupKey,
-          calls,
-        });
-        return processOne(translate(node.input, ctx), local, node);
-      }
-      const input = keyedInput(node.input, node.groupKey, ctx);
-      if (node.phase === "global") {
-        const global = new GlobalWindowAggregateFunction({
-          strategy: node.strategy,
-          keyCount: node.groupKey.length,
-          calls: aggregateCallSpecs(node.calls, true),
-          stateTtlMs: ctx.options.stateTtlMs,
-        });
-        return named(input.process(EventTimeExtension.wrapProcessFunction(global)), node);
-      }
-      const spec = {
-        strategy: node.strategy,
-        timeIndex: node.timeIndex,
-        timeKind: node.timeKind,
-        groupKey: node.groupKey,
-        calls: aggregateCallSpecs(node.calls, true),
-        stateTtlMs: ctx.options.stateTtlMs,
-        ...windowEmitSpec(node),
-      };
-      const fn =
-        node.strategy.kind === "SESSION"
-          ? new SessionWindowAggregateFunction(spec)
-          : new WindowAggregateFunction(spec);
-      return named(input.process(EventTimeExtension.wrapProcessFunction(fn)), node);
-    }
     case "Deduplicate": {
       const input = keyedInput(node.input, node.key, ctx);
       const fn = new DeduplicateFunction({
