@@ -3,6 +3,8 @@
  * the slot and publication up, emits the snapshot page by page, then turns the replication stream
  * into change events.
  *
+ * Where it starts (slot, publication, snapshot transaction) is decided in reader-startup.ts.
+ *
  * Invariants:
  * - The split position always describes exactly what was emitted: it is advanced per emitted row
  *   (snapshot: the row's key; stream: the count of changes into the open transaction, or the end
@@ -17,15 +19,8 @@
 import { InputStatus, type ReaderOutput, type SourceReader, type SourceReaderContext } from "@weir/api";
 import type { Row } from "@weir/sql";
 import type pg from "pg";
-import { describeRow } from "../values/describe-row.ts";
 import { Kind } from "../values/row-kinds.ts";
-import {
-  DeadLetterSink,
-  type DeadLetterStore,
-  DeadLetterTable,
-  DropCounter,
-  postgresCdcSourceMetrics,
-} from "./bad-records.ts";
+import { BadPostgresChanges } from "./bad-changes.ts";
 import { type CapturedTable, resolveCapturedTable } from "./captured-table.ts";
 import { BadChange, ChangeRows, type RelationMapping } from "./change-rows.ts";
 import { formatLsn, parseLsn } from "./lsn.ts";
@@ -36,11 +31,11 @@ import type {
   ResolvedCdcOptions,
   ResumedRange,
 } from "./postgres-cdc-source.ts";
+import { prepareStart } from "./reader-startup.ts";
 import { ReplicationConnection } from "./replication-connection.ts";
 import { ResumedRanges } from "./resumed-ranges.ts";
-import { ensurePublication, openSession, releaseSlot } from "./slot-admin.ts";
+import { openSession, releaseSlot } from "./slot-admin.ts";
 import { SnapshotPager, type SnapshotRow } from "./snapshot-pager.ts";
-import { parseXidSnapshot } from "./xid-snapshot.ts";
 
 const HIGH_WATER = 50_000;
 const LOW_WATER = 10_000;
@@ -90,11 +85,7 @@ export class PostgresCdcReader implements SourceReader<ChangeEvent, PostgresCdcS
   readonly #acks = new Map<number, string>();
   #pendingAck: string | undefined;
   #closed = false;
-  readonly #drops: DropCounter;
-  readonly #deadLetters: DeadLetterStore | undefined;
-  #deadLetterWrite: Promise<void> | undefined;
-  /** The bad change at the head of the input was stored as a dead letter: consume it. */
-  #deadLetterStored = false;
+  readonly #bad: BadPostgresChanges;
   /** Leaves out changes an `exact` re-read already returned (see resumed-ranges.ts). */
   readonly #skipRow = (mapping: RelationMapping, tuple: readonly TupleValue[]): boolean =>
     this.#ranges!.covers(mapping, tuple, this.#txXid, this.#txFinalLsn);
@@ -103,17 +94,10 @@ export class PostgresCdcReader implements SourceReader<ChangeEvent, PostgresCdcS
     this.#options = options;
     this.#ctx = ctx;
     this.#where = `Postgres CDC source (slot "${options.slotName}")`;
-    const policy = options.badRecords;
-    this.#drops = new DropCounter(policy.policy === "drop" ? policy.logIntervalMs : undefined);
-    this.#deadLetters =
-      policy.policy !== "dead-letter"
-        ? undefined
-        : "table" in policy
-          ? new DeadLetterTable(options.connection, policy.table)
-          : new DeadLetterSink(policy.sink, {
-              indexOfSubtask: ctx.indexOfSubtask,
-              parallelism: ctx.parallelism,
-            });
+    this.#bad = new BadPostgresChanges(options, ctx, {
+      wake: () => this.#wake(),
+      fail: (error, during) => this.#fail(error, during),
+    });
   }
 
   start(): void {
@@ -176,7 +160,7 @@ export class PostgresCdcReader implements SourceReader<ChangeEvent, PostgresCdcS
   #hasWork(): boolean {
     if (this.#error !== undefined || this.#finished) return true;
     if (this.#split === undefined) return this.#noMoreSplits;
-    if (!this.#ready || this.#deadLetterWrite !== undefined) return false;
+    if (!this.#ready || this.#bad.storing) return false;
     if (this.#phase === "snapshot") return this.#pageIndex < this.#page.length || this.#pagerHasProgress();
     return this.#queueHead < this.#queue.length;
   }
@@ -211,84 +195,27 @@ export class PostgresCdcReader implements SourceReader<ChangeEvent, PostgresCdcS
     for (const spec of this.#options.tables) this.#tables.push(await resolveCapturedTable(client, spec));
     this.#ranges = new ResumedRanges(this.#tables, this.#restoredRanges);
     this.#changes = new ChangeRows(this.#tables, this.#options.changelogMode);
-    const slot = this.#options.slotName;
-    if (this.#options.startupMode === "snapshot") {
-      // Bounded: no slot; after a restore the rest is read under a new snapshot.
-      await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-      await client.query("SELECT 1");
-      this.#phase = "snapshot";
-      this.#openPager();
-      return;
-    }
-    if (this.#phase === "initial") {
-      await ensurePublication(client, this.#options.publicationName, this.#tables);
-      await releaseSlot(client, slot);
-      if (this.#options.reReadMode === "replay" && this.#options.startupMode === "initial") {
-        const existing = await client.query<{ lsn: string | null }>(
-          "SELECT confirmed_flush_lsn::text AS lsn FROM pg_replication_slots WHERE slot_name = $1",
-          [slot],
-        );
-        const lsn = existing.rows[0]?.lsn;
-        if (typeof lsn === "string") {
-          // Keep the slot: its changes since the confirmed point are replayed over a new snapshot.
-          await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-          await client.query("SELECT 1");
-          this.#phase = "snapshot";
-          this.#streamStartLsn = lsn;
-          this.#snapshotTable = 0;
-          this.#snapshotAfterKey = null;
-          this.#openPager();
-          return;
-        }
-      }
-      await client.query(
-        "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1",
-        [slot],
-      );
-      const replication = await ReplicationConnection.open(this.#options.connection);
-      try {
-        const snapshot = this.#options.startupMode === "initial";
-        const created = await replication.createSlot(slot, snapshot);
-        if (snapshot) {
-          await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-          await client.query(`SET TRANSACTION SNAPSHOT '${created.snapshotName}'`);
-          this.#phase = "snapshot";
-          this.#streamStartLsn = created.consistentPoint;
-          this.#snapshotTable = 0;
-          this.#snapshotAfterKey = null;
-        } else {
-          this.#phase = "stream";
-          this.#lsn = created.consistentPoint;
-        }
-      } finally {
-        // The exported snapshot only lives until this connection's next command; it is imported now.
-        await replication.close();
-      }
-    } else {
-      const exists = await client.query("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1", [slot]);
-      if (exists.rows.length === 0)
-        throw new Error(
-          `${this.#where}: the replication slot "${slot}" no longer exists, so the changes after the checkpointed position are lost; start the job without its checkpoint to snapshot again`,
-        );
-      if (this.#phase === "snapshot") await this.#resumeSnapshot(client);
-    }
+    const start = await prepareStart(
+      client,
+      this.#options,
+      this.#tables,
+      this.#ranges,
+      {
+        phase: this.#phase,
+        streamStartLsn: this.#streamStartLsn,
+        snapshotTable: this.#snapshotTable,
+        snapshotAfterKey: this.#snapshotAfterKey,
+        lsn: this.#lsn,
+      },
+      this.#where,
+    );
+    this.#phase = start.phase;
+    this.#streamStartLsn = start.streamStartLsn;
+    this.#snapshotTable = start.snapshotTable;
+    this.#snapshotAfterKey = start.snapshotAfterKey;
+    this.#lsn = start.lsn;
     if (this.#phase === "snapshot") this.#openPager();
     else await this.#startStreaming();
-  }
-
-  /** After a restore mid-snapshot: the rest is read under a new snapshot (see the source's comment). */
-  async #resumeSnapshot(client: pg.Client): Promise<void> {
-    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    if (this.#options.reReadMode === "replay") return;
-    const result = await client.query<{ snapshot: string; lsn: string }>(
-      "SELECT pg_current_snapshot()::text AS snapshot, pg_current_wal_insert_lsn()::text AS lsn",
-    );
-    const snapshot = parseXidSnapshot(result.rows[0]!.snapshot);
-    const horizonLsn = result.rows[0]!.lsn;
-    for (let table = this.#snapshotTable; table < this.#tables.length; table++) {
-      const afterKey = table === this.#snapshotTable ? this.#snapshotAfterKey : null;
-      this.#ranges!.add({ table, afterKey, snapshot, horizonLsn });
-    }
   }
 
   #openPager(): void {
@@ -361,7 +288,7 @@ export class PostgresCdcReader implements SourceReader<ChangeEvent, PostgresCdcS
   pollNext(output: ReaderOutput<ChangeEvent>): InputStatus {
     if (this.#error !== undefined) throw this.#error;
     if (this.#finished || (this.#split === undefined && this.#noMoreSplits)) return InputStatus.END_OF_INPUT;
-    if (!this.#ready || this.#deadLetterWrite !== undefined) return InputStatus.NOTHING_AVAILABLE;
+    if (!this.#ready || this.#bad.storing) return InputStatus.NOTHING_AVAILABLE;
     const budget = this.#ctx.batchSizeHint;
     if (this.#phase === "snapshot") return this.#pollSnapshot(output, budget);
     if (this.#phase === "stream") return this.#pollStream(output, budget);
@@ -388,7 +315,7 @@ export class PostgresCdcReader implements SourceReader<ChangeEvent, PostgresCdcS
         fields = this.#changes!.decodeRow(table, row.values, null, "snapshot");
       } catch (error) {
         if (!(error instanceof BadChange)) throw error;
-        if (!this.#handleBad(error)) return InputStatus.NOTHING_AVAILABLE;
+        if (!this.#bad.handle(error.letter)) return InputStatus.NOTHING_AVAILABLE;
         this.#pageIndex++;
         this.#snapshotAfterKey = row.key;
         continue;
@@ -442,7 +369,7 @@ export class PostgresCdcReader implements SourceReader<ChangeEvent, PostgresCdcS
               emitted += this.#changes!.emit(output, mapping, message, item.walStart, this.#skipRow);
             } catch (error) {
               if (!(error instanceof BadChange)) throw error;
-              if (!this.#handleBad(error)) return InputStatus.NOTHING_AVAILABLE;
+              if (!this.#bad.handle(error.letter)) return InputStatus.NOTHING_AVAILABLE;
             }
             this.#txChanges++;
             break;
@@ -471,37 +398,6 @@ export class PostgresCdcReader implements SourceReader<ChangeEvent, PostgresCdcS
       this.#replication?.resume();
     }
     return this.#queueHead < this.#queue.length ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
-  }
-
-  /** Applies the policy; false when polling must wait (a dead letter is being stored). */
-  #handleBad(bad: BadChange): boolean {
-    const policy = this.#options.badRecords;
-    const letter = bad.letter;
-    if (policy.policy === "fail")
-      throw new Error(
-        `Postgres CDC: cannot read a change of table "${letter.table}" at ${letter.position}: ${letter.error}; values ${describeRow(Object.values(letter.rawValues))}`,
-      );
-    if (policy.policy === "drop") {
-      this.#drops.drop(letter, policy.log ?? this.#options.log);
-      return true;
-    }
-    if (this.#deadLetterStored) {
-      this.#deadLetterStored = false;
-      return true;
-    }
-    this.#deadLetterWrite = this.#deadLetters!.store(letter).then(
-      () => {
-        this.#deadLetterWrite = undefined;
-        this.#deadLetterStored = true;
-        postgresCdcSourceMetrics().deadLetters++;
-        this.#wake();
-      },
-      (error: unknown) => {
-        this.#deadLetterWrite = undefined;
-        this.#fail(error, `storing a dead letter for table "${letter.table}" at ${letter.position}`);
-      },
-    );
-    return false;
   }
 
   // ---------------------------------------------------------------- checkpoints
@@ -538,7 +434,7 @@ export class PostgresCdcReader implements SourceReader<ChangeEvent, PostgresCdcS
 
   /** Changes dropped under the `drop` policy so far. */
   get droppedChanges(): number {
-    return this.#drops.dropped;
+    return this.#bad.dropped;
   }
 
   async close(): Promise<void> {
@@ -547,6 +443,6 @@ export class PostgresCdcReader implements SourceReader<ChangeEvent, PostgresCdcS
     this.#wake();
     await this.#replication?.close();
     await this.#client?.end().catch(() => {});
-    await this.#deadLetters?.close();
+    await this.#bad.close();
   }
 }

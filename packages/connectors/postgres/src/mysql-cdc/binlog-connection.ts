@@ -1,8 +1,9 @@
 /**
- * A binary log stream from a MariaDB/MySQL server (`COM_BINLOG_DUMP` from a file and position),
- * on a `mysql2` connection. mysql2's own binlog stream decodes only a few event kinds and drops
- * the bytes of the others (rows events among them), so this module sends the command itself and
- * hands every event's raw bytes (checksum removed) to the caller.
+ * A binary log stream from a MariaDB/MySQL server (`COM_BINLOG_DUMP` from a file and position,
+ * or, on MariaDB, from a GTID position as MariaDB replicas ask: `@slave_connect_state` set, strict
+ * mode on, empty file name), on a `mysql2` connection. mysql2's own binlog stream decodes only a
+ * few event kinds and drops the bytes of the others (rows events among them), so this module
+ * sends the command itself and hands every event's raw bytes (checksum removed) to the caller.
  *
  * Invariant: events arrive in binlog order on the connection's socket; `pause`/`resume` stop and
  * restart reading from it (the server then waits), which is how a slow job slows the dump.
@@ -39,6 +40,11 @@ const Packet = require(join(mysql2Root, "lib/packets/packet.js")) as new (
   end: number,
 ) => unknown;
 
+/** Where the dump starts: after the transactions of a MariaDB GTID list, or at a file position. */
+export type BinlogStart =
+  | { readonly gtidPosition: string }
+  | { readonly file: string; readonly position: number; readonly gtidPosition?: undefined };
+
 export interface BinlogHandlers {
   event(bytes: Buffer): void;
   error(error: Error): void;
@@ -62,10 +68,7 @@ export class BinlogConnection {
     });
     const binlog = new BinlogConnection(connection);
     connection.on("error", () => {});
-    const query = (sql: string) =>
-      new Promise<unknown[]>((resolve, reject) =>
-        connection.query(sql, (error, rows) => (error ? reject(error) : resolve(rows as unknown[]))),
-      );
+    const query = (sql: string) => binlog.#query(sql);
     const [row] = (await query("SELECT @@global.binlog_checksum AS checksum")) as { checksum: string }[];
     binlog.#checksum = row?.checksum !== "NONE";
     // Announce that checksums are understood, and (MariaDB) that GTID events are.
@@ -74,10 +77,20 @@ export class BinlogConnection {
     return binlog;
   }
 
-  /** Streams events from `file` at `position`; `serverId` must be unique among the server's replicas. */
-  start(file: string, position: number, serverId: number, handlers: BinlogHandlers): void {
+  /**
+   * Streams events from `from`; `serverId` must be unique among the server's replicas. A GTID start
+   * sets the session's replica state first (the server reads it when the dump command arrives);
+   * strict mode makes the server refuse a GTID its binlog does not hold instead of guessing.
+   */
+  async start(from: BinlogStart, serverId: number, handlers: BinlogHandlers): Promise<void> {
     const checksum = this.#checksum;
-    const name = Buffer.from(file, "utf8");
+    if (from.gtidPosition !== undefined) {
+      await this.#query("SET @slave_connect_state = ?", [from.gtidPosition]);
+      await this.#query("SET @slave_gtid_strict_mode = 1");
+    }
+    if (this.#closed) return;
+    const name = Buffer.from(from.gtidPosition === undefined ? from.file : "", "utf8");
+    const position = from.gtidPosition === undefined ? from.position : 4;
     const command = new (class extends Command {
       start(_packet: unknown, connection: Mysql2Connection) {
         const buffer = Buffer.alloc(4 + 11 + name.length);
@@ -107,6 +120,14 @@ export class BinlogConnection {
       if (!this.#closed) handlers.error(new Error("the binlog connection closed"));
     });
     (this.#connection as unknown as Mysql2Connection).addCommand(command);
+  }
+
+  #query(sql: string, values: readonly string[] = []): Promise<unknown[]> {
+    return new Promise<unknown[]>((resolve, reject) =>
+      this.#connection.query({ sql, values: [...values] }, (error: Error | null, rows: unknown) =>
+        error ? reject(error) : resolve(rows as unknown[]),
+      ),
+    );
   }
 
   pause(): void {

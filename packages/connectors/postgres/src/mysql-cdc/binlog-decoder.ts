@@ -3,7 +3,9 @@
  * writes them) into plain objects: table maps with column types and names
  * (`binlog_row_metadata=FULL`), row images with values in a text form that
  * `text-value-decoder.ts` reads (string and binary columns stay bytes, since their type codes are
- * shared: the column's SQL type decides), and transaction boundaries.
+ * shared: the column's SQL type decides), and event group boundaries (`BEGIN` or MariaDB's GTID
+ * event with its GTID; `COMMIT`/XID; other statements, which end a group only outside a
+ * transaction).
  *
  * Invariant: `decodeEvent` reads one whole event (checksum already stripped) and never reads past
  * it; a rows event it cannot decode (a column type it does not know, a truncated image) becomes a
@@ -14,6 +16,8 @@
  * `{ type: "rows", kind: "insert", tableId, rows: [{ after: ["1", <bytes of "Ada">] }] }`.
  * @module
  */
+
+import type { Gtid } from "./gtid-position.ts";
 
 export type BinlogValue = string | Uint8Array | null;
 
@@ -31,7 +35,11 @@ export type BinlogEvent =
   | { readonly type: "rotate"; readonly file: string; readonly position: number }
   | { readonly type: "format"; readonly checksum: boolean }
   | { readonly type: "begin" }
+  /** MariaDB's GTID event: starts an event group; `standalone` groups are one statement (DDL). */
+  | { readonly type: "gtid"; readonly gtid: Gtid; readonly standalone: boolean }
   | { readonly type: "commit"; readonly nextPosition: number }
+  /** Another statement: ends a group unless a transaction is open (then e.g. a SAVEPOINT). */
+  | { readonly type: "statement"; readonly nextPosition: number }
   | { readonly type: "table-map"; readonly map: TableMap }
   | {
       readonly type: "rows";
@@ -344,10 +352,16 @@ export function decodeEvent(event: Buffer, maps: ReadonlyMap<number, TableMap>):
       r.o += statusLength + schemaLength + 1;
       const query = event.subarray(r.o).toString("utf8");
       if (query === "BEGIN") return { type: "begin" };
-      return { type: "commit", nextPosition };
+      if (query === "COMMIT" || query === "ROLLBACK") return { type: "commit", nextPosition };
+      return { type: "statement", nextPosition };
     }
-    case 162: // MariaDB GTID: starts a transaction
-      return { type: "begin" };
+    case 162: {
+      // MariaDB GTID: sequence (8), domain (4), flags (bit 0: standalone); server id is the header's.
+      const sequence = event.readBigUInt64LE(19).toString();
+      const domain = event.readUInt32LE(27);
+      const standalone = (event[31]! & 1) !== 0;
+      return { type: "gtid", gtid: { domain, server: event.readUInt32LE(5), sequence }, standalone };
+    }
     case 16:
       return { type: "commit", nextPosition };
     case 19:

@@ -3,12 +3,16 @@
  * consistent-snapshot transaction, then binlog events turned into change events.
  *
  * Invariants: the split position describes exactly what was emitted (snapshot: last key emitted;
- * binlog: the position after the last transaction fully emitted plus the row changes emitted of the
- * next); nothing blocks `pollNext` (I/O fills buffers and wakes the task through `isAvailable`);
- * the binlog socket is paused while more than {@link HIGH_WATER} events wait. A bad change
- * (mysql-bad-records.ts) counts as a change of its transaction whatever the policy, so a restored
- * `skipChanges` lines up; under dead-letter the position does not move past it (polling stops at
- * it) until its letter is stored.
+ * binlog: the file position and, on MariaDB, the GTID position (gtid-position.ts, with the worked
+ * exactly-once sequence) after the last transaction fully emitted, plus the row changes emitted of
+ * the next); the binlog is resumed from the GTID position when one is known (it survives rotation
+ * and purging of the checkpointed file), else from the file position; an event group ends at its
+ * COMMIT/XID, or at its statement when it has no transaction (DDL), never at a statement inside a
+ * transaction (SAVEPOINT); nothing blocks `pollNext` (I/O fills buffers and wakes the task through
+ * `isAvailable`); the binlog socket is paused while more than {@link HIGH_WATER} events wait. A
+ * bad change (mysql-bad-records.ts) counts as a change of its transaction whatever the policy, so
+ * a restored `skipChanges` lines up; under dead-letter the position does not move past it (polling
+ * stops at it) until its letter is stored.
  * @module
  */
 
@@ -18,23 +22,16 @@ import mysql from "mysql2/promise";
 import type { DeadLetter } from "../cdc/bad-records.ts";
 import type { ChangeEvent } from "../cdc/postgres-cdc-source.ts";
 import { Kind } from "../values/row-kinds.ts";
-import { BinlogConnection } from "./binlog-connection.ts";
-import { type BinlogEvent, type BinlogValue, decodeEvent, type TableMap } from "./binlog-decoder.ts";
+import { BinlogConnection, type BinlogStart } from "./binlog-connection.ts";
+import { type BinlogEvent, type BinlogValue, decodeEvent } from "./binlog-decoder.ts";
+import { BinlogRows } from "./binlog-rows.ts";
+import { checkGtidDomains, GtidPosition, gtidPositionAt, parseGtidPosition } from "./gtid-position.ts";
 import { BadMysqlChange, BadMysqlChanges } from "./mysql-bad-records.ts";
 import type { MysqlCdcSplit, ResolvedMysqlCdcOptions } from "./mysql-cdc-source.ts";
 import { type MysqlTable, quoteMysqlName, resolveMysqlTable } from "./mysql-tables.ts";
 
 const HIGH_WATER = 50_000;
 const LOW_WATER = 10_000;
-
-/** How a binlog table map lines up with a captured table: row image index per emitted column. */
-interface Mapping {
-  readonly table: MysqlTable;
-  readonly columns: readonly number[];
-  readonly keys: readonly number[];
-  /** Column names of the row image, for dead letters. */
-  readonly names: readonly string[];
-}
 
 export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> {
   readonly #options: ResolvedMysqlCdcOptions;
@@ -46,10 +43,14 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
   #position = 0;
   #snapshotTable = 0;
   #snapshotAfterKey: readonly string[] | null = null;
+  #gtid = new GtidPosition(new Map());
   #txChanges = 0;
   #skipRemaining = 0;
   #inTransaction = false;
+  /** The open group is one statement (MariaDB standalone GTID, e.g. DDL): any statement ends it. */
+  #standalone = false;
   #tables: MysqlTable[] = [];
+  #rows: BinlogRows | undefined;
   #client: mysql.Connection | undefined;
   #binlog: BinlogConnection | undefined;
   #page: (Buffer | null)[][] = [];
@@ -59,8 +60,6 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
   #queue: BinlogEvent[] = [];
   #queueHead = 0;
   #paused = false;
-  readonly #maps = new Map<number, TableMap>();
-  readonly #mappings = new Map<number, Mapping | null>();
   #ready = false;
   #error: Error | undefined;
   #waiter: { promise: Promise<void>; resolve: () => void } | undefined;
@@ -93,6 +92,16 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
     this.#snapshotTable = split.snapshotTable;
     this.#snapshotAfterKey = split.snapshotAfterKey;
     this.#skipRemaining = split.skipChanges;
+    try {
+      // Checkpoints written before GTIDs were tracked have no GTID position.
+      const gtid: unknown = split.gtidPosition ?? "";
+      if (typeof gtid !== "string")
+        throw new Error(`the restored checkpoint's GTID position ${JSON.stringify(gtid)} is not text`);
+      this.#gtid = new GtidPosition(parseGtidPosition(gtid, "the restored checkpoint's GTID position"));
+    } catch (error) {
+      this.#fail(error, "restoring the checkpoint");
+      return;
+    }
     this.#initialize().then(
       () => {
         this.#ready = true;
@@ -154,12 +163,17 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
     this.#tables = [];
     for (const spec of this.#options.tables)
       this.#tables.push(await resolveMysqlTable(client, c.database, spec));
+    this.#rows = new BinlogRows(this.#tables, this.#options.changelogMode);
+    const offset = this.#options.startupOffset;
     if (this.#phase === "initial" && this.#options.startupMode === "latest-offset") {
       const [rows] = await client.query<mysql.RowDataPacket[]>("SHOW MASTER STATUS");
       if (rows[0] === undefined) throw new Error("the server has no binary log (start it with log_bin)");
-      this.#phase = "stream";
-      this.#file = String(rows[0].File);
-      this.#position = Number(rows[0].Position);
+      await this.#streamFrom(client, String(rows[0].File), Number(rows[0].Position));
+    } else if (this.#phase === "initial" && offset !== undefined) {
+      if (offset.gtidPosition !== undefined) {
+        this.#phase = "stream";
+        this.#gtid = new GtidPosition(parseGtidPosition(offset.gtidPosition, "the GTID set"));
+      } else await this.#streamFrom(client, offset.file, offset.position);
     } else if (this.#phase !== "stream") {
       await client.query("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
       const [status] = await client.query<mysql.RowDataPacket[]>("SHOW STATUS LIKE 'binlog_snapshot_%'");
@@ -171,12 +185,25 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
           throw new Error("the server has no binary log (start it with log_bin and binlog_format=ROW)");
         this.#file = file;
         this.#position = Number(value("binlog_snapshot_position"));
+        const gtid = await gtidPositionAt(client, file, this.#position);
+        this.#gtid = new GtidPosition(parseGtidPosition(gtid, "the snapshot's GTID position"));
         this.#phase = "snapshot";
       }
+      await checkGtidDomains(client, this.#gtid);
       this.#fetchPage();
       return;
     }
+    await checkGtidDomains(client, this.#gtid);
     this.#startBinlog();
+  }
+
+  /** Starts streaming (no snapshot) at a file position, with its GTID position when there is one. */
+  async #streamFrom(client: mysql.Connection, file: string, position: number): Promise<void> {
+    this.#phase = "stream";
+    this.#file = file;
+    this.#position = position;
+    const gtid = await gtidPositionAt(client, file, position);
+    this.#gtid = new GtidPosition(parseGtidPosition(gtid, `the GTID position of ${file}:${position}`));
   }
 
   #fetchPage(): void {
@@ -226,6 +253,12 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
   }
 
   #startBinlog(): void {
+    const gtid = this.#gtid.toString();
+    const from: BinlogStart =
+      gtid === "" ? { file: this.#file!, position: this.#position } : { gtidPosition: gtid };
+    const described =
+      gtid === "" ? `binlog position ${this.#file}:${this.#position}` : `GTID position "${gtid}"`;
+    const maps = this.#rows!.maps;
     BinlogConnection.open(this.#options.connection).then(
       (binlog) => {
         if (this.#closed) {
@@ -233,20 +266,22 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
           return;
         }
         this.#binlog = binlog;
-        binlog.start(this.#file!, this.#position, this.#options.serverId, {
-          event: (bytes) => {
-            let event: BinlogEvent;
-            try {
-              event = decodeEvent(bytes, this.#maps);
-            } catch (error) {
-              this.#fail(error, `decoding the binlog at ${this.#file}:${bytes.readUInt32LE(13)}`);
-              return;
-            }
-            if (event.type === "table-map") this.#maps.set(event.map.tableId, event.map);
-            this.#push(event);
-          },
-          error: (error) => this.#fail(error, "the binlog stream"),
-        });
+        binlog
+          .start(from, this.#options.serverId, {
+            event: (bytes) => {
+              let event: BinlogEvent;
+              try {
+                event = decodeEvent(bytes, maps);
+              } catch (error) {
+                this.#fail(error, `decoding the binlog at ${this.#file}:${bytes.readUInt32LE(13)}`);
+                return;
+              }
+              if (event.type === "table-map") maps.set(event.map.tableId, event.map);
+              this.#push(event);
+            },
+            error: (error) => this.#fail(error, `streaming the binlog from ${described}`),
+          })
+          .catch((error: unknown) => this.#fail(error, `starting the binlog from ${described}`));
       },
       (error: unknown) => this.#fail(error, "connecting for the binlog"),
     );
@@ -290,7 +325,7 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
       const values: BinlogValue[] = raw.slice(0, width).map((v) => (v === null ? null : new Uint8Array(v)));
       let fields: Row;
       try {
-        fields = this.#row(table, values, null, "snapshot");
+        fields = this.#rows!.decodeRow(table, values, null, "snapshot");
       } catch (error) {
         if (!(error instanceof BadMysqlChange)) throw error;
         const keyValues = Object.fromEntries(table.keyNames.map((name, i) => [name, key[i]!]));
@@ -308,65 +343,6 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
     return InputStatus.MORE_AVAILABLE;
   }
 
-  /** Decodes a row image (or snapshot row) into emitted columns; throws {@link BadMysqlChange}. */
-  #row(table: MysqlTable, values: readonly BinlogValue[], mapping: Mapping | null, position: string): Row {
-    const fields: Row = new Array(table.emitted.length);
-    for (let i = 0; i < table.emitted.length; i++) {
-      const column = table.emitted[i]!;
-      const value = values[mapping === null ? i : mapping.columns[i]!];
-      if (value === null || value === undefined) {
-        fields[i] = null;
-        continue;
-      }
-      try {
-        if (column.binary) fields[i] = typeof value === "string" ? new TextEncoder().encode(value) : value;
-        else
-          fields[i] = column.decode(typeof value === "string" ? value : Buffer.from(value).toString("utf8"));
-      } catch (error) {
-        const names = mapping === null ? table.emitted.map((c) => c.name) : mapping.names;
-        const rawValues: Record<string, string | null> = {};
-        for (let j = 0; j < names.length && j < values.length; j++) {
-          const v = values[j];
-          rawValues[names[j]!] =
-            v === null || v === undefined
-              ? null
-              : typeof v === "string"
-                ? v
-                : Buffer.from(v).toString("utf8");
-        }
-        throw new BadMysqlChange({
-          table: table.id,
-          position,
-          error: `column "${column.name}": ${(error as Error).message}`,
-          rawValues,
-        });
-      }
-    }
-    return fields;
-  }
-
-  #mapping(tableId: number): Mapping | null {
-    const known = this.#mappings.get(tableId);
-    if (known !== undefined) return known;
-    const map = this.#maps.get(tableId);
-    const table =
-      map === undefined
-        ? undefined
-        : this.#tables.find((t) => t.database === map.database && t.table === map.table);
-    let mapping: Mapping | null = null;
-    if (map !== undefined && table !== undefined) {
-      const names = map.names.length > 0 ? map.names : table.catalogNames;
-      mapping = {
-        table,
-        columns: table.emitted.map((c) => names.indexOf(c.name)),
-        keys: table.keyNames.map((k) => names.indexOf(k)),
-        names,
-      };
-    }
-    this.#mappings.set(tableId, mapping);
-    return mapping;
-  }
-
   #pollBinlog(output: ReaderOutput<ChangeEvent>, budget: number): InputStatus {
     let emitted = 0;
     const queue = this.#queue;
@@ -378,22 +354,28 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
           this.#file = event.file;
           this.#position = event.position;
           break;
+        case "gtid":
+          this.#inTransaction = true;
+          this.#standalone = event.standalone;
+          this.#txChanges = 0;
+          this.#gtid.begin(event.gtid);
+          break;
         case "begin":
           this.#inTransaction = true;
+          this.#standalone = false;
           this.#txChanges = 0;
           break;
         case "commit":
-          this.#inTransaction = false;
-          this.#txChanges = 0;
-          this.#skipRemaining = 0;
-          this.#position = event.nextPosition;
+          this.#endGroup(event.nextPosition);
+          break;
+        case "statement":
+          if (!this.#inTransaction || this.#standalone) this.#endGroup(event.nextPosition);
           break;
         case "table-map":
-          // A table id may be reused for another table after a schema change.
-          this.#mappings.delete(event.map.tableId);
+          this.#rows!.forget(event.map.tableId);
           break;
         case "bad-rows": {
-          const mapping = this.#mapping(event.tableId);
+          const mapping = this.#rows!.captured(event.tableId);
           if (mapping === null) break;
           if (this.#txChanges >= this.#skipRemaining) {
             const letter: DeadLetter = {
@@ -411,7 +393,7 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
           break;
         }
         case "rows": {
-          const mapping = this.#mapping(event.tableId);
+          const mapping = this.#rows!.captured(event.tableId);
           if (mapping === null) break;
           const position = `binlog position ${this.#file}:${event.nextPosition}`;
           const rows = event.rows;
@@ -421,7 +403,7 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
               continue;
             }
             try {
-              emitted += this.#emitRow(output, mapping, event.kind, rows[this.#eventRow]!, position);
+              emitted += this.#rows!.emit(output, mapping, event.kind, rows[this.#eventRow]!, position);
             } catch (error) {
               if (!(error instanceof BadMysqlChange)) throw error;
               if (!this.#bad.handle(error.letter)) {
@@ -451,42 +433,14 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
     return this.#queueHead < this.#queue.length ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
   }
 
-  #emitRow(
-    output: ReaderOutput<ChangeEvent>,
-    mapping: Mapping,
-    kind: "insert" | "update" | "delete",
-    row: { readonly before: BinlogValue[] | null; readonly after: BinlogValue[] | null },
-    position: string,
-  ): number {
-    const table = mapping.table;
-    const where = position;
-    // Both images are read before anything is emitted: a bad one leaves no half of an update behind.
-    const before = row.before === null ? undefined : this.#row(table, row.before, mapping, where);
-    const after = row.after === null ? undefined : this.#row(table, row.after, mapping, where);
-    if (kind === "insert") {
-      if (after === undefined) return 0;
-      output.collect({ kind: Kind.INSERT, fields: after, table: table.id });
-      return 1;
-    }
-    if (kind === "delete") {
-      if (before === undefined) return 0;
-      output.collect({ kind: Kind.DELETE, fields: before, table: table.id });
-      return 1;
-    }
-    if (before === undefined || after === undefined) return 0;
-    const upsert = this.#options.changelogMode === "upsert";
-    const keyChanged = mapping.keys.some((k) => {
-      const a = row.before![k];
-      const b = row.after![k];
-      return a instanceof Uint8Array && b instanceof Uint8Array ? Buffer.compare(a, b) !== 0 : a !== b;
-    });
-    let count = 0;
-    if (!upsert || keyChanged) {
-      output.collect({ kind: upsert ? Kind.DELETE : Kind.UPDATE_BEFORE, fields: before, table: table.id });
-      count++;
-    }
-    output.collect({ kind: Kind.UPDATE_AFTER, fields: after, table: table.id });
-    return count + 1;
+  /** The open event group is fully emitted: the position moves past it. */
+  #endGroup(nextPosition: number): void {
+    this.#inTransaction = false;
+    this.#standalone = false;
+    this.#txChanges = 0;
+    this.#skipRemaining = 0;
+    this.#position = nextPosition;
+    this.#gtid.commit();
   }
 
   snapshotState(): readonly MysqlCdcSplit[] {
@@ -498,6 +452,7 @@ export class MysqlCdcReader implements SourceReader<ChangeEvent, MysqlCdcSplit> 
         phase: this.#phase,
         binlogFile: this.#file,
         binlogPosition: this.#position,
+        gtidPosition: this.#gtid.empty ? null : this.#gtid.toString(),
         snapshotTable: this.#snapshotTable,
         snapshotAfterKey: this.#snapshotAfterKey === null ? null : [...this.#snapshotAfterKey],
         skipChanges: this.#phase === "stream" && this.#inTransaction ? this.#txChanges : 0,

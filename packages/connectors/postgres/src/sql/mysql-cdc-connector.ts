@@ -12,7 +12,10 @@
  * column), `drop`, or `dead-letter` into `'bad-records.dead-letter.table'` (a table of the
  * captured database, created when missing; see mysql-bad-records.ts), as for `postgres-cdc`.
  * `server-id` takes one id (a range such as `5400-5404` uses its first id: the source reads with
- * one reader); without it, an id derived from the table's name is used.
+ * one reader); without it, an id derived from the table's name is used. `'scan.startup.mode'` is
+ * `initial`, `latest-offset` or `specific-offset`, which starts after the MariaDB GTIDs of
+ * `'scan.startup.specific-offset.gtid-set'` (`0-1-42`) or at `'scan.startup.specific-offset.file'`
+ * and `'scan.startup.specific-offset.pos'` (default 4); the offset options need that mode.
  * @module
  */
 
@@ -32,6 +35,9 @@ import {
 import { MysqlCdcSource } from "../mysql-cdc/mysql-cdc-source.ts";
 
 const DEAD_LETTER_TABLE = "bad-records.dead-letter.table";
+const GTID_SET = "scan.startup.specific-offset.gtid-set";
+const OFFSET_FILE = "scan.startup.specific-offset.file";
+const OFFSET_POS = "scan.startup.specific-offset.pos";
 
 const REQUIRED = ["hostname", "username", "database-name", "table-name"];
 const OPTIONAL = [
@@ -39,6 +45,9 @@ const OPTIONAL = [
   "password",
   "server-id",
   "scan.startup.mode",
+  GTID_SET,
+  OFFSET_FILE,
+  OFFSET_POS,
   "changelog-mode",
   "scan.snapshot.fetch.size",
   BAD_RECORDS_POLICY_OPTION,
@@ -79,6 +88,24 @@ function createSource(context: SourceContext): TableSource {
   const database = options.string("database-name")!;
   const tableName = options.string("table-name")!;
   const password = options.string("password");
+  const startupMode = options.choice(
+    "scan.startup.mode",
+    ["initial", "latest-offset", "specific-offset"] as const,
+    "initial",
+  );
+  const gtidSet = options.string(GTID_SET);
+  const offsetFile = options.string(OFFSET_FILE);
+  const offsetPos = options.integer(OFFSET_POS, 4, 4);
+  const hasOffset =
+    gtidSet !== undefined || offsetFile !== undefined || options.string(OFFSET_POS) !== undefined;
+  if (startupMode !== "specific-offset" && hasOffset)
+    throw bad(
+      `'${GTID_SET}', '${OFFSET_FILE}' and '${OFFSET_POS}' need 'scan.startup.mode' = 'specific-offset'`,
+    );
+  if (startupMode === "specific-offset" && gtidSet === undefined && offsetFile === undefined)
+    throw bad(`'scan.startup.mode' = 'specific-offset' needs '${GTID_SET}' or '${OFFSET_FILE}'`);
+  if (gtidSet !== undefined && offsetFile !== undefined)
+    throw bad(`set one of '${GTID_SET}' and '${OFFSET_FILE}', not both`);
   let source: MysqlCdcSource;
   try {
     source = MysqlCdcSource.create({
@@ -93,7 +120,13 @@ function createSource(context: SourceContext): TableSource {
         { table: `${database}.${tableName}`, columns: physical.map((f) => ({ name: f.name, type: f.type })) },
       ],
       serverId,
-      startupMode: options.choice("scan.startup.mode", ["initial", "latest-offset"] as const, "initial"),
+      startupMode,
+      ...(startupMode !== "specific-offset"
+        ? {}
+        : {
+            startupOffset:
+              gtidSet !== undefined ? { gtidPosition: gtidSet } : { file: offsetFile!, position: offsetPos },
+          }),
       changelogMode: changelog,
       snapshotFetchSize: options.integer("scan.snapshot.fetch.size", 8192, 1),
       badRecords:
