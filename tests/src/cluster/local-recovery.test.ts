@@ -5,24 +5,37 @@
  * with exactly-once output. A TaskManager that restarted holds no copy, so its slot restores from
  * the state the JobManager sends; a copy that cannot be read falls back the same way.
  *
+ * On the LMDB backend the acknowledged snapshot only references state blobs in the checkpoint
+ * storage; TaskManagers keep local copies of those too, so a local restore reads every blob
+ * locally (REST: state-blobs-local, none remote) and the job's local directory goes when it ends.
+ *
  * The injected failure comes 1.5 s into the job, so the restore is from a later checkpoint than
  * the first: restores from checkpoint 1 can duplicate a source split (a race between the split
  * assignment and the enumerator snapshot of checkpoint 1, a known issue of the runtime).
  */
 
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { TaskManager } from "@weir/runtime/cluster";
+import type { ExactlyOnceParams, Report } from "../jobs/exactly-once.job.ts";
 import type { RegionFailoverParams, Seen } from "../runtime/region-failover.job.ts";
 import { assertExactlyOnce } from "../runtime/region-failover-checks.ts";
 import { completedResult, type Json, rest, submitJob, waitFor } from "./cluster-processes.ts";
 import { startInProcessCluster } from "./in-process-cluster.ts";
 
 const JOB = fileURLToPath(new URL("../runtime/region-failover.job.ts", import.meta.url));
+const EXACTLY_ONCE_JOB = fileURLToPath(new URL("../jobs/exactly-once.job.ts", import.meta.url));
+/** The state blob figures of a job whose state is not in blobs (heap backend). */
+const NO_BLOBS = {
+  "state-blobs-local": 0,
+  "state-blob-bytes-local": 0,
+  "state-blobs-remote": 0,
+  "state-blob-bytes-remote": 0,
+};
 
 async function submit(url: string, params: RegionFailoverParams, parallelism: number): Promise<string> {
   return submitJob(url, {
@@ -53,6 +66,7 @@ for (const keyed of [false, true])
         "local-restores": keyed ? 3 : 1,
         "remote-restores": 0,
         fallbacks: 0,
+        ...NO_BLOBS,
       });
     } finally {
       await cluster.close();
@@ -125,7 +139,87 @@ test("a copy that cannot be read falls back to the state the JobManager sends, w
     assert.equal(done.state, "FINISHED");
     assertExactlyOnce(done["job-execution-result"].collected.seen as Seen[], params.count);
     const recovery = (await rest(cluster.url, "GET", `/jobs/${jobId}`)).body["local-recovery"];
-    assert.deepEqual(recovery, { enabled: true, "local-restores": 0, "remote-restores": 1, fallbacks: 1 });
+    assert.deepEqual(recovery, {
+      enabled: true,
+      "local-restores": 0,
+      "remote-restores": 1,
+      fallbacks: 1,
+      ...NO_BLOBS,
+    });
+  } finally {
+    await cluster.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("LMDB state: a local restore reads its state blobs from the TaskManager's copies, none remotely", {
+  timeout: 120_000,
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "weir-local-recovery-lmdb-"));
+  const localStateDir = (i: number) => join(dir, `local-tm-${i + 1}`);
+  const lines: string[] = [];
+  // One slot each: after the (keyBy: full) restart every slot is back on its TaskManager.
+  const cluster = await startInProcessCluster({
+    taskManagers: 2,
+    slots: 1,
+    jobManager: { checkpointStorage: { kind: "directory", path: join(dir, "checkpoints") } },
+    taskManager: (i) => ({
+      localStateDir: localStateDir(i),
+      stateDir: join(dir, `state-tm-${i + 1}`),
+      log: (level, msg, fields) => lines.push(`${level} ${msg} ${JSON.stringify(fields)}`),
+    }),
+  });
+  try {
+    const params: ExactlyOnceParams = { count: 12_000, keys: 8, recordsPerSecond: 8_000, failAt: 8_000 };
+    const jobId = await submitJob(cluster.url, {
+      jobFile: EXACTLY_ONCE_JOB,
+      parallelism: 2,
+      params,
+      checkpointIntervalMs: 50,
+      restartAttempts: 3,
+      restartDelayMs: 10,
+      localRecovery: true,
+      stateBackend: "lmdb",
+    });
+    let sawLocalBlobs = false;
+    const done = await waitFor(
+      async () => {
+        for (const i of [0, 1]) {
+          const blobs = join(localStateDir(i), jobId, "blobs", "shared");
+          if (existsSync(blobs) && readdirSync(blobs, { recursive: true }).length > 0) sawLocalBlobs = true;
+        }
+        const r = await rest(cluster.url, "GET", `/jobs/${jobId}/execution-result`);
+        return r.body.status?.id === "COMPLETED" ? r.body : undefined;
+      },
+      90_000,
+      20,
+    );
+    const execution = done["job-execution-result"];
+    assert.equal(execution.restarts, 1, `one restart; log: ${lines.join(" | ")}`);
+    const reports = execution.collected.reports as Report[];
+    assert.deepEqual(
+      reports.filter((r) => r.kind === "anomaly"),
+      [],
+      "no record lost or duplicated",
+    );
+    assert.deepEqual(
+      (reports.filter((r) => r.kind === "final") as { count: number }[]).map((f) => f.count),
+      Array(params.keys).fill(params.count / params.keys),
+      "every key counted every record once",
+    );
+    assert.ok(sawLocalBlobs, "the TaskManagers kept local copies of the state blobs");
+    const recovery = (await rest(cluster.url, "GET", `/jobs/${jobId}`)).body["local-recovery"];
+    assert.equal(recovery["local-restores"], 2, JSON.stringify(recovery));
+    assert.equal(recovery["remote-restores"], 0, JSON.stringify(recovery));
+    assert.ok(recovery["state-blobs-local"] > 0, `blobs were read locally: ${JSON.stringify(recovery)}`);
+    assert.ok(recovery["state-blob-bytes-local"] > 0, JSON.stringify(recovery));
+    assert.equal(recovery["state-blobs-remote"], 0, `no blob was downloaded; log: ${lines.join(" | ")}`);
+    assert.equal(recovery["state-blob-bytes-remote"], 0);
+    // The job ended: its local copies (snapshots and blobs) go.
+    await waitFor(
+      async () => ([0, 1].every((i) => !existsSync(join(localStateDir(i), jobId))) ? true : undefined),
+      10_000,
+    );
   } finally {
     await cluster.close();
     rmSync(dir, { recursive: true, force: true });

@@ -11,6 +11,7 @@
  * @module
  */
 
+import type { StateBlobReads } from "../checkpoint/storage/local-blob-cache.ts";
 import type { SlotDeployment, ToCoordinator, ToSlot } from "../rpc/messages.ts";
 import type { TaskCounters } from "../worker/slot.ts";
 import type { ClusterTls } from "./cluster-tls.ts";
@@ -138,13 +139,28 @@ export type ToJobManager =
       readonly deploymentId: string;
       readonly slot: number;
       readonly counters: readonly TaskCounters[];
+    }
+  /** State blobs a slot read since its last report, from local copies or the checkpoint storage. */
+  | {
+      readonly type: "state-blob-reads";
+      readonly deploymentId: string;
+      readonly slot: number;
+      readonly reads: StateBlobReads;
     };
 
 /** Between a TaskManager's main thread and one slot thread. */
 export type FromSlotThread =
+  /** The thread loaded the runtime (native addons included): it may be terminated safely from now on. */
+  | { readonly kind: "loaded" }
   | { readonly kind: "coordinator"; readonly message: ToCoordinator }
   | { readonly kind: "data-port"; readonly port: number }
-  | { readonly kind: "metrics"; readonly counters: TaskCounters[] };
+  | { readonly kind: "metrics"; readonly counters: TaskCounters[] }
+  /** Task-local recovery: state blobs read since the last report, and why local copies were not used. */
+  | {
+      readonly kind: "state-blob-reads";
+      readonly reads: StateBlobReads;
+      readonly problems: readonly string[];
+    };
 
 export type ToSlotThread =
   /** The first message a standby thread gets: what to run (its MessagePorts are transferred with it). */
@@ -164,4 +180,6 @@ export interface SlotThreadData {
   readonly metricsIntervalMs: number;
   /** Mutual TLS for data connections, when the TaskManager has it. */
   readonly tls: ClusterTls | undefined;
+  /** Task-local recovery is on: state blobs are also kept in (and read from) this directory. */
+  readonly localBlobDirectory?: string;
 }

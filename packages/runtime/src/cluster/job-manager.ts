@@ -214,6 +214,9 @@ export class JobManager {
       case "local-restore":
         this.#groups.get(message.deploymentId)?.localRestore(message.slot, message.ok, message.deploymentId);
         return;
+      case "state-blob-reads":
+        this.#groups.get(message.deploymentId)?.stateBlobReads(message.reads);
+        return;
       case "slot-metrics": {
         this.#groups.get(message.deploymentId)?.report(message.slot, message.counters, message.deploymentId);
         return;

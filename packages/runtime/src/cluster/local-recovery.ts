@@ -10,9 +10,18 @@
  * {@link copyOf}(7, 1) = tm-2 with its vertices -> slot 1 is placed on tm-2 with a local-restore
  * marker and no state -> tm-2 reports the outcome ({@link restored}); a failed local read makes the
  * JobManager send the state after all.
+ *
+ * On-disk backends restore from state blobs, which TaskManagers keep local copies of too: slots
+ * report how many blobs (and bytes) they read locally and from the checkpoint storage
+ * ({@link blobsRead}); a local restore that still downloads shows there.
  * @module
  */
 
+import {
+  addStateBlobReads,
+  NO_STATE_BLOB_READS,
+  type StateBlobReads,
+} from "../checkpoint/storage/local-blob-cache.ts";
 import type { RegisteredTaskManager } from "./task-manager-registry.ts";
 
 export interface LocalCopy {
@@ -29,6 +38,8 @@ export class LocalRecovery {
   remoteRestores = 0;
   /** Local restores that failed on the TaskManager (missing or corrupt copy) and went remote. */
   fallbacks = 0;
+  /** State blobs restores read from TaskManagers' local copies and from the checkpoint storage. */
+  stateBlobReads: StateBlobReads = NO_STATE_BLOB_READS;
   readonly #acks = new Map<
     number,
     Map<number, { taskManager: RegisteredTaskManager; vertices: Set<number> }>
@@ -66,6 +77,11 @@ export class LocalRecovery {
     return entry === undefined
       ? undefined
       : { taskManager: entry.taskManager, vertices: [...entry.vertices].sort((a, b) => a - b) };
+  }
+
+  /** A slot read state blobs (on-disk backends restore from them). */
+  blobsRead(reads: StateBlobReads): void {
+    this.stateBlobReads = addStateBlobReads(this.stateBlobReads, reads);
   }
 
   /** A TaskManager reported how a local restore went. */

@@ -3,6 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { encodeCheckpointFile } from "../checkpoint/storage/checkpoint-format.ts";
+import { sharedBlobKey } from "../checkpoint/storage/checkpoint-layout.ts";
+import { LocalBlobCache } from "../checkpoint/storage/local-blob-cache.ts";
+import { LocalDirectoryBlobStore } from "../checkpoint/storage/local-directory-blob-store.ts";
 import { LocalStateStore } from "./local-state-store.ts";
 
 const JOB = "0123456789abcdef0123456789abcdef";
@@ -43,6 +47,36 @@ test("a corrupt copy is refused with where and why; a new store starts empty", (
     const restarted = new LocalStateStore(join(dir, "tm"));
     assert.deepEqual(restarted.checkpoints(JOB), [], "a restarted TaskManager holds no copies");
     assert.throws(() => store.write("../etc", 1, 0, 0, {}), /malformed job id/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("local state blobs go once no retained copy references them; a newer checkpoint's stay", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "weir-local-state-"));
+  try {
+    const store = new LocalStateStore(join(dir, "tm"));
+    const blobs = new LocalBlobCache({
+      remote: new LocalDirectoryBlobStore({ root: join(dir, "remote") }),
+      directory: store.blobDirectory(JOB),
+    });
+    const key = (checkpointId: number) => sharedBlobKey("shared/op", checkpointId, 0);
+    for (const id of [1, 2, 3, 4]) await blobs.put(key(id), encodeCheckpointFile(Buffer.from(`chk ${id}`)));
+    const handle = (checkpointId: number, steps: number[]) => ({
+      format: "weir-state-changelog-v1",
+      checkpointId,
+      keyGroups: { start: 0, end: 127 },
+      steps: steps.map((id) => ({ checkpointId: id, full: id === steps[0], blobs: [{ key: key(id) }] })),
+    });
+    // Checkpoint 3 is a delta on 1 (2 was a delta replaced since); 4 is not acknowledged yet.
+    store.write(JOB, 2, 0, 0, [{ operatorId: "op", keyed: {}, keyedHandles: [handle(2, [1, 2])] }]);
+    store.write(JOB, 3, 0, 0, [{ operatorId: "op", keyed: {}, keyedHandles: [handle(3, [1, 3])] }]);
+    store.completed(JOB, 3);
+    const local = new LocalDirectoryBlobStore({ root: store.blobDirectory(JOB) });
+    assert.deepEqual(await local.list("shared/"), [key(1), key(3), key(4)]);
+    store.discard(JOB);
+    assert.deepEqual(await local.list("shared/"), [], "the job's local blobs went with it");
+    assert.throws(() => store.blobDirectory("../x"), /malformed job id/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

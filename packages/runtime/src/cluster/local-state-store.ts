@@ -5,11 +5,16 @@
  * state. The snapshot is opaque here (whatever the task acknowledged with), so this works however
  * state backends write their state.
  *
+ * On-disk backends (LMDB) acknowledge only handles to state blobs in the checkpoint storage; their
+ * slot threads keep local copies of those blobs in `<dir>/<job id>/blobs/` (see `LocalBlobCache`),
+ * so a local restore reads no state remotely either.
+ *
  * Layout: `<dir>/<job id>/chk-<id>/<vertex>-<subtask>.state`, each file a SHA-256 line then the
  * v8-serialized snapshot; written to a temporary name and renamed, so a file is whole or absent.
  * Invariant: once checkpoint c of a job completed, copies of that job's older checkpoints are
- * deleted; a read of a missing, truncated or altered copy throws, saying which and why (the caller
- * then restores from the checkpoint storage).
+ * deleted, and so are the local blobs of checkpoint c or older that no remaining copy references;
+ * a read of a missing, truncated or altered copy throws, saying which and why (the caller then
+ * restores from the checkpoint storage).
  * @module
  */
 
@@ -17,11 +22,19 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
+import { pruneLocalBlobs } from "../checkpoint/storage/local-blob-cache.ts";
+import type { OperatorSnapshot } from "../operators/stream-operator.ts";
+import { blobKeysOf } from "../state/keyed-state-handle.ts";
 
 const JOB_ID = /^[a-f0-9]{32}$/;
 
 export class LocalStateStore {
   readonly #dir: string;
+  /**
+   * The state blob keys each copy references, by job, then checkpoint, then copy file. Kept in
+   * memory: this process wrote every copy there is (the directory starts empty).
+   */
+  readonly #blobRefs = new Map<string, Map<number, Map<string, readonly string[]>>>();
 
   /** Starts empty: copies a previous process left behind are unknown to the JobManager. */
   constructor(dir: string) {
@@ -52,6 +65,18 @@ export class LocalStateStore {
     const temp = `${path}.${process.pid}.tmp`;
     writeFileSync(temp, Buffer.concat([Buffer.from(`${digest}\n`), bytes]));
     renameSync(temp, path);
+    const keys = stateBlobKeys(snapshot);
+    const job = this.#blobRefs.get(jobId) ?? new Map<number, Map<string, readonly string[]>>();
+    this.#blobRefs.set(jobId, job);
+    const copies = job.get(checkpointId) ?? new Map<string, readonly string[]>();
+    job.set(checkpointId, copies);
+    copies.set(path, keys);
+  }
+
+  /** Where the slot threads of a job keep their local copies of its state blobs. */
+  blobDirectory(jobId: string): string {
+    if (!JOB_ID.test(jobId)) throw new Error(`malformed job id ${JSON.stringify(jobId)}`);
+    return join(this.#dir, jobId, "blobs");
   }
 
   /** The copy of task `vertex/subtask` for the checkpoint; throws when missing or corrupt. */
@@ -89,6 +114,12 @@ export class LocalStateStore {
       if (Number.isSafeInteger(id) && id < checkpointId)
         rmSync(join(this.#dir, jobId, name), { recursive: true, force: true });
     }
+    const job = this.#blobRefs.get(jobId);
+    for (const id of job?.keys() ?? []) if (id < checkpointId) job!.delete(id);
+    const keep = new Set<string>();
+    for (const copies of job?.values() ?? [])
+      for (const keys of copies.values()) for (const key of keys) keep.add(key);
+    pruneLocalBlobs(this.blobDirectory(jobId), keep, checkpointId);
   }
 
   /** The checkpoints of a job this store holds copies for (tests and logs). */
@@ -105,6 +136,16 @@ export class LocalStateStore {
 
   /** The job ended: every copy of it goes. */
   discard(jobId: string): void {
-    if (JOB_ID.test(jobId)) rmSync(join(this.#dir, jobId), { recursive: true, force: true });
+    if (!JOB_ID.test(jobId)) return;
+    rmSync(join(this.#dir, jobId), { recursive: true, force: true });
+    this.#blobRefs.delete(jobId);
   }
+}
+
+/** The state blobs an acknowledged snapshot (the operator snapshots of one task) references. */
+function stateBlobKeys(snapshot: unknown): string[] {
+  if (!Array.isArray(snapshot)) return [];
+  return (snapshot as Partial<OperatorSnapshot>[]).flatMap((operator) =>
+    (operator?.keyedHandles ?? []).flatMap(blobKeysOf),
+  );
 }

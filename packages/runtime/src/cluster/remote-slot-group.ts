@@ -18,6 +18,7 @@
  */
 
 import { randomBytes, randomUUID } from "node:crypto";
+import type { StateBlobReads } from "../checkpoint/storage/local-blob-cache.ts";
 import type { AttemptSlots, SlotGroupEvents, SlotLauncher } from "../coordinator/slot-group.ts";
 import type { SlotDeployment, ToCoordinator, ToSlot } from "../rpc/messages.ts";
 import type { TaskCounters } from "../worker/slot.ts";
@@ -259,6 +260,11 @@ export class RemoteSlotGroup implements AttemptSlots {
     if (ok) return;
     const part = this.#partOf[slot]!;
     this.#tmOf[slot]?.send({ type: "restore-state", deploymentId, slot, restore: part.restore(slot) });
+  }
+
+  /** A slot read state blobs (a restore), locally or from the checkpoint storage. */
+  stateBlobReads(reads: StateBlobReads): void {
+    this.#options.localRecovery?.blobsRead(reads);
   }
 
   /** A slot's periodic counter report. */

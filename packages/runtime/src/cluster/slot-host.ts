@@ -3,11 +3,15 @@
  * pool of started standby threads), wires this TaskManager's slots to each other and names their
  * remote peers, restores slots from task-local state copies, relays what the slot threads say to
  * the JobManager, and stops them on release. The connection to the JobManager is the
- * TaskManager's; this class only sends through it.
+ * TaskManager's; this class only sends through it. With task-local recovery on, slot threads also
+ * keep the state blobs of on-disk backends in the job's local directory (`LocalStateStore`
+ * `blobDirectory`) and report where their blob reads came from; this class logs why a local blob
+ * was not used and relays the counts for the JobManager's local-recovery figures.
  *
  * Invariant: once a deployment is released nothing of it reaches the JobManager any more, and a
  * slot thread that ends while its deployment runs (not released, not stopped for a region
- * restart) is reported as a crashed slot.
+ * restart) is reported as a crashed slot; and no thread is terminated while it still loads the
+ * runtime (a terminate during the load of LMDB's native addon aborts the whole process).
  * @module
  */
 
@@ -30,6 +34,8 @@ import type { Logger } from "./structured-log.ts";
 
 const SLOT_THREAD_MAIN = new URL("./slot-thread-main.ts", import.meta.url);
 const STANDBY_REFILL_DELAY_MS = 2_000;
+/** How long a terminate waits for a thread still loading the runtime (see `#terminate`). */
+const LOAD_WAIT_MS = 30_000;
 
 type DeployMessage = Extract<ToTaskManager, { type: "deploy" }>;
 
@@ -68,6 +74,8 @@ export class SlotHost {
   readonly #log: Logger;
   readonly #deployments = new Map<string, RunningDeployment>();
   readonly #standby: Worker[] = [];
+  /** Per thread: resolves once it loaded the runtime or ended (see {@link #terminate}). */
+  readonly #loaded = new WeakMap<Worker, Promise<void>>();
   readonly #standbyDrops = new Map<Worker, () => void>();
   /** How often slot threads report metrics, as the JobManager asked at registration. */
   metricsIntervalMs = 1_000;
@@ -230,6 +238,14 @@ export class SlotHost {
     remotePeers: readonly number[],
     dataToken: string,
   ): Worker {
+    const slot = deploymentOfSlot.slot;
+    const jobId = deployment.jobId;
+    let localBlobDirectory: string | undefined;
+    try {
+      if (jobId !== undefined) localBlobDirectory = this.#localState.blobDirectory(jobId);
+    } catch (error) {
+      this.#log("warn", "no local copies of state blobs", { deploymentId, slot, reason: String(error) });
+    }
     const threadData: SlotThreadData = {
       deployment: deploymentOfSlot,
       ports: slotPorts,
@@ -238,12 +254,11 @@ export class SlotHost {
       dataHost: this.#options.dataHost ?? "127.0.0.1",
       metricsIntervalMs: this.metricsIntervalMs,
       tls: this.#options.tls,
+      ...(localBlobDirectory === undefined ? {} : { localBlobDirectory }),
     };
     const worker = this.#takeStandby();
     const deployMessage: ToSlotThread = { kind: "deploy", data: threadData };
     worker.postMessage(deployMessage, slotPorts);
-    const slot = deploymentOfSlot.slot;
-    const jobId = deployment.jobId;
     worker.on("message", (fromSlot: FromSlotThread) => {
       if (deployment.released) return;
       if (
@@ -258,8 +273,19 @@ export class SlotHost {
           this.#log("warn", "could not keep a local state copy", { slot, reason: String(error) });
         }
       }
-      if (fromSlot.kind === "coordinator")
+      if (fromSlot.kind === "state-blob-reads") {
+        for (const reason of fromSlot.problems)
+          this.#log("warn", "local state blob not used: reading the checkpoint storage", {
+            deploymentId,
+            slot,
+            reason,
+          });
+        const { reads } = fromSlot;
+        if (reads.local + reads.remote > 0)
+          this.#options.send({ type: "state-blob-reads", deploymentId, slot, reads });
+      } else if (fromSlot.kind === "coordinator")
         this.#options.send({ type: "slot-message", deploymentId, slot, message: fromSlot.message });
+      else if (fromSlot.kind === "loaded") return;
       else if (fromSlot.kind === "data-port")
         this.#options.send({ type: "data-port", deploymentId, slot, port: fromSlot.port });
       else this.#options.send({ type: "slot-metrics", deploymentId, slot, counters: fromSlot.counters });
@@ -285,7 +311,7 @@ export class SlotHost {
    */
   fillStandby(): void {
     while (!this.#options.closed() && this.#standby.length < this.#options.slots) {
-      const worker = new Worker(SLOT_THREAD_MAIN, { name: "weir-slot" });
+      const worker = this.#startThread();
       const drop = () => {
         const index = this.#standby.indexOf(worker);
         if (index >= 0) this.#standby.splice(index, 1);
@@ -297,9 +323,44 @@ export class SlotHost {
     }
   }
 
+  /** A new slot thread; {@link #terminate} waits until it loaded the runtime. */
+  #startThread(): Worker {
+    const worker = new Worker(SLOT_THREAD_MAIN, { name: "weir-slot" });
+    this.#loaded.set(
+      worker,
+      new Promise<void>((resolve) => {
+        const onMessage = (message: FromSlotThread) => {
+          if (message.kind !== "loaded") return;
+          worker.off("message", onMessage);
+          resolve();
+        };
+        worker.on("message", onMessage);
+        worker.once("exit", () => resolve());
+        worker.once("error", () => resolve());
+      }),
+    );
+    return worker;
+  }
+
+  /**
+   * Terminates a slot thread once it loaded the runtime: terminating a thread while it loads a
+   * native addon (LMDB) aborts the whole process. Waits at most {@link LOAD_WAIT_MS}.
+   */
+  async #terminate(worker: Worker): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.#loaded.get(worker) ?? Promise.resolve(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, LOAD_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    await worker.terminate();
+  }
+
   #takeStandby(): Worker {
     const worker = this.#standby.shift();
-    if (worker === undefined) return new Worker(SLOT_THREAD_MAIN, { name: "weir-slot" });
+    if (worker === undefined) return this.#startThread();
     const drop = this.#standbyDrops.get(worker)!;
     worker.off("exit", drop);
     worker.off("error", drop);
@@ -327,9 +388,9 @@ export class SlotHost {
     deployment.released = true;
     this.#deployments.delete(deploymentId);
     for (const worker of deployment.workers.values()) {
-      if (graceMs <= 0) void worker.terminate();
+      if (graceMs <= 0) void this.#terminate(worker);
       else {
-        const timer = setTimeout(() => void worker.terminate(), graceMs);
+        const timer = setTimeout(() => void this.#terminate(worker), graceMs);
         worker.once("exit", () => clearTimeout(timer));
       }
     }
@@ -343,7 +404,7 @@ export class SlotHost {
       deployment.stopped.add(slot);
       const worker = deployment.workers.get(slot);
       deployment.workers.delete(slot);
-      void worker?.terminate();
+      if (worker !== undefined) void this.#terminate(worker);
     }
     if (deployment.workers.size === 0) {
       deployment.released = true;
@@ -362,6 +423,6 @@ export class SlotHost {
     const workers = [...this.#deployments.values()].flatMap((d) => [...d.workers.values()]);
     workers.push(...this.#standby.splice(0));
     this.releaseAll(0);
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all(workers.map((w) => this.#terminate(w)));
   }
 }

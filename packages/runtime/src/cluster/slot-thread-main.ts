@@ -7,12 +7,25 @@
  *
  * A thread starts on standby, before any deployment: it loads the runtime, then waits for its
  * deployment message. So a restart pays only for loading the job module, not the whole runtime.
+ *
+ * With task-local recovery on, the slot's checkpoint storage is wrapped in a `LocalBlobCache`
+ * (state blobs kept in the TaskManager's local state directory and read from there on a restore);
+ * where each blob read came from is posted to the TaskManager as soon as the reads happened, so
+ * the figures arrive even if the slot ends right after its restore.
  * @module
  */
 
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { connect as connectTls, createServer as createTlsServer } from "node:tls";
 import { type MessagePort, parentPort } from "node:worker_threads";
+import { openBlobStore } from "../checkpoint/checkpoint-storage.ts";
+import type { BlobStore } from "../checkpoint/storage/blob-store.ts";
+import {
+  addStateBlobReads,
+  LocalBlobCache,
+  NO_STATE_BLOB_READS,
+  type StateBlobReads,
+} from "../checkpoint/storage/local-blob-cache.ts";
 import { MessagePortTransport } from "../exchange/message-port-transport.ts";
 import { TcpTransport } from "../exchange/tcp-transport.ts";
 import type { Transport } from "../exchange/transport.ts";
@@ -23,6 +36,8 @@ import { tlsClientOptions, tlsServerOptions } from "./cluster-tls.ts";
 import { readHello, writeHello } from "./data-handshake.ts";
 
 const parent = parentPort!;
+// Every import above is loaded (LMDB's native addon among them): terminating the thread is safe now.
+parent.postMessage({ kind: "loaded" } satisfies FromSlotThread);
 /** Messages that arrive after the deployment but before the slot exists, in order. */
 const early: ToSlotThread[] = [];
 let onMessage: ((message: ToSlotThread) => void) | undefined;
@@ -72,6 +87,43 @@ if (data.remotePeers.length > 0) {
   post({ kind: "data-port", port: (server.address() as { port: number }).port });
 }
 
+let blobReads: StateBlobReads = NO_STATE_BLOB_READS;
+let blobProblems: string[] = [];
+let blobReportPending = false;
+/** Reports the reads of this turn of the event loop in one message. */
+const reportBlobReads = () => {
+  if (blobReportPending) return;
+  blobReportPending = true;
+  setImmediate(() => {
+    blobReportPending = false;
+    post({ kind: "state-blob-reads", reads: blobReads, problems: blobProblems });
+    blobReads = NO_STATE_BLOB_READS;
+    blobProblems = [];
+  });
+};
+const localBlobDirectory = data.localBlobDirectory;
+const openCheckpointBlobs =
+  localBlobDirectory === undefined
+    ? openBlobStore
+    : (location: Parameters<typeof openBlobStore>[0]): BlobStore =>
+        new LocalBlobCache({
+          remote: openBlobStore(location),
+          directory: localBlobDirectory,
+          onRead: (source, bytes) => {
+            blobReads = addStateBlobReads(
+              blobReads,
+              source === "local"
+                ? { ...NO_STATE_BLOB_READS, local: 1, localBytes: bytes }
+                : { ...NO_STATE_BLOB_READS, remote: 1, remoteBytes: bytes },
+            );
+            reportBlobReads();
+          },
+          log: (problem) => {
+            blobProblems.push(problem);
+            reportBlobReads();
+          },
+        });
+
 let metricsTimer: NodeJS.Timeout | undefined;
 const slot = new Slot(
   data.deployment,
@@ -97,6 +149,7 @@ const slot = new Slot(
     server.close();
     parent.close();
   },
+  openCheckpointBlobs,
 );
 
 onMessage = (message: ToSlotThread) => {

@@ -402,6 +402,10 @@ function details(job: ClusterJob) {
             "local-restores": job.localRecovery.localRestores,
             "remote-restores": job.localRecovery.remoteRestores,
             fallbacks: job.localRecovery.fallbacks,
+            "state-blobs-local": job.localRecovery.stateBlobReads.local,
+            "state-blob-bytes-local": job.localRecovery.stateBlobReads.localBytes,
+            "state-blobs-remote": job.localRecovery.stateBlobReads.remote,
+            "state-blob-bytes-remote": job.localRecovery.stateBlobReads.remoteBytes,
           },
     subtasks: [...(job.group?.counters ?? [])].flatMap(([slot, tasks]) =>
       tasks.map((task) => ({

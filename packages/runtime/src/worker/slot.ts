@@ -7,7 +7,8 @@
  */
 
 import type { WatermarkDeclaration } from "@weir/api";
-import { openBlobStore } from "../checkpoint/checkpoint-storage.ts";
+import { type BlobStoreLocation, openBlobStore } from "../checkpoint/checkpoint-storage.ts";
+import type { BlobStore } from "../checkpoint/storage/blob-store.ts";
 import type { Batch } from "../exchange/batch.ts";
 import type { ChannelEvent } from "../exchange/channel-event.ts";
 import { describeChannel, MAX_SUBTASKS } from "../exchange/channel-id.ts";
@@ -88,6 +89,7 @@ export class Slot {
   readonly #alignmentSubscribers = new Map<string, ((maxAllowed: number) => void)[]>();
 
   readonly #onShutdown: () => void;
+  readonly #openCheckpointBlobs: (location: BlobStoreLocation) => BlobStore;
   /** The job's watermark declarations (restored in-flight data combines its watermarks by them). */
   #watermarkDeclarations: ReadonlyMap<string, WatermarkDeclaration> = new Map();
 
@@ -101,8 +103,11 @@ export class Slot {
     connectPeers: (sink: FrameSink, onError: (error: unknown) => void) => ReadonlyMap<number, Transport>,
     send: (message: ToCoordinator) => void,
     onShutdown: () => void,
+    /** Opens the run's checkpoint storage (a TaskManager with task-local recovery wraps it). */
+    openCheckpointBlobs: (location: BlobStoreLocation) => BlobStore = openBlobStore,
   ) {
     this.#deployment = deployment;
+    this.#openCheckpointBlobs = openCheckpointBlobs;
     this.#send = send;
     this.#onShutdown = onShutdown;
     this.#transports.set(deployment.slot, new LocalTransport(this.#router));
@@ -249,7 +254,9 @@ export class Slot {
         // The slot acknowledges checkpoints after `completeSnapshot`.
         asyncSnapshots: true,
         ...(d.stateBackend !== undefined ? { stateBackend: d.stateBackend } : {}),
-        ...(d.checkpointBlobs !== undefined ? { checkpointBlobs: openBlobStore(d.checkpointBlobs) } : {}),
+        ...(d.checkpointBlobs !== undefined
+          ? { checkpointBlobs: this.#openCheckpointBlobs(d.checkpointBlobs) }
+          : {}),
         ...(d.restoreBlobs !== undefined ? { restoreBlobs: openBlobStore(d.restoreBlobs) } : {}),
       };
     }
