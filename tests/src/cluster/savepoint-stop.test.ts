@@ -130,16 +130,19 @@ test("run, savepoint, stop with savepoint, resume: the result equals an uninterr
 test("weir stop --drain ends the input first: the stopped run prints its (partial) result", async () => {
   const dir = mkdtempSync(join(tmpdir(), "weir-drain-cli-"));
   try {
+    // Long enough that only the drain ends it; stopped once it has counted for a while.
+    const params = JSON.stringify({ count: 600_000, keys: 6, recordsPerSecond: 2_000 });
     const run = await startRun([
       "-p",
       "2",
       "--params",
-      PARAMS,
+      params,
       "--checkpoint-interval",
       "100",
       "--rest-port",
       "0",
     ]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
     const stop = spawnSync(
       process.execPath,
       [WEIR, "stop", run.jobId, "--drain", "--savepoint-path", join(dir, "stop"), "--jobmanager", run.url],
@@ -151,7 +154,7 @@ test("weir stop --drain ends the input first: the stopped run prints its (partia
     const lines = resultLines(run.output().stdout);
     assert.equal(lines.length, 6, `end of input ran: one line per key\n${run.output().stdout}`);
     const counted = lines.reduce((sum, line) => sum + Number(line.split(",")[1]), 0);
-    assert.ok(counted > 0 && counted < 6_000, `the drained run counted ${counted} of 6000 records`);
+    assert.ok(counted > 0 && counted < 600_000, `the drained run counted ${counted} of 600000 records`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
