@@ -37,6 +37,7 @@ import {
   type ResolvedBadRecordPolicy,
   resolveBadRecordPolicy,
 } from "../cdc/bad-records.ts";
+import { DeadLetterGate, type DeadLetterReader } from "../cdc/dead-letter-gate.ts";
 import type { ConnectionOptions } from "../connection-options.ts";
 import { describeRow } from "../values/describe-row.ts";
 import type { ResolvedMysqlCdcOptions } from "./mysql-cdc-source.ts";
@@ -130,52 +131,50 @@ export class MysqlDeadLetterTable implements DeadLetterStore {
 
 /**
  * Applies a reader's policy to its bad changes. `handle` is called when polling meets a bad change
- * and says whether polling may move past it: always under `drop`; under `dead-letter` only once the
- * letter is stored — the first call starts the write and returns false (polling stops at the
- * change and `storing` is true), the write wakes the reader, and the next call for the same change
- * returns true. Under `fail` it throws the error naming table, position and values.
+ * and says whether polling may move past it: always under `drop`; under `dead-letter` once its
+ * letter is stored ({@link DeadLetterGate}). Under `fail` it throws the error naming table,
+ * position and values.
  */
 export class BadMysqlChanges {
   dropped = 0;
   deadLettered = 0;
   readonly #policy: ResolvedBadRecordPolicy;
   readonly #dropLog: DroppedRecordLog | undefined;
-  readonly #store: DeadLetterStore | undefined;
-  readonly #reader: {
-    readonly wake: () => void;
-    readonly fail: (error: unknown, during: string) => void;
-  };
-  #write: Promise<void> | undefined;
-  /** The bad change polling stopped at was stored: the next `handle` lets it pass. */
-  #stored = false;
+  readonly #deadLetters: DeadLetterGate | undefined;
 
   constructor(
     options: ResolvedMysqlCdcOptions,
     where: string,
     context: { readonly indexOfSubtask: number; readonly parallelism: number },
-    reader: { readonly wake: () => void; readonly fail: (error: unknown, during: string) => void },
+    reader: DeadLetterReader,
   ) {
     const policy = options.badRecords;
     this.#policy = policy;
-    this.#reader = reader;
     this.#dropLog =
       policy.policy === "drop"
         ? new DroppedRecordLog(where, { logIntervalMs: policy.logIntervalMs, log: policy.log ?? options.log })
         : undefined;
-    this.#store =
+    this.#deadLetters =
       policy.policy !== "dead-letter"
         ? undefined
-        : "table" in policy
-          ? new MysqlDeadLetterTable(options.connection, policy.table)
-          : new DeadLetterSink(policy.sink, {
-              indexOfSubtask: context.indexOfSubtask,
-              parallelism: context.parallelism,
-            });
+        : new DeadLetterGate(
+            "table" in policy
+              ? new MysqlDeadLetterTable(options.connection, policy.table)
+              : new DeadLetterSink(policy.sink, {
+                  indexOfSubtask: context.indexOfSubtask,
+                  parallelism: context.parallelism,
+                }),
+            reader,
+            () => {
+              this.deadLettered++;
+              metrics.deadLetters++;
+            },
+          );
   }
 
   /** A dead letter is being stored: polling must wait. */
   get storing(): boolean {
-    return this.#write !== undefined;
+    return this.#deadLetters?.storing ?? false;
   }
 
   /** Applies the policy; false when polling must stop at this change (its letter is being stored). */
@@ -191,27 +190,10 @@ export class BadMysqlChanges {
       this.#dropLog!.dropped(`table "${letter.table}" at ${letter.position}`, letter.error, Date.now());
       return true;
     }
-    if (this.#stored) {
-      this.#stored = false;
-      return true;
-    }
-    this.#write = this.#store!.store(letter).then(
-      () => {
-        this.#write = undefined;
-        this.#stored = true;
-        this.deadLettered++;
-        metrics.deadLetters++;
-        this.#reader.wake();
-      },
-      (error: unknown) => {
-        this.#write = undefined;
-        this.#reader.fail(error, `storing a dead letter for table "${letter.table}" at ${letter.position}`);
-      },
-    );
-    return false;
+    return this.#deadLetters!.pass(letter);
   }
 
   async close(): Promise<void> {
-    await this.#store?.close();
+    await this.#deadLetters?.close();
   }
 }
